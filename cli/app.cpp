@@ -1,0 +1,100 @@
+#include <algorithm>
+
+#include "cli/command.hpp"
+#include "core/error.hpp"
+#include "storage/sqlite.hpp"
+
+namespace memeops::cli {
+namespace {
+
+// Usage errors name the command and point at its help.
+std::string usage_failure(const CLI::App* app, const CLI::Error& error) {
+    std::string path = app->get_name();
+    for (const CLI::App* parent = app->get_parent(); parent; parent = parent->get_parent())
+        path = parent->get_name() + " " + path;
+    return "memeops: usage : " + std::string(error.what()) + "\nRun '" + path +
+           " --help' for more.\n";
+}
+
+void add_global_options(CLI::App& app, GlobalOptions& global) {
+    app.add_option("--db", global.db, "The SQLite archive (default: $MEMEOPS_DB, git config "
+                                      "memeops.db, else ~/.local/share/memeops/archive.db)");
+    app.add_option("--config", global.config, "A JSON config file (destinations, routes, …)");
+}
+
+}  // namespace
+
+const std::vector<CommandSpec>& command_table() {
+    static const std::vector<CommandSpec> table{
+        {"history", "Archive entries, newest first", define_history},
+        {"show", "One entry with its metrics, memes and their delivery state", define_show},
+        {"search", "Full-text search over captions, commit messages, tags and event text",
+         define_search},
+    };
+    return table;
+}
+
+const core::Settings& Context::settings() {
+    if (!m_settings) m_settings.emplace(m_global.repo_dir, m_global.config);
+    return *m_settings;
+}
+
+std::unique_ptr<storage::Archive> Context::open_archive() {
+    return storage::Archive::open(archive_path());
+}
+
+std::unique_ptr<storage::Archive> Context::open_existing_archive() {
+    std::string path = archive_path();
+    if (!std::filesystem::exists(path)) return nullptr;
+    storage::ArchiveOptions options;
+    options.create = storage::CreateIfMissing::no;
+    return storage::Archive::open(path, options);
+}
+
+int run(const std::vector<std::string>& args, Io& io) {
+    CLI::App app{"MemeOps: git hooks, training and CI reactions as bilingual memes in your chat, "
+                 "and an archive of every model version.",
+                 "memeops"};
+    app.set_version_flag("--version", std::string("memeops ") + MEMEOPS_VERSION);
+    app.require_subcommand(1);
+    app.failure_message(usage_failure);
+    GlobalOptions global;
+    add_global_options(app, global);
+    app.fallthrough();
+    Context context(global, io);
+
+    std::vector<std::pair<CLI::App*, Handler>> handlers;
+    for (const auto& spec : command_table()) {
+        CLI::App* sub = app.add_subcommand(std::string(spec.name), std::string(spec.summary));
+        sub->fallthrough();
+        handlers.emplace_back(sub, spec.define(*sub, context));
+    }
+
+    try {
+        std::vector<std::string> reversed(args.rbegin(), args.rend());
+        app.parse(reversed);
+    } catch (const CLI::ParseError& e) {
+        int code = app.exit(e, io.out, io.err);
+        return code == 0 ? 0 : 2;
+    }
+
+    try {
+        for (auto& [sub, handler] : handlers)
+            if (sub->parsed()) return handler();
+    } catch (const core::Fatal& e) {
+        io.err << "memeops: " << e.subject() << " : " << e.reason() << "\n";
+        return 1;
+    } catch (const core::UsageError& e) {
+        io.err << "memeops: usage : " << e.what() << "\n";
+        return 2;
+    } catch (const storage::SqliteError& e) {
+        io.err << "memeops: archive " << context.archive_path() << " : " << e.what() << "\n";
+        return 1;
+    } catch (const std::exception& e) {
+        io.err << "memeops: internal error : " << e.what() << "\n";
+        return 1;
+    }
+    return 2;
+}
+
+}  // namespace memeops::cli

@@ -1,0 +1,78 @@
+// The memeops command line: a table of subcommands, one handler each.
+//
+// Each subcommand is a CommandSpec whose `define` adds its options to the CLI11 sub-app and
+// returns the handler to run once parsing succeeded. Handlers write to the Io streams, return the
+// exit code, and throw core::Fatal for a failure (exit 1) or core::UsageError (exit 2).
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "cli/terminal.hpp"
+#include "core/settings.hpp"
+#include "storage/archive.hpp"
+
+namespace memeops::cli {
+
+struct Io {
+    std::ostream& out;
+    std::ostream& err;
+    Terminal terminal;
+};
+
+// Options every subcommand takes.
+struct GlobalOptions {
+    std::optional<std::string> db;
+    std::optional<std::string> config;
+    std::optional<std::string> repo_dir;  // where git config is read from (--repo of some commands)
+};
+
+// What a handler needs: the global options, the streams, and the settings built from them.
+class Context {
+public:
+    Context(const GlobalOptions& global, Io& io) : m_global(global), m_io(io) {}
+
+    Io& io() { return m_io; }
+    const GlobalOptions& global() const { return m_global; }
+    // Settings layered per core/settings.hpp; built on first use.
+    const core::Settings& settings();
+    std::string archive_path() { return settings().archive_path(m_global.db); }
+    // The archive, created when missing.
+    std::unique_ptr<storage::Archive> open_archive();
+    // The archive for a read-only command: nullptr when no archive exists yet, so a first
+    // `history` says "nothing yet" instead of creating files.
+    std::unique_ptr<storage::Archive> open_existing_archive();
+
+private:
+    const GlobalOptions& m_global;
+    Io& m_io;
+    std::optional<core::Settings> m_settings;
+};
+
+using Handler = std::function<int()>;
+
+struct CommandSpec {
+    std::string_view name;
+    std::string_view summary;
+    Handler (*define)(CLI::App& app, Context& context);
+};
+
+// Every registered subcommand, in the order `--help` lists them.
+const std::vector<CommandSpec>& command_table();
+
+// Runs the command line `args` (without the program name) and returns the exit code:
+// 0 done, 1 failed (one line on err: "memeops: <what> : <why>"), 2 usage error.
+int run(const std::vector<std::string>& args, Io& io);
+
+// The subcommands' definitions, one per file in cli/commands/.
+Handler define_history(CLI::App& app, Context& context);
+Handler define_show(CLI::App& app, Context& context);
+Handler define_search(CLI::App& app, Context& context);
+
+}  // namespace memeops::cli

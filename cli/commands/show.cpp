@@ -1,0 +1,42 @@
+// memeops show REF: one entry in full.
+#include "cli/command.hpp"
+#include "cli/entry_view.hpp"
+#include "core/error.hpp"
+
+namespace memeops::cli {
+namespace {
+
+struct ShowOptions {
+    std::string ref;
+    bool json = false;
+};
+
+int run_show(Context& context, const ShowOptions& options) {
+    Io& io = context.io();
+    auto archive = context.open_existing_archive();
+    std::optional<storage::Entry> entry;
+    if (archive) entry = archive->find(options.ref);
+    if (!entry)
+        throw core::Fatal("no entry " + options.ref,
+                          "not a tag, commit or entry id in " + context.archive_path());
+    if (options.json) {
+        io.out << storage::to_json(*entry).dump(-1, ' ', false,
+                                                 nlohmann::json::error_handler_t::replace)
+               << "\n";
+    } else {
+        print_entry_detail(io.out, *entry, io.terminal, core::now_ms());
+    }
+    return 0;
+}
+
+}  // namespace
+
+Handler define_show(CLI::App& app, Context& context) {
+    auto options = std::make_shared<ShowOptions>();
+    app.add_option("REF", options->ref, "A pun tag, a full or short commit sha, or an entry id")
+        ->required();
+    app.add_flag("--json", options->json, "Print the entry as JSON");
+    return [&context, options] { return run_show(context, *options); };
+}
+
+}  // namespace memeops::cli

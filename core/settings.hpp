@@ -1,0 +1,53 @@
+// Layered settings, resolved in one place with the contract's precedence:
+//   priority 1: a command-line flag
+//   priority 2: the environment (MEMEOPS_DB, …)
+//   priority 3: git config, the repository's first, then the global one (memeops.db, …)
+//   priority 4: the --config JSON file
+//   priority 5: the built-in default
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace memeops::core {
+
+// Where one setting may come from; an empty name means "not from there".
+struct SettingSource {
+    std::string_view env;       // "MEMEOPS_DB"
+    std::string_view git_key;   // "memeops.db"
+    std::string_view file_key;  // "db" in the --config file
+};
+
+inline constexpr SettingSource k_archive_setting{"MEMEOPS_DB", "memeops.db", "db"};
+
+class Settings {
+public:
+    // Reads git config from the repository at or above `repo_dir` (the current folder when
+    // empty), falling back to the global config outside a repository, and the --config file when
+    // given. Throws Fatal when the config file cannot be read or is not a JSON object.
+    Settings(std::optional<std::string> repo_dir, std::optional<std::string> config_file);
+
+    // The value of a setting by precedence, or nullopt when no layer sets it.
+    std::optional<std::string> lookup(const SettingSource& source,
+                                      const std::optional<std::string>& flag) const;
+
+    // The archive path: --db, MEMEOPS_DB, memeops.db, "db" in the config file, else
+    // ${XDG_DATA_HOME:-$HOME/.local/share}/memeops/archive.db.
+    std::string archive_path(const std::optional<std::string>& flag) const;
+
+    // The parsed --config file ({} when none).
+    const nlohmann::json& config_file() const { return m_config; }
+
+private:
+    std::optional<std::string> from_git_config(std::string_view key) const;
+
+    std::optional<std::string> m_repo_dir;
+    nlohmann::json m_config = nlohmann::json::object();
+};
+
+// An environment variable, or nullopt when unset or empty.
+std::optional<std::string> env(const char* name);
+
+}  // namespace memeops::core

@@ -1,0 +1,43 @@
+// UTF-8 text as a terminal shows it.
+//
+// Chinese characters and most emoji take two terminal columns, combining marks, zero-width
+// joiners and variation selectors none. Tables that mix them stay aligned only when widths are
+// counted in columns, not bytes or code points.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace memeops::core {
+
+// Decodes the code point at `text[pos]` and advances `pos` past it. Invalid or truncated
+// sequences decode as U+FFFD, one byte at a time, so any byte string can be walked safely.
+char32_t next_code_point(std::string_view text, size_t& pos);
+
+// Columns a code point occupies: 0, 1 or 2.
+int code_point_width(char32_t cp);
+
+// Columns the whole string occupies.
+int display_width(std::string_view text);
+
+// The longest prefix that fits in `columns`, ending in "…" when anything was cut. Never splits a
+// code point.
+std::string truncate_to_width(std::string_view text, int columns);
+
+// `text` cut to `columns` and padded with spaces to exactly `columns`.
+std::string pad_to_width(std::string_view text, int columns);
+
+// The first line of `text`, with tabs as spaces and trailing white space removed.
+std::string first_line(std::string_view text);
+
+// True for Han, kana and Hangul: the scripts written without spaces between words.
+bool is_cjk(char32_t cp);
+
+// True for the pictographic emoji blocks.
+bool is_emoji(char32_t cp);
+
+// Appends the UTF-8 encoding of `cp` to `out`.
+void append_utf8(std::string& out, char32_t cp);
+
+}  // namespace memeops::core

@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# Sets MemeOps up on Debian 12: installs the packages it builds with, builds it, installs the
+# `memeops` binary, and optionally runs the test suite. Safe to run again: it only does what is
+# still missing and rebuilds incrementally.
+set -euo pipefail
+
+usage() {
+    cat <<'USAGE'
+Usage: ./install.sh [--test] [--sanitize] [--prefix DIR] [--no-deps] [--build-dir DIR] [-h|--help]
+
+Installs the Debian packages MemeOps needs (apt-get, non-interactive; only the missing ones),
+configures and builds it with CMake, and installs `memeops` into PREFIX/bin.
+
+  --test          also run the whole test suite (ctest) after building
+  --sanitize      build with AddressSanitizer + UBSan (in build-asan/) and do not install;
+                  with --test, runs the suite under the sanitizers
+  --prefix DIR    where to install (default /usr/local, so memeops lands in /usr/local/bin)
+  --no-deps       skip the package step (the packages are already there)
+  --build-dir DIR build folder (default build/, or build-asan/ with --sanitize)
+  -h, --help      this help
+
+Run as root, or as a user with sudo for the package and install steps.
+USAGE
+}
+
+PACKAGES=(build-essential cmake pkg-config git sqlite3
+          libgit2-dev libcpp-httplib-dev libssl-dev nlohmann-json3-dev libsqlite3-dev
+          catch2 libcli11-dev)
+
+run_tests=0
+sanitize=0
+install_deps=1
+prefix=/usr/local
+build_dir=""
+while [[ $# -gt 0 ]]; do
+    case "$1" in
+        --test) run_tests=1 ;;
+        --sanitize) sanitize=1 ;;
+        --no-deps) install_deps=0 ;;
+        --prefix) prefix="${2:?--prefix needs a folder}"; shift ;;
+        --build-dir) build_dir="${2:?--build-dir needs a folder}"; shift ;;
+        -h|--help) usage; exit 0 ;;
+        *) echo "install.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
+    esac
+    shift
+done
+
+cd "$(dirname "$0")"
+say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+
+as_root() {
+    if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi
+}
+
+install_packages() {
+    local missing=()
+    for pkg in "${PACKAGES[@]}"; do
+        dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" ||
+            missing+=("$pkg")
+    done
+    if [[ ${#missing[@]} -eq 0 ]]; then
+        say "Packages: all present"
+        return
+    fi
+    say "Installing packages: ${missing[*]}"
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+        "${missing[@]}" >/dev/null
+}
+
+[[ $install_deps -eq 1 ]] && install_packages
+
+if [[ -z "$build_dir" ]]; then
+    build_dir=build
+    [[ $sanitize -eq 1 ]] && build_dir=build-asan
+fi
+sanitize_flag=OFF
+[[ $sanitize -eq 1 ]] && sanitize_flag=ON
+
+say "Building in $build_dir/"
+cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMEMEOPS_SANITIZE=$sanitize_flag \
+    -DCMAKE_INSTALL_PREFIX="$prefix" >/dev/null
+cmake --build "$build_dir" -j "$(nproc)"
+
+if [[ $run_tests -eq 1 ]]; then
+    say "Running the test suite"
+    ctest --test-dir "$build_dir" --output-on-failure -j "$(nproc)" --timeout 300
+fi
+
+if [[ $sanitize -eq 0 ]]; then
+    say "Installing memeops into $prefix/bin"
+    if [[ -w "$prefix" || $(id -u) -eq 0 ]]; then
+        cmake --install "$build_dir" >/dev/null
+    else
+        as_root cmake --install "$build_dir" >/dev/null
+    fi
+    say "Installed: $prefix/bin/memeops ($("$prefix/bin/memeops" --version))"
+fi

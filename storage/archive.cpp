@@ -1,0 +1,371 @@
+#include "storage/archive.hpp"
+
+#include <cmath>
+#include <filesystem>
+#include <limits>
+#include <unordered_map>
+
+#include "core/error.hpp"
+#include "storage/schema.hpp"
+#include "storage/search_tokenizer.hpp"
+
+namespace memeops::storage {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr const char* k_entry_columns =
+    "id, kind, time, repo, branch, commit_sha, tag, display, docker_tag, run, summary, body, "
+    "details, rewritten_into";
+
+Entry read_entry(const Statement& row) {
+    Entry entry;
+    entry.id = row.column_int(0);
+    entry.kind = parse_entry_kind(row.column_text(1)).value_or(EntryKind::message);
+    entry.time = row.column_int(2);
+    entry.repo = row.column_optional_text(3);
+    entry.branch = row.column_optional_text(4);
+    entry.commit = row.column_optional_text(5);
+    entry.tag = row.column_optional_text(6);
+    entry.display = row.column_optional_text(7);
+    entry.docker_tag = row.column_optional_text(8);
+    entry.run = row.column_optional_text(9);
+    entry.summary = row.column_optional_text(10);
+    entry.body = row.column_text(11);
+    entry.details = nlohmann::json::parse(row.column_text(12), nullptr, /*allow_exceptions=*/false);
+    if (entry.details.is_discarded()) entry.details = nlohmann::json::object();
+    entry.rewritten_into = row.column_optional_int(13);
+    return entry;
+}
+
+std::string ids_json(const std::vector<std::int64_t>& ids) { return nlohmann::json(ids).dump(); }
+
+bool is_hex(std::string_view text) {
+    for (char c : text)
+        if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')))
+            return false;
+    return !text.empty();
+}
+
+bool is_digits(std::string_view text) {
+    for (char c : text)
+        if (c < '0' || c > '9') return false;
+    return !text.empty();
+}
+
+std::string lower(std::string_view text) {
+    std::string out(text);
+    for (char& c : out)
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    return out;
+}
+
+std::unique_ptr<Database> open_database(const std::string& path, const ArchiveOptions& options) {
+    bool exists = fs::exists(path);
+    if (!exists && options.create == CreateIfMissing::no)
+        throw core::Fatal("cannot open archive " + path, "no such file");
+    if (!exists) {
+        std::error_code ignored;
+        fs::path parent = fs::path(path).parent_path();
+        if (!parent.empty()) fs::create_directories(parent, ignored);
+    }
+    int flags = SQLITE_OPEN_READWRITE | (exists ? 0 : SQLITE_OPEN_CREATE);
+    try {
+        return std::make_unique<Database>(path, flags, options.busy_timeout_ms);
+    } catch (const SqliteError& e) {
+        throw core::Fatal("cannot open archive " + path, e.what());
+    }
+}
+
+void configure_connection(Database& db, Durability durability) {
+    std::string mode;
+    {
+        auto stmt = db.prepare("PRAGMA journal_mode");
+        Statement s(stmt.get());
+        if (s.step()) mode = s.column_text(0);
+    }
+    if (mode != "wal") db.exec("PRAGMA journal_mode = WAL");
+    db.exec(durability == Durability::power_loss ? "PRAGMA synchronous = FULL"
+                                                 : "PRAGMA synchronous = NORMAL");
+    db.exec("PRAGMA foreign_keys = ON; PRAGMA cache_size = -16000; PRAGMA temp_store = MEMORY");
+}
+
+}  // namespace
+
+std::string repo_short_name(std::string_view identity) {
+    while (!identity.empty() && (identity.back() == '/' || identity.back() == '\\'))
+        identity.remove_suffix(1);
+    if (identity.size() > 4 && identity.substr(identity.size() - 4) == ".git")
+        identity.remove_suffix(4);
+    size_t cut = identity.find_last_of("/:\\");
+    return std::string(cut == std::string_view::npos ? identity : identity.substr(cut + 1));
+}
+
+std::unique_ptr<Archive> Archive::open(const std::string& path, ArchiveOptions options) {
+    auto db = open_database(path, options);
+    int found = 0;
+    try {
+        // The first read tells a database from anything else ("file is not a database").
+        db->query_int("PRAGMA schema_version");
+        register_search_tokenizer(db->handle());
+        configure_connection(*db, options.durability);
+        found = migrate_archive(*db, path);
+    } catch (const SqliteError& e) {
+        int primary = e.code() & 0xFF;
+        std::string why = e.what();
+        if (primary == SQLITE_NOTADB || primary == SQLITE_CORRUPT)
+            why = "not a MemeOps archive, or a corrupt one (" + why + ")";
+        throw core::Fatal("cannot open archive " + path, why);
+    }
+    return std::unique_ptr<Archive>(new Archive(path, std::move(db), found));
+}
+
+Archive::Archive(std::string path, std::unique_ptr<Database> db, int opened_version)
+    : m_path(std::move(path)), m_db(std::move(db)), m_opened_version(opened_version) {}
+
+void Archive::add(Entry& entry) { add_batch(std::span<Entry>(&entry, 1)); }
+
+void Archive::add_batch(std::span<Entry> entries) {
+    Transaction transaction(*m_db);
+    for (Entry& entry : entries) insert_entry(entry);
+    transaction.commit();
+}
+
+void Archive::add_meme(std::int64_t entry_id, Meme& meme) {
+    Transaction transaction(*m_db);
+    insert_meme(entry_id, meme);
+    index_for_search(entry_id, /*replace=*/true);
+    transaction.commit();
+}
+
+void Archive::insert_entry(Entry& entry) {
+    if (entry.repo) {
+        m_db->cached("INSERT OR IGNORE INTO repos(identity, name) VALUES (?1, ?2)")
+            .bind_all(*entry.repo, repo_short_name(*entry.repo))
+            .run();
+    }
+    m_db->cached(
+            "INSERT INTO entries(kind, time, repo, branch, commit_sha, tag, display, docker_tag, "
+            "run, summary, body, details, rewritten_into) "
+            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)")
+        .bind_all(to_string(entry.kind), entry.time, entry.repo, entry.branch, entry.commit,
+                  entry.tag, entry.display, entry.docker_tag, entry.run, entry.summary, entry.body,
+                  entry.details.dump(), entry.rewritten_into)
+        .run();
+    entry.id = m_db->last_insert_rowid();
+    for (const auto& [name, value] : entry.metrics) {
+        auto insert = m_db->cached("INSERT INTO metrics(entry_id, name, value) VALUES (?1, ?2, ?3)");
+        insert.bind_all(entry.id, name);
+        if (std::isnan(value)) insert.bind_null(3);
+        else insert.bind(3, value);
+        insert.run();
+    }
+    for (Meme& meme : entry.memes) insert_meme(entry.id, meme);
+    index_for_search(entry.id, /*replace=*/false);
+}
+
+void Archive::insert_meme(std::int64_t entry_id, Meme& meme) {
+    m_db->cached(
+            "INSERT INTO memes(entry_id, reaction, priority, caption, caption_en, created) "
+            "VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
+        .bind_all(entry_id, meme.reaction, meme.priority, meme.caption, meme.caption_en,
+                  meme.created)
+        .run();
+    meme.id = m_db->last_insert_rowid();
+    for (const Delivery& delivery : meme.deliveries) {
+        m_db->cached(
+                "INSERT INTO deliveries(meme_id, destination, state, attempts, last_error) "
+                "VALUES (?1, ?2, ?3, ?4, ?5)")
+            .bind_all(meme.id, delivery.destination, to_string(delivery.state), delivery.attempts,
+                      delivery.last_error)
+            .run();
+    }
+}
+
+void Archive::index_for_search(std::int64_t entry_id, bool replace) {
+    if (replace) m_db->cached("DELETE FROM search_index WHERE rowid = ?1").bind(1, entry_id).run();
+    static const std::string insert = "INSERT INTO search_index(rowid, names, text) " +
+                                      search_document_select() + " WHERE e.id = ?1";
+    m_db->cached(insert).bind(1, entry_id).run();
+}
+
+std::vector<Entry> Archive::load(const std::vector<std::int64_t>& ids) {
+    if (ids.empty()) return {};
+    std::string list = ids_json(ids);
+    std::unordered_map<std::int64_t, Entry> by_id;
+    auto entries = m_db->cached(std::string("SELECT ") + k_entry_columns +
+                                " FROM entries WHERE id IN (SELECT value FROM json_each(?1))");
+    entries.bind(1, list);
+    while (entries.step()) {
+        Entry entry = read_entry(entries);
+        by_id.emplace(entry.id, std::move(entry));
+    }
+    entries.reset();
+
+    auto metrics = m_db->cached(
+        "SELECT entry_id, name, value FROM metrics "
+        "WHERE entry_id IN (SELECT value FROM json_each(?1))");
+    metrics.bind(1, list);
+    while (metrics.step()) {
+        double value = metrics.is_null(2) ? std::numeric_limits<double>::quiet_NaN()
+                                          : metrics.column_double(2);
+        by_id[metrics.column_int(0)].metrics[metrics.column_text(1)] = value;
+    }
+    metrics.reset();
+
+    std::unordered_map<std::int64_t, std::pair<std::int64_t, size_t>> meme_slot;
+    auto memes = m_db->cached(
+        "SELECT id, entry_id, reaction, priority, caption, caption_en, created FROM memes "
+        "WHERE entry_id IN (SELECT value FROM json_each(?1)) ORDER BY priority, id");
+    memes.bind(1, list);
+    while (memes.step()) {
+        Meme meme{memes.column_int(0), memes.column_text(2), static_cast<int>(memes.column_int(3)),
+                  memes.column_text(4), memes.column_text(5), memes.column_int(6), {}};
+        auto& owner = by_id[memes.column_int(1)].memes;
+        meme_slot[meme.id] = {memes.column_int(1), owner.size()};
+        owner.push_back(std::move(meme));
+    }
+    memes.reset();
+
+    auto deliveries = m_db->cached(
+        "SELECT d.meme_id, d.destination, d.state, d.attempts, d.last_error "
+        "FROM deliveries d JOIN memes m ON m.id = d.meme_id "
+        "WHERE m.entry_id IN (SELECT value FROM json_each(?1)) ORDER BY d.destination");
+    deliveries.bind(1, list);
+    while (deliveries.step()) {
+        auto [entry_id, index] = meme_slot[deliveries.column_int(0)];
+        by_id[entry_id].memes[index].deliveries.push_back(
+            {deliveries.column_text(1),
+             parse_delivery_state(deliveries.column_text(2)).value_or(DeliveryState::pending),
+             static_cast<int>(deliveries.column_int(3)), deliveries.column_optional_text(4)});
+    }
+    deliveries.reset();
+
+    std::vector<Entry> ordered;
+    ordered.reserve(ids.size());
+    for (std::int64_t id : ids) {
+        auto it = by_id.find(id);
+        if (it != by_id.end() && it->second.id == id) ordered.push_back(std::move(it->second));
+    }
+    return ordered;
+}
+
+std::optional<std::string> Archive::resolve_repo(const std::string& repo) {
+    auto exact = m_db->cached("SELECT identity FROM repos WHERE identity = ?1").bind(1, repo);
+    if (exact.step()) {
+        exact.reset();
+        return repo;
+    }
+    auto by_name = m_db->cached("SELECT identity FROM repos WHERE name = ?1 LIMIT 1").bind(1, repo);
+    std::optional<std::string> found;
+    if (by_name.step()) found = by_name.column_text(0);
+    by_name.reset();
+    return found;
+}
+
+std::vector<Entry> Archive::history(const HistoryQuery& query) {
+    // Filters are fixed SQL fragments with bound values; the order matches the binds below.
+    std::string sql = "SELECT id FROM entries WHERE 1";
+    std::optional<std::string> repo;
+    if (query.repo) {
+        repo = resolve_repo(*query.repo);
+        if (!repo) return {};
+        sql += " AND repo = ?1";
+    }
+    if (query.branch) sql += " AND branch = ?2";
+    if (query.kind) sql += " AND kind = ?3";
+    if (query.since) sql += " AND time >= ?4";
+    if (query.until) sql += " AND time <= ?5";
+    sql += " ORDER BY time DESC, id DESC LIMIT ?6";
+    auto select = m_db->cached(sql);
+    if (repo) select.bind(1, *repo);
+    if (query.branch) select.bind(2, *query.branch);
+    if (query.kind) select.bind(3, to_string(*query.kind));
+    if (query.since) select.bind(4, *query.since);
+    if (query.until) select.bind(5, *query.until);
+    select.bind(6, query.limit);
+    std::vector<std::int64_t> ids;
+    while (select.step()) ids.push_back(select.column_int(0));
+    select.reset();
+    return load(ids);
+}
+
+std::optional<Entry> Archive::find_by_id(std::string_view ref) {
+    if (!ref.empty() && ref.front() == '#') ref.remove_prefix(1);
+    if (!is_digits(ref) || ref.size() > 18) return std::nullopt;
+    auto entries = load({std::stoll(std::string(ref))});
+    if (entries.empty()) return std::nullopt;
+    return std::move(entries.front());
+}
+
+std::optional<Entry> Archive::find_by_tag(std::string_view ref) {
+    auto select = m_db->cached(
+        "SELECT id FROM entries WHERE tag = ?1 "
+        "UNION ALL SELECT id FROM entries WHERE docker_tag = ?1 "
+        "UNION ALL SELECT id FROM entries WHERE display = ?1 AND kind = 'version' LIMIT 1");
+    select.bind(1, ref);
+    std::optional<std::int64_t> id;
+    if (select.step()) id = select.column_int(0);
+    select.reset();
+    if (!id) return std::nullopt;
+    auto entries = load({*id});
+    if (entries.empty()) return std::nullopt;
+    return std::move(entries.front());
+}
+
+std::optional<Entry> Archive::find_by_sha(std::string_view ref) {
+    if (ref.size() < 4 || ref.size() > 64 || !is_hex(ref)) return std::nullopt;
+    std::string prefix = lower(ref);
+    // Git entries first, then the newest other entry about the commit; two different commits
+    // under one prefix is an error, as in git.
+    auto select = m_db->cached(
+        "SELECT id, commit_sha FROM entries WHERE commit_sha >= ?1 AND commit_sha < ?2 "
+        "ORDER BY kind NOT IN ('version', 'commit'), time DESC, id DESC LIMIT 50");
+    select.bind_all(prefix, prefix + "g");
+    std::optional<std::int64_t> first;
+    std::vector<std::string> commits;
+    while (select.step()) {
+        if (!first) first = select.column_int(0);
+        std::string sha = select.column_text(1);
+        if (std::find(commits.begin(), commits.end(), sha) == commits.end()) commits.push_back(sha);
+    }
+    select.reset();
+    if (commits.size() > 1)
+        throw core::Fatal("ambiguous ref " + std::string(ref),
+                          "it starts " + std::to_string(commits.size()) +
+                              " archived commits (" + commits[0].substr(0, 12) + ", " +
+                              commits[1].substr(0, 12) + ", …); give more digits");
+    if (!first) return std::nullopt;
+    auto entries = load({*first});
+    if (entries.empty()) return std::nullopt;
+    return std::move(entries.front());
+}
+
+std::optional<Entry> Archive::find(std::string_view ref) {
+    if (auto entry = find_by_tag(ref)) return entry;
+    bool looks_like_id = (!ref.empty() && ref.front() == '#') || (is_digits(ref) && ref.size() < 7);
+    if (looks_like_id) return find_by_id(ref);
+    if (auto entry = find_by_sha(ref)) return entry;
+    return find_by_id(ref);
+}
+
+std::vector<Entry> Archive::search(std::string_view text, int limit) {
+    std::string expression = search_match_expression(text);
+    if (expression.empty()) return {};
+    auto select = m_db->cached(
+        "SELECT rowid FROM search_index WHERE search_index MATCH ?1 ORDER BY rowid DESC LIMIT ?2");
+    select.bind_all(expression, limit);
+    std::vector<std::int64_t> ids;
+    while (select.step()) ids.push_back(select.column_int(0));
+    select.reset();
+    return load(ids);
+}
+
+std::int64_t Archive::pending_deliveries() {
+    auto count = m_db->cached("SELECT count(*) FROM deliveries WHERE state = 'pending'");
+    std::int64_t n = count.step() ? count.column_int(0) : 0;
+    count.reset();
+    return n;
+}
+
+}  // namespace memeops::storage

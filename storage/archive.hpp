@@ -1,0 +1,104 @@
+// The MemeOps archive: one SQLite file (WAL mode) shared by hooks, the bot and the CLI.
+//
+// Every commit, model version, training run, CI result and message is an Entry; memes hang off
+// entries and carry one Delivery row per destination, whose pending rows are the outbox.
+// Several processes may hold the same archive open and write at once: writes take the write lock
+// up front (BEGIN IMMEDIATE) and wait up to the busy timeout instead of failing.
+//
+// Thread safety: an Archive is one connection; use one per thread.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "storage/entry.hpp"
+#include "storage/sqlite.hpp"
+
+namespace memeops::storage {
+
+// How hard a commit is made durable. process_crash (synchronous=NORMAL in WAL) survives a crash
+// or kill -9 of any process; power_loss (synchronous=FULL) also survives losing the machine,
+// at the price of an fsync per commit.
+enum class Durability { process_crash, power_loss };
+
+// Whether open() may create a new archive file.
+enum class CreateIfMissing { no, yes };
+
+struct ArchiveOptions {
+    Durability durability = Durability::process_crash;
+    CreateIfMissing create = CreateIfMissing::yes;
+    int busy_timeout_ms = 15000;  // how long a writer waits for another before giving up
+};
+
+// Filters of `memeops history`; unset filters match everything.
+struct HistoryQuery {
+    std::optional<std::string> repo;  // full identity, or its short name ("my-model")
+    std::optional<std::string> branch;
+    std::optional<EntryKind> kind;
+    std::optional<core::TimeMs> since;  // inclusive
+    std::optional<core::TimeMs> until;  // inclusive
+    int limit = 20;
+};
+
+class Archive {
+public:
+    // Opens (creating the file and its folder when allowed) and migrates the archive at `path`.
+    // Throws core::Fatal with a clear reason for a missing file (CreateIfMissing::no), a file that
+    // is not a SQLite database, another program's database, or an archive from a newer memeops.
+    static std::unique_ptr<Archive> open(const std::string& path, ArchiveOptions options = {});
+
+    const std::string& path() const { return m_path; }
+    // The schema version the file had before this open migrated it (0 for a new archive).
+    int opened_schema_version() const { return m_opened_version; }
+
+    // Inserts the entry with its metrics and memes (and their deliveries) in one transaction;
+    // fills in entry.id and each meme's id. Throws SqliteError on a constraint violation
+    // (a duplicate tag, or a commit already archived for that repo).
+    void add(Entry& entry);
+    // The same for many entries in a single transaction: all or none.
+    void add_batch(std::span<Entry> entries);
+    // Attaches a meme (and a pending delivery per destination it lists) to an existing entry.
+    void add_meme(std::int64_t entry_id, Meme& meme);
+
+    // Entries newest first.
+    std::vector<Entry> history(const HistoryQuery& query);
+    // The entry `ref` names: a tag (pun, display or Docker form), a commit sha or a unique prefix
+    // of at least 4 hex digits, or an entry id ("42" or "#42"; an all-digit ref of 7 or more
+    // characters is read as a sha first). nullopt when nothing matches; throws core::Fatal when
+    // a sha prefix is ambiguous.
+    std::optional<Entry> find(std::string_view ref);
+    // Entries whose captions, commit message, tags or text contain every word of `text`
+    // (Chinese words of two characters or more included), newest first.
+    std::vector<Entry> search(std::string_view text, int limit);
+
+    // Deliveries still waiting in the outbox.
+    std::int64_t pending_deliveries();
+
+    // The connection, for the other storage modules (outbox, ingest) built on this archive.
+    Database& database() { return *m_db; }
+
+private:
+    Archive(std::string path, std::unique_ptr<Database> db, int opened_version);
+
+    void insert_entry(Entry& entry);
+    void insert_meme(std::int64_t entry_id, Meme& meme);
+    void index_for_search(std::int64_t entry_id, bool replace);
+    std::vector<Entry> load(const std::vector<std::int64_t>& ids);
+    std::optional<Entry> find_by_tag(std::string_view ref);
+    std::optional<Entry> find_by_id(std::string_view ref);
+    std::optional<Entry> find_by_sha(std::string_view ref);
+    std::optional<std::string> resolve_repo(const std::string& repo);
+
+    std::string m_path;
+    std::unique_ptr<Database> m_db;
+    int m_opened_version;
+};
+
+// The short name of a repository identity: "git@host:team/my-model.git" → "my-model".
+std::string repo_short_name(std::string_view identity);
+
+}  // namespace memeops::storage

@@ -1,0 +1,207 @@
+#include "storage/schema.hpp"
+
+#include <vector>
+
+#include "core/error.hpp"
+
+namespace memeops::storage {
+namespace {
+
+// Version 1: entries of every kind, their metrics and per-epoch metrics, memes, per-destination
+// deliveries (the pending ones are the outbox), destinations' health, ingest idempotency keys,
+// and the last CI status per repo, branch and pipeline.
+constexpr const char* k_schema_v1 = R"sql(
+CREATE TABLE repos(
+  identity TEXT PRIMARY KEY,   -- origin URL, else the repository's path
+  name TEXT NOT NULL           -- last path component without .git, for --repo NAME
+) WITHOUT ROWID;
+CREATE INDEX repos_by_name ON repos(name);
+
+CREATE TABLE entries(
+  id INTEGER PRIMARY KEY,
+  kind TEXT NOT NULL CHECK (kind IN ('version','commit','training','ci','message')),
+  time INTEGER NOT NULL,       -- Unix milliseconds, UTC
+  repo TEXT REFERENCES repos(identity),
+  branch TEXT,
+  commit_sha TEXT,
+  tag TEXT,
+  display TEXT,
+  docker_tag TEXT,
+  run TEXT,
+  summary TEXT,
+  body TEXT NOT NULL DEFAULT '',
+  details TEXT NOT NULL DEFAULT '{}',   -- JSON: kind-specific data and unknown event fields
+  rewritten_into INTEGER REFERENCES entries(id)
+);
+CREATE INDEX entries_by_time ON entries(time, id);
+CREATE INDEX entries_by_kind ON entries(kind, time, id);
+CREATE INDEX entries_by_branch ON entries(branch, time, id);
+CREATE INDEX entries_by_repo ON entries(repo, time, id);
+CREATE INDEX entries_by_commit ON entries(commit_sha);
+CREATE INDEX entries_by_run ON entries(run) WHERE run IS NOT NULL;
+CREATE UNIQUE INDEX entries_by_tag ON entries(tag) WHERE tag IS NOT NULL;
+CREATE UNIQUE INDEX entries_by_git_commit ON entries(repo, commit_sha)
+  WHERE kind IN ('commit','version');
+
+CREATE TABLE metrics(
+  entry_id INTEGER NOT NULL REFERENCES entries(id) ON DELETE CASCADE,
+  name TEXT NOT NULL,
+  value REAL,                  -- NULL is NaN; infinities are stored as such
+  PRIMARY KEY(entry_id, name)
+) WITHOUT ROWID;
+
+CREATE TABLE epochs(
+  entry_id INTEGER NOT NULL REFERENCES entries(id) ON DELETE CASCADE,
+  epoch INTEGER NOT NULL CHECK (epoch >= 0),
+  time INTEGER NOT NULL,
+  metrics TEXT NOT NULL,       -- JSON object, as received
+  PRIMARY KEY(entry_id, epoch)
+) WITHOUT ROWID;
+
+CREATE TABLE memes(
+  id INTEGER PRIMARY KEY,
+  entry_id INTEGER NOT NULL REFERENCES entries(id) ON DELETE CASCADE,
+  reaction TEXT NOT NULL,
+  priority INTEGER NOT NULL CHECK (priority BETWEEN 0 AND 3),
+  caption TEXT NOT NULL,
+  caption_en TEXT NOT NULL,
+  created INTEGER NOT NULL
+);
+CREATE INDEX memes_by_entry ON memes(entry_id);
+
+CREATE TABLE deliveries(
+  meme_id INTEGER NOT NULL REFERENCES memes(id) ON DELETE CASCADE,
+  destination TEXT NOT NULL,
+  state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending','delivered','failed')),
+  attempts INTEGER NOT NULL DEFAULT 0,
+  last_error TEXT,
+  next_attempt INTEGER NOT NULL DEFAULT 0,
+  delivered_at INTEGER,
+  PRIMARY KEY(meme_id, destination)
+) WITHOUT ROWID;
+CREATE INDEX outbox ON deliveries(destination, next_attempt) WHERE state = 'pending';
+
+CREATE TABLE destinations(
+  name TEXT PRIMARY KEY,
+  type TEXT NOT NULL,
+  state TEXT NOT NULL DEFAULT 'enabled' CHECK (state IN ('enabled','disabled')),
+  last_error TEXT,
+  changed INTEGER
+) WITHOUT ROWID;
+
+CREATE TABLE ingest_keys(
+  key TEXT PRIMARY KEY,        -- "<source>:<id>", e.g. "github:<X-GitHub-Delivery>"
+  entry_id INTEGER REFERENCES entries(id) ON DELETE SET NULL,
+  received INTEGER NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE ci_status(
+  repo TEXT NOT NULL,
+  branch TEXT NOT NULL,
+  pipeline TEXT NOT NULL,
+  status TEXT NOT NULL,
+  entry_id INTEGER REFERENCES entries(id) ON DELETE SET NULL,
+  time INTEGER NOT NULL,
+  PRIMARY KEY(repo, branch, pipeline)
+) WITHOUT ROWID;
+)sql";
+
+// Version 2: full-text search with the CJK-aware tokenizer (storage/search_tokenizer.hpp), built
+// from what version 1 archives already hold.
+constexpr const char* k_schema_v2 = R"sql(
+CREATE VIRTUAL TABLE search_index USING fts5(names, text, tokenize = 'memeops');
+)sql";
+
+// Version 3: detector state per training run, kept across restarts; resumable backfills.
+constexpr const char* k_schema_v3 = R"sql(
+CREATE TABLE run_state(
+  run TEXT PRIMARY KEY,
+  entry_id INTEGER REFERENCES entries(id) ON DELETE SET NULL,
+  state TEXT NOT NULL DEFAULT '{}',   -- JSON, owned by the detectors
+  updated INTEGER NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE backfill_progress(
+  repo TEXT PRIMARY KEY,
+  done INTEGER NOT NULL DEFAULT 0,
+  updated INTEGER NOT NULL
+) WITHOUT ROWID;
+)sql";
+
+struct Migration {
+    int version;
+    const char* sql;
+    bool rebuilds_search;
+};
+
+const std::vector<Migration>& migrations() {
+    static const std::vector<Migration> list{
+        {1, k_schema_v1, false},
+        {2, k_schema_v2, true},
+        {3, k_schema_v3, false},
+    };
+    return list;
+}
+
+void rebuild_search_index(Database& db) {
+    auto insert = db.prepare("INSERT INTO search_index(rowid, names, text) " +
+                             search_document_select());
+    Statement(insert.get()).run();
+}
+
+}  // namespace
+
+int latest_schema_version() { return migrations().back().version; }
+
+const std::string& search_document_select() {
+    static const std::string sql = R"sql(
+SELECT e.id,
+       trim(coalesce(e.tag, '') || ' ' || coalesce(e.display, '') || ' ' ||
+            coalesce(e.docker_tag, '') || ' ' || coalesce(e.run, '') || ' ' ||
+            coalesce(e.branch, '')),
+       coalesce(e.summary, '') || char(10) || e.body || char(10) ||
+       coalesce((SELECT group_concat(m.caption || char(10) || m.caption_en, char(10))
+                 FROM memes m WHERE m.entry_id = e.id), '')
+FROM entries e
+)sql";
+    return sql;
+}
+
+ArchiveFileState classify_archive_file(Database& db) {
+    std::int64_t application_id = db.query_int("PRAGMA application_id");
+    if (application_id == k_application_id) return ArchiveFileState::memeops;
+    if (application_id != 0) return ArchiveFileState::foreign;
+    std::int64_t tables = db.query_int("SELECT count(*) FROM sqlite_schema");
+    return tables == 0 ? ArchiveFileState::empty : ArchiveFileState::foreign;
+}
+
+int migrate_archive(Database& db, const std::string& path) {
+    // Inside one IMMEDIATE transaction, so two processes opening a new archive at once migrate it
+    // exactly once: the second waits, then finds it current.
+    Transaction transaction(db);
+    ArchiveFileState state = classify_archive_file(db);
+    if (state == ArchiveFileState::foreign)
+        throw core::Fatal("cannot open archive " + path,
+                          "not a MemeOps archive (it is another program's SQLite database)");
+    int found = state == ArchiveFileState::empty
+                    ? 0
+                    : static_cast<int>(db.query_int("PRAGMA user_version"));
+    if (found > latest_schema_version())
+        throw core::Fatal("cannot open archive " + path,
+                          "it was written by a newer memeops (schema " + std::to_string(found) +
+                              ", this one knows up to " +
+                              std::to_string(latest_schema_version()) + "); upgrade memeops");
+    for (const auto& migration : migrations()) {
+        if (migration.version <= found) continue;
+        db.exec(migration.sql);
+        if (migration.rebuilds_search) rebuild_search_index(db);
+    }
+    if (found < latest_schema_version()) {
+        db.exec("PRAGMA application_id = " + std::to_string(k_application_id));
+        db.exec("PRAGMA user_version = " + std::to_string(latest_schema_version()));
+    }
+    transaction.commit();
+    return found;
+}
+
+}  // namespace memeops::storage

@@ -1,0 +1,168 @@
+#include "storage/sqlite.hpp"
+
+#include <chrono>
+#include <random>
+#include <thread>
+
+namespace memeops::storage {
+namespace {
+
+void throw_for(sqlite3* db, int rc) {
+    int extended = db ? sqlite3_extended_errcode(db) : rc;
+    const char* message = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+    throw SqliteError(extended, message ? message : sqlite3_errstr(rc));
+}
+
+}  // namespace
+
+Statement& Statement::bind(int index, std::int64_t value) {
+    sqlite3_bind_int64(m_stmt, index, value);
+    return *this;
+}
+
+Statement& Statement::bind(int index, double value) {
+    sqlite3_bind_double(m_stmt, index, value);
+    return *this;
+}
+
+Statement& Statement::bind(int index, std::string_view value) {
+    sqlite3_bind_text64(m_stmt, index, value.data(), value.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+    return *this;
+}
+
+Statement& Statement::bind_null(int index) {
+    sqlite3_bind_null(m_stmt, index);
+    return *this;
+}
+
+bool Statement::step() {
+    int rc = sqlite3_step(m_stmt);
+    if (rc == SQLITE_ROW) return true;
+    if (rc == SQLITE_DONE) return false;
+    sqlite3* db = sqlite3_db_handle(m_stmt);
+    sqlite3_reset(m_stmt);
+    throw_for(db, rc);
+    return false;
+}
+
+void Statement::run() {
+    while (step()) {
+    }
+    reset();
+}
+
+void Statement::reset() {
+    sqlite3_reset(m_stmt);
+    sqlite3_clear_bindings(m_stmt);
+}
+
+bool Statement::is_null(int column) const {
+    return sqlite3_column_type(m_stmt, column) == SQLITE_NULL;
+}
+
+std::int64_t Statement::column_int(int column) const { return sqlite3_column_int64(m_stmt, column); }
+
+double Statement::column_double(int column) const { return sqlite3_column_double(m_stmt, column); }
+
+std::string Statement::column_text(int column) const {
+    const auto* text = sqlite3_column_text(m_stmt, column);
+    int size = sqlite3_column_bytes(m_stmt, column);
+    return text ? std::string(reinterpret_cast<const char*>(text), static_cast<size_t>(size)) : "";
+}
+
+std::optional<std::string> Statement::column_optional_text(int column) const {
+    if (is_null(column)) return std::nullopt;
+    return column_text(column);
+}
+
+std::optional<std::int64_t> Statement::column_optional_int(int column) const {
+    if (is_null(column)) return std::nullopt;
+    return column_int(column);
+}
+
+Database::Database(const std::string& path, int open_flags, int busy_timeout_ms) {
+    int rc = sqlite3_open_v2(path.c_str(), &m_db, open_flags | SQLITE_OPEN_NOMUTEX, nullptr);
+    if (rc != SQLITE_OK) {
+        std::string message = m_db ? sqlite3_errmsg(m_db) : sqlite3_errstr(rc);
+        int extended = m_db ? sqlite3_extended_errcode(m_db) : rc;
+        sqlite3_close_v2(m_db);
+        m_db = nullptr;
+        throw SqliteError(extended, message);
+    }
+    sqlite3_extended_result_codes(m_db, 1);
+    sqlite3_busy_timeout(m_db, busy_timeout_ms);
+}
+
+Database::~Database() {
+    m_cache.clear();
+    sqlite3_close_v2(m_db);
+}
+
+void Database::check(int rc) const {
+    if (rc != SQLITE_OK && rc != SQLITE_ROW && rc != SQLITE_DONE) throw_for(m_db, rc);
+}
+
+void Database::exec(const std::string& sql) {
+    char* error = nullptr;
+    int rc = sqlite3_exec(m_db, sql.c_str(), nullptr, nullptr, &error);
+    if (rc != SQLITE_OK) {
+        std::string message = error ? error : sqlite3_errstr(rc);
+        sqlite3_free(error);
+        throw SqliteError(sqlite3_extended_errcode(m_db), message);
+    }
+}
+
+std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> Database::prepare(const std::string& sql) {
+    sqlite3_stmt* stmt = nullptr;
+    int rc = sqlite3_prepare_v2(m_db, sql.c_str(), static_cast<int>(sql.size()), &stmt, nullptr);
+    if (rc != SQLITE_OK) throw_for(m_db, rc);
+    return {stmt, &sqlite3_finalize};
+}
+
+Statement Database::cached(const std::string& sql) {
+    auto it = m_cache.find(sql);
+    if (it == m_cache.end()) {
+        sqlite3_stmt* stmt = nullptr;
+        int rc = sqlite3_prepare_v3(m_db, sql.c_str(), static_cast<int>(sql.size()),
+                                    SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
+        if (rc != SQLITE_OK) throw_for(m_db, rc);
+        it = m_cache.emplace(sql, std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)>(
+                                      stmt, &sqlite3_finalize))
+                 .first;
+    }
+    Statement statement(it->second.get());
+    statement.reset();
+    return statement;
+}
+
+std::int64_t Database::query_int(const std::string& sql) {
+    auto stmt = prepare(sql);
+    Statement s(stmt.get());
+    return s.step() ? s.column_int(0) : 0;
+}
+
+Transaction::Transaction(Database& db) : m_db(db) {
+    // The busy timeout covers normal contention; this loop covers the rare BUSY that SQLite
+    // returns without calling the handler (a writer racing WAL recovery), with jittered backoff.
+    std::minstd_rand jitter(std::random_device{}());
+    for (int attempt = 0;; ++attempt) {
+        try {
+            m_db.exec("BEGIN IMMEDIATE");
+            return;
+        } catch (const SqliteError& e) {
+            if (!e.is_busy() || attempt >= 20) throw;
+            std::this_thread::sleep_for(std::chrono::milliseconds(5 + jitter() % (10 * (attempt + 1))));
+        }
+    }
+}
+
+Transaction::~Transaction() {
+    if (m_open) sqlite3_exec(m_db.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+}
+
+void Transaction::commit() {
+    m_db.exec("COMMIT");
+    m_open = false;
+}
+
+}  // namespace memeops::storage

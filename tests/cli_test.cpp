@@ -1,0 +1,165 @@
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "cli/table.hpp"
+#include "core/text.hpp"
+#include "storage/archive.hpp"
+#include "test_support.hpp"
+
+using namespace memeops;
+using storage::EntryKind;
+
+namespace {
+
+// An archive with a few entries of each kind, Chinese and emoji included.
+std::string seeded_archive(const test::TempDir& dir) {
+    std::string path = dir.file("archive.db");
+    auto archive = storage::Archive::open(path);
+    std::vector<storage::Entry> entries;
+    for (int n = 0; n < 6; ++n) entries.push_back(test::sample_entry(EntryKind::commit, n));
+    storage::Entry version = test::sample_entry(EntryKind::version, 10);
+    version.summary = "咱就是说，头秃了 ⚠️ but it converged";
+    version.memes.push_back({0, "version.tagged", 2, "绝绝子 💯 新版本", "Iconic: new version", 0,
+                             {{"slack:ml", storage::DeliveryState::pending, 0, std::nullopt}}});
+    entries.push_back(version);
+    entries.push_back(test::sample_entry(EntryKind::training, 11));
+    archive->add_batch(entries);
+    return path;
+}
+
+}  // namespace
+
+TEST_CASE("cli: exit codes and error lines follow the contract") {
+    test::TempDir dir;
+    std::string db = seeded_archive(dir);
+
+    auto ok = test::run_cli({"history", "--db", db});
+    CHECK(ok.code == 0);
+    CHECK(ok.err.empty());
+
+    auto usage = test::run_cli({"history", "--db", db, "--kind", "banana"});
+    CHECK(usage.code == 2);
+    CHECK_THAT(usage.err, Catch::StartsWith("memeops: usage : --kind banana"));
+
+    auto bad_flag = test::run_cli({"history", "--no-such-flag"});
+    CHECK(bad_flag.code == 2);
+    CHECK_THAT(bad_flag.err, Catch::StartsWith("memeops: usage : "));
+
+    auto bad_time = test::run_cli({"history", "--db", db, "--since", "last tuesday"});
+    CHECK(bad_time.code == 2);
+    CHECK_THAT(bad_time.err, Catch::Contains("not a time"));
+
+    auto missing = test::run_cli({"show", "--db", db, "no-such-tag"});
+    CHECK(missing.code == 1);
+    CHECK(missing.err == "memeops: no entry no-such-tag : not a tag, commit or entry id in " + db + "\n");
+
+    test::write_file(dir.file("junk.db"), std::string(4096, 'j'));
+    auto corrupt = test::run_cli({"history", "--db", dir.file("junk.db")});
+    CHECK(corrupt.code == 1);
+    CHECK_THAT(corrupt.err, Catch::StartsWith("memeops: cannot open archive " + dir.file("junk.db") + " : "));
+    CHECK(std::count(corrupt.err.begin(), corrupt.err.end(), '\n') == 1);
+
+    CHECK(test::run_cli({}).code == 2);
+    CHECK(test::run_cli({"--version"}).code == 0);
+    CHECK(test::run_cli({"history", "--help"}).code == 0);
+}
+
+TEST_CASE("cli: history, show and search print the contract's JSON") {
+    test::TempDir dir;
+    std::string db = seeded_archive(dir);
+
+    auto history = test::run_cli({"history", "--db", db, "--json", "--limit", "3"});
+    REQUIRE(history.code == 0);
+    auto entries = nlohmann::json::parse(history.out);
+    REQUIRE(entries.is_array());
+    CHECK(entries.size() == 3);
+    CHECK(entries[0]["kind"] == "training");
+
+    auto versions = nlohmann::json::parse(
+        test::run_cli({"history", "--db", db, "--json", "--kind", "version"}).out);
+    REQUIRE(versions.size() == 1);
+    std::string tag = versions[0]["tag"];
+
+    auto show = test::run_cli({"show", "--db", db, tag, "--json"});
+    REQUIRE(show.code == 0);
+    auto entry = nlohmann::json::parse(show.out);
+    CHECK(entry["tag"] == tag);
+    CHECK(entry["memes"][0]["caption"] == "绝绝子 💯 新版本");
+    CHECK(entry["memes"][0]["deliveries"][0]["state"] == "pending");
+
+    auto search = test::run_cli({"search", "--db", db, "头秃", "--json"});
+    REQUIRE(search.code == 0);
+    auto found = nlohmann::json::parse(search.out);
+    REQUIRE(found.size() == 1);
+    CHECK(found[0]["tag"] == tag);
+
+    auto empty = nlohmann::json::parse(test::run_cli({"search", "--db", db, "nothing-here", "--json"}).out);
+    CHECK(empty.empty());
+}
+
+TEST_CASE("cli: history without an archive says so and creates nothing") {
+    test::TempDir dir;
+    std::string db = dir.file("sub/archive.db");
+    auto result = test::run_cli({"history", "--db", db});
+    CHECK(result.code == 0);
+    CHECK_THAT(result.out, Catch::Contains("Nothing archived yet"));
+    CHECK_FALSE(std::filesystem::exists(db));
+    CHECK(test::run_cli({"history", "--db", db, "--json"}).out == "[]\n");
+}
+
+TEST_CASE("cli: the archive comes from MEMEOPS_DB and git config when no flag names it") {
+    test::TempDir dir;
+    std::string db = seeded_archive(dir);
+    auto from_env = test::run_memeops({"history", "--json"}, {{"MEMEOPS_DB", db}});
+    CHECK(from_env.code == 0);
+    CHECK(nlohmann::json::parse(from_env.out).size() == 8);
+
+    std::string repo = dir.file("repo");
+    REQUIRE(test::run_process("git", {"init", "-q", repo}).code == 0);
+    REQUIRE(test::run_process("git", {"-C", repo, "config", "memeops.db", db}).code == 0);
+    auto from_git = test::run_process("sh", {"-c", "cd '" + repo + "' && " + MEMEOPS_BINARY + " history --json"},
+                                      {{"MEMEOPS_DB", ""}});
+    CHECK(from_git.code == 0);
+    CHECK(nlohmann::json::parse(from_git.out).size() == 8);
+}
+
+TEST_CASE("cli::Table keeps columns aligned with Chinese text and emoji") {
+    cli::Table table({"NAME", "NOTE"});
+    table.add_row({"绝绝子", "a"});
+    table.add_row({"YYDS 👑", "b"});
+    table.add_row({"plain", "c"});
+    std::string rendered = table.render(cli::Terminal{});
+    std::istringstream lines(rendered);
+    std::vector<int> note_columns;
+    for (std::string line; std::getline(lines, line);) {
+        size_t last_space = line.find_last_of(' ');
+        note_columns.push_back(core::display_width(line.substr(0, last_space + 1)));
+    }
+    REQUIRE(note_columns.size() == 4);
+    for (int column : note_columns) CHECK(column == note_columns[0]);
+}
+
+TEST_CASE("cli::Table fits the terminal width by cutting the last column") {
+    cli::Table table({"ID", "SUMMARY"});
+    table.add_row({"1", "咱就是说，头秃了 ⚠️ 这届batch size太菜了 and a very long English tail"});
+    cli::Terminal narrow{true, false, 30};
+    std::istringstream lines(table.render(narrow));
+    for (std::string line; std::getline(lines, line);) CHECK(core::display_width(line) <= 30);
+}
+
+TEST_CASE("cli: people's history output shows relative times and names") {
+    test::TempDir dir;
+    std::string db = seeded_archive(dir);
+    storage::Entry recent = test::sample_entry(EntryKind::message, 99);
+    recent.time = core::now_ms() - 3 * 3'600'000 - 60'000;
+    storage::Archive::open(db)->add(recent);
+    auto result = test::run_cli({"history", "--db", db});
+    CHECK_THAT(result.out, Catch::StartsWith("ID"));
+    CHECK_THAT(result.out, Catch::Contains("3h ago"));
+    CHECK_THAT(result.out, Catch::Contains("2025-11-24"));
+    CHECK_THAT(result.out, Catch::Contains("绝绝子 💯 新版本"));
+    auto show = test::run_cli({"show", "--db", db, "#7"});
+    CHECK(show.code == 0);
+    CHECK_THAT(show.out, Catch::Contains("slack:ml: pending (0 attempts)"));
+}

@@ -1,0 +1,38 @@
+#include <catch2/catch.hpp>
+
+#include "core/text.hpp"
+
+using namespace memeops::core;
+
+TEST_CASE("core::display_width counts Chinese and emoji as two columns") {
+    CHECK(display_width("abc") == 3);
+    CHECK(display_width("绝绝子") == 6);
+    CHECK(display_width("YYDS 👑") == 7);
+    CHECK(display_width("💯") == 2);
+    CHECK(display_width("❤️") == 1);  // U+2764 is narrow; the variation selector adds nothing
+    CHECK(display_width("e\xCC\x81") == 1);  // e + combining acute
+    CHECK(display_width("") == 0);
+}
+
+TEST_CASE("core::next_code_point survives invalid UTF-8") {
+    std::string bad = "a\xFF\xC3";  // stray byte, truncated sequence
+    size_t pos = 0;
+    CHECK(next_code_point(bad, pos) == U'a');
+    CHECK(next_code_point(bad, pos) == 0xFFFD);
+    CHECK(next_code_point(bad, pos) == 0xFFFD);
+    CHECK(pos == bad.size());
+    CHECK(display_width(bad) == 3);
+}
+
+TEST_CASE("core::truncate_to_width never splits a character and marks the cut") {
+    CHECK(truncate_to_width("咱就是说头秃了", 7) == "咱就是…");
+    CHECK(display_width(truncate_to_width("咱就是说头秃了", 7)) <= 7);
+    CHECK(truncate_to_width("short", 10) == "short");
+    CHECK(truncate_to_width("abcdef", 4) == "abc…");
+    CHECK(pad_to_width("头秃", 6) == "头秃  ");
+}
+
+TEST_CASE("core::first_line keeps only the first line") {
+    CHECK(first_line("fix: loss\n\nbody") == "fix: loss");
+    CHECK(first_line("tab\there  \r\n") == "tab here");
+}

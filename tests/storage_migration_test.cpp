@@ -1,0 +1,162 @@
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <cmath>
+#include <fstream>
+#include <sstream>
+
+#include "core/error.hpp"
+#include "storage/archive.hpp"
+#include "storage/schema.hpp"
+#include "test_support.hpp"
+
+using namespace memeops;
+
+namespace {
+
+// Builds an archive file from an SQL script, as an older memeops (or another program) left it.
+void create_from_sql(const std::string& path, const std::string& sql) {
+    storage::Database db(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, 1000);
+    db.exec(sql);
+}
+
+std::string read_text(const std::string& path) {
+    std::ifstream in(path);
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+std::string open_error(const std::string& path) {
+    try {
+        storage::Archive::open(path);
+    } catch (const core::Fatal& e) {
+        return e.subject() + " : " + e.reason();
+    }
+    return "";
+}
+
+}  // namespace
+
+TEST_CASE("storage::Archive migrates a version 1 archive with nothing lost") {
+    test::TempDir dir;
+    std::string path = dir.file("old.db");
+    create_from_sql(path, read_text(std::string(MEMEOPS_TEST_FIXTURES) + "/archive-v1.sql"));
+
+    auto archive = storage::Archive::open(path);
+    CHECK(archive->opened_schema_version() == 1);
+    CHECK(archive->database().query_int("PRAGMA user_version") == storage::latest_schema_version());
+
+    auto all = archive->history({.limit = 100});
+    REQUIRE(all.size() == 5);
+    auto version = archive->find("b16e8a7f-s3c0mm1t-taikula");
+    REQUIRE(version);
+    CHECK(version->metrics.at("val_acc") == Approx(0.93));
+    REQUIRE(version->memes.size() == 1);
+    CHECK(version->memes[0].deliveries[0].state == storage::DeliveryState::delivered);
+    CHECK(archive->pending_deliveries() == 1);
+    auto training = archive->find("#3");
+    REQUIRE(training);
+    CHECK(std::isnan(training->metrics.at("loss")));
+    // The version 2 migration built the search index from what was already there.
+    CHECK(archive->search("头秃", 10).size() == 1);
+    CHECK(archive->search("收敛", 10).size() == 1);
+    CHECK(archive->search("taikula", 10).size() == 1);
+
+    // Opening again migrates nothing.
+    archive.reset();
+    CHECK(storage::Archive::open(path)->opened_schema_version() == storage::latest_schema_version());
+}
+
+TEST_CASE("storage::Archive refuses an archive written by a newer memeops") {
+    test::TempDir dir;
+    std::string path = dir.file("future.db");
+    storage::Archive::open(path).reset();
+    {
+        storage::Database db(path, SQLITE_OPEN_READWRITE, 1000);
+        db.exec("PRAGMA user_version = 99");
+    }
+    std::string error = open_error(path);
+    CHECK_THAT(error, Catch::Contains("newer memeops"));
+    CHECK_THAT(error, Catch::Contains("schema 99"));
+    CHECK_THAT(error, Catch::Contains(path));
+}
+
+TEST_CASE("storage::Archive tells a corrupt or foreign file apart from an archive") {
+    test::TempDir dir;
+    std::string text_file = dir.file("notes.txt");
+    test::write_file(text_file, std::string(8192, 'x'));
+    CHECK_THAT(open_error(text_file), Catch::Contains("not a MemeOps archive"));
+
+    std::string foreign = dir.file("other.db");
+    create_from_sql(foreign, "CREATE TABLE cookies(name TEXT); INSERT INTO cookies VALUES('x');");
+    CHECK_THAT(open_error(foreign), Catch::Contains("another program's SQLite database"));
+
+    // A real archive whose pages were overwritten in the middle.
+    std::string damaged = dir.file("damaged.db");
+    {
+        auto archive = storage::Archive::open(damaged);
+        std::vector<storage::Entry> entries;
+        for (int n = 0; n < 200; ++n) entries.push_back(test::sample_entry(storage::EntryKind::commit, n));
+        archive->add_batch(entries);
+        archive->database().exec("PRAGMA wal_checkpoint(TRUNCATE)");
+    }
+    {
+        std::fstream file(damaged, std::ios::in | std::ios::out | std::ios::binary);
+        file.seekp(0);
+        file << std::string(100, '\x5a');  // the header
+    }
+    CHECK_THAT(open_error(damaged), Catch::Contains("not a MemeOps archive, or a corrupt one"));
+
+    std::string missing = dir.file("nope.db");
+    storage::ArchiveOptions options;
+    options.create = storage::CreateIfMissing::no;
+    CHECK_THROWS_WITH(storage::Archive::open(missing, options), Catch::Contains("no such file"));
+}
+
+TEST_CASE("storage::Archive takes 8 processes writing at once with nothing lost") {
+    test::TempDir dir;
+    std::string path = dir.file("shared.db");
+    constexpr int k_processes = 8;
+    constexpr int k_entries_each = 150;
+    std::vector<pid_t> children;
+    for (int p = 0; p < k_processes; ++p) {
+        pid_t pid = fork();
+        if (pid == 0) {
+            int failures = 0;
+            try {
+                // Every process opens (and the first migrates) the new archive at once.
+                auto archive = storage::Archive::open(path);
+                for (int n = 0; n < k_entries_each; ++n) {
+                    storage::Entry entry = test::sample_entry(storage::EntryKind::commit,
+                                                              p * 1000 + n);
+                    entry.repo = "repo-" + std::to_string(p);
+                    entry.memes.push_back({0, "ci.passed", 3, "YYDS 👑", "all green", 0,
+                                           {{"console", {}, 0, std::nullopt}}});
+                    archive->add(entry);
+                }
+            } catch (const std::exception& e) {
+                std::fprintf(stderr, "writer %d: %s\n", p, e.what());
+                failures = 1;
+            }
+            _exit(failures);
+        }
+        children.push_back(pid);
+    }
+    int failed = 0;
+    for (pid_t pid : children) {
+        int status = 0;
+        waitpid(pid, &status, 0);
+        if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) ++failed;
+    }
+    CHECK(failed == 0);
+    auto archive = storage::Archive::open(path);
+    CHECK(archive->history({.limit = 100000}).size() == k_processes * k_entries_each);
+    CHECK(archive->pending_deliveries() == k_processes * k_entries_each);
+    CHECK(archive->search("YYDS", 100000).size() == k_processes * k_entries_each);
+    auto check = archive->database().prepare("PRAGMA integrity_check");
+    storage::Statement integrity(check.get());
+    REQUIRE(integrity.step());
+    CHECK(integrity.column_text(0) == "ok");
+}

@@ -1,0 +1,56 @@
+// Shared pieces of the test suite: temporary folders, running the CLI in-process or as the real
+// binary, and entries to archive.
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "storage/entry.hpp"
+
+namespace memeops::test {
+
+// A fresh folder under the system temp dir, removed with everything in it on destruction.
+class TempDir {
+public:
+    TempDir();
+    ~TempDir();
+    TempDir(const TempDir&) = delete;
+    TempDir& operator=(const TempDir&) = delete;
+
+    const std::filesystem::path& path() const { return m_path; }
+    std::string file(const std::string& name) const { return (m_path / name).string(); }
+
+private:
+    std::filesystem::path m_path;
+};
+
+struct CommandResult {
+    int code = -1;
+    std::string out;
+    std::string err;
+};
+
+// Runs `memeops ARGS…` in this process (no terminal: plain output).
+CommandResult run_cli(const std::vector<std::string>& args);
+
+// Runs an executable with `args` as a child process, with extra environment variables, and
+// waits for it (killing it after `timeout_s`).
+CommandResult run_process(const std::string& program, const std::vector<std::string>& args,
+                          const std::map<std::string, std::string>& env = {}, int timeout_s = 60);
+
+// Runs the built memeops binary.
+CommandResult run_memeops(const std::vector<std::string>& args,
+                          const std::map<std::string, std::string>& env = {});
+
+// Writes `text` to `path`.
+void write_file(const std::string& path, const std::string& text);
+
+// An entry of the given kind with plausible fields; `n` varies the times and shas.
+storage::Entry sample_entry(storage::EntryKind kind, int n);
+
+// A 40-hex-digit sha derived from `n`.
+std::string fake_sha(int n);
+
+}  // namespace memeops::test
