@@ -128,21 +128,30 @@ void Archive::add(Entry& entry) { add_batch(std::span<Entry>(&entry, 1)); }
 void Archive::add_batch(std::span<Entry> entries) {
     Transaction transaction(*m_db);
     for (Entry& entry : entries) insert_entry(entry);
+    // The backlog is shared by every process writing the archive (a hook adds one entry and
+    // exits), so its size is read from the archive, not counted here.
+    auto backlog = m_db->cached("SELECT count(*) FROM search_backlog");
+    std::int64_t waiting = backlog.step() ? backlog.column_int(0) : 0;
+    backlog.reset();
+    if (waiting >= k_search_batch) index_backlog();
     transaction.commit();
 }
 
 void Archive::add_meme(std::int64_t entry_id, Meme& meme) {
     Transaction transaction(*m_db);
     insert_meme(entry_id, meme);
-    index_for_search(entry_id, /*replace=*/true);
+    // The entry's indexed text now lacks the caption: take it out of the index and queue it.
+    m_db->cached("DELETE FROM search_index WHERE rowid = ?1").bind(1, entry_id).run();
+    m_db->cached("INSERT OR IGNORE INTO search_backlog(entry_id) VALUES (?1)").bind(1, entry_id).run();
     transaction.commit();
 }
 
 void Archive::insert_entry(Entry& entry) {
-    if (entry.repo) {
+    if (entry.repo && !m_known_repos.contains(*entry.repo)) {
         m_db->cached("INSERT OR IGNORE INTO repos(identity, name) VALUES (?1, ?2)")
             .bind_all(*entry.repo, repo_short_name(*entry.repo))
             .run();
+        m_known_repos.insert(*entry.repo);
     }
     m_db->cached(
             "INSERT INTO entries(kind, time, repo, branch, commit_sha, tag, display, docker_tag, "
@@ -161,7 +170,7 @@ void Archive::insert_entry(Entry& entry) {
         insert.run();
     }
     for (Meme& meme : entry.memes) insert_meme(entry.id, meme);
-    index_for_search(entry.id, /*replace=*/false);
+    m_db->cached("INSERT INTO search_backlog(entry_id) VALUES (?1)").bind(1, entry.id).run();
 }
 
 void Archive::insert_meme(std::int64_t entry_id, Meme& meme) {
@@ -182,11 +191,24 @@ void Archive::insert_meme(std::int64_t entry_id, Meme& meme) {
     }
 }
 
-void Archive::index_for_search(std::int64_t entry_id, bool replace) {
-    if (replace) m_db->cached("DELETE FROM search_index WHERE rowid = ?1").bind(1, entry_id).run();
+void Archive::index_backlog() {
+    // One statement for the whole backlog: FTS5 flushes its pending index data at the end of
+    // every statement that writes it, so a statement per entry would write a segment per entry.
     static const std::string insert = "INSERT INTO search_index(rowid, names, text) " +
-                                      search_document_select() + " WHERE e.id = ?1";
-    m_db->cached(insert).bind(1, entry_id).run();
+                                      search_document_select() +
+                                      " WHERE e.id IN (SELECT entry_id FROM search_backlog)";
+    m_db->cached(insert).run();
+    m_db->cached("DELETE FROM search_backlog").run();
+}
+
+void Archive::catch_up_search_index() {
+    auto pending = m_db->cached("SELECT EXISTS (SELECT 1 FROM search_backlog)");
+    bool any = pending.step() && pending.column_int(0) != 0;
+    pending.reset();
+    if (!any) return;
+    Transaction transaction(*m_db);
+    index_backlog();
+    transaction.commit();
 }
 
 std::vector<Entry> Archive::load(const std::vector<std::int64_t>& ids) {
@@ -352,6 +374,7 @@ std::optional<Entry> Archive::find(std::string_view ref) {
 std::vector<Entry> Archive::search(std::string_view text, int limit) {
     std::string expression = search_match_expression(text);
     if (expression.empty()) return {};
+    catch_up_search_index();
     auto select = m_db->cached(
         "SELECT rowid FROM search_index WHERE search_index MATCH ?1 ORDER BY rowid DESC LIMIT ?2");
     select.bind_all(expression, limit);

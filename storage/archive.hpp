@@ -13,6 +13,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <vector>
 
 #include "storage/entry.hpp"
@@ -86,16 +87,23 @@ private:
 
     void insert_entry(Entry& entry);
     void insert_meme(std::int64_t entry_id, Meme& meme);
-    void index_for_search(std::int64_t entry_id, bool replace);
+    // Indexes every entry waiting in search_backlog. REQUIRES: inside a write transaction.
+    void index_backlog();
+    // Indexes the backlog, if any, in a transaction of its own.
+    void catch_up_search_index();
     std::vector<Entry> load(const std::vector<std::int64_t>& ids);
     std::optional<Entry> find_by_tag(std::string_view ref);
     std::optional<Entry> find_by_id(std::string_view ref);
     std::optional<Entry> find_by_sha(std::string_view ref);
     std::optional<std::string> resolve_repo(const std::string& repo);
 
+    // New entries are indexed for search once this many wait, and before every search.
+    static constexpr std::int64_t k_search_batch = 256;
+
     std::string m_path;
     std::unique_ptr<Database> m_db;
     int m_opened_version;
+    std::unordered_set<std::string> m_known_repos;  // already in the repos table
 };
 
 // The short name of a repository identity: "git@host:team/my-model.git" → "my-model".
