@@ -88,7 +88,9 @@ int run(const std::vector<std::string>& args, Io& io) {
         io.err << "memeops: usage : " << e.what() << "\n";
         return 2;
     } catch (const storage::SqliteError& e) {
-        io.err << "memeops: archive " << context.archive_path() << " : " << e.what() << "\n";
+        io.err << "memeops: archive " << context.archive_path() << " : " << e.what()
+               << (e.is_busy() ? " (another process kept it busy past the wait; try again)" : "")
+               << "\n";
         return 1;
     } catch (const std::exception& e) {
         io.err << "memeops: internal error : " << e.what() << "\n";

@@ -183,7 +183,12 @@ ArchiveFileState classify_archive_file(Database& db) {
 }
 
 int migrate_archive(Database& db, const std::string& path) {
-    // Inside one IMMEDIATE transaction, so two processes opening a new archive at once migrate it
+    // The common case, a current archive, needs no write lock: readers and writers elsewhere
+    // carry on while this process opens it.
+    if (classify_archive_file(db) == ArchiveFileState::memeops &&
+        db.query_int("PRAGMA user_version") == latest_schema_version())
+        return latest_schema_version();
+    // Otherwise inside one IMMEDIATE transaction, so two processes opening a new archive at once migrate it
     // exactly once: the second waits, then finds it current.
     Transaction transaction(db);
     ArchiveFileState state = classify_archive_file(db);

@@ -160,3 +160,45 @@ TEST_CASE("storage::Archive takes 8 processes writing at once with nothing lost"
     REQUIRE(integrity.step());
     CHECK(integrity.column_text(0) == "ok");
 }
+
+TEST_CASE("storage::Archive waits for another process's write lock instead of failing") {
+    test::TempDir dir;
+    std::string path = dir.file("busy.db");
+    storage::Archive::open(path).reset();
+    pid_t holder = fork();
+    if (holder == 0) {
+        // Holds the write lock for a while, as a long backfill batch would.
+        storage::Database db(path, SQLITE_OPEN_READWRITE, 1000);
+        db.exec("BEGIN IMMEDIATE");
+        usleep(400'000);
+        db.exec("COMMIT");
+        _exit(0);
+    }
+    usleep(100'000);
+    auto archive = storage::Archive::open(path);
+    storage::Entry entry = test::sample_entry(storage::EntryKind::message, 1);
+    CHECK_NOTHROW(archive->add(entry));
+    int status = 0;
+    waitpid(holder, &status, 0);
+    CHECK(archive->history({}).size() == 1);
+}
+
+TEST_CASE("storage::Archive reports a lock held past its busy timeout clearly") {
+    test::TempDir dir;
+    std::string path = dir.file("locked.db");
+    storage::Archive::open(path).reset();
+    storage::Database holder(path, SQLITE_OPEN_READWRITE, 1000);
+    holder.exec("BEGIN IMMEDIATE");
+    storage::ArchiveOptions options;
+    options.busy_timeout_ms = 50;
+    auto archive = storage::Archive::open(path, options);
+    storage::Entry entry = test::sample_entry(storage::EntryKind::message, 1);
+    try {
+        archive->add(entry);
+        FAIL("add() should not succeed while another connection holds the write lock");
+    } catch (const storage::SqliteError& e) {
+        CHECK(e.is_busy());
+    }
+    holder.exec("ROLLBACK");
+    CHECK_NOTHROW(archive->add(entry));
+}
