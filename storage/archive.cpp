@@ -87,7 +87,7 @@ void configure_connection(Database& db, Durability durability) {
     if (mode != "wal") db.exec("PRAGMA journal_mode = WAL");
     db.exec(durability == Durability::power_loss ? "PRAGMA synchronous = FULL"
                                                  : "PRAGMA synchronous = NORMAL");
-    db.exec("PRAGMA foreign_keys = ON; PRAGMA cache_size = -16000; PRAGMA temp_store = MEMORY");
+    db.exec("PRAGMA foreign_keys = ON; PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY");
 }
 
 }  // namespace

@@ -1,0 +1,39 @@
+// Pun names of commits (contract §6): deterministic, from the commit hash alone.
+//
+// A tag reads "<8 hex>-<leetspeak word>-<pinyin slang>", e.g. "b16e8a7f-l0g1ts-emo": the
+// first 32 bits of the hash in hex, then a word chosen by the next 16 bits and a slang word by
+// the 16 after, from the frozen tables in templates/puns.json. It matches
+// ^[a-z0-9][a-z0-9._-]{0,99}$, passes `git check-ref-format refs/tags/<tag>` and is a valid
+// Docker tag. The display form is for chat: "emo了 😶 b16e8a7f-l0g1ts".
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace memeops::meme {
+
+struct PunName {
+    std::string sha;
+    std::string tag;
+    std::string display;
+    std::string docker_tag;
+};
+
+// The names of the commit `sha` (40 or 64 hex digits, any case). Returns nullopt when `sha` is
+// not such a hash.
+std::optional<PunName> pun_name(std::string_view sha);
+
+// The tag to use when `tag` already names another commit: "<tag>-<n>" for n = 2, 3, …
+std::string tag_with_suffix(std::string_view tag, int n);
+
+// True when `text` matches ^[a-z0-9][a-z0-9._-]{0,99}$ (the tag rule of contract §6).
+bool is_valid_tag(std::string_view text);
+
+// True when `text` is a valid Docker tag: [A-Za-z0-9_][A-Za-z0-9_.-]{0,127}.
+bool is_valid_docker_tag(std::string_view text);
+
+// "commit" → "c0mm1t": a→4, e→3, i→1, o→0.
+std::string leetspeak(std::string_view word);
+
+}  // namespace memeops::meme
