@@ -26,6 +26,17 @@ void add_global_options(CLI::App& app, GlobalOptions& global) {
 
 const std::vector<CommandSpec>& command_table() {
     static const std::vector<CommandSpec> table{
+        {"install", "Install the git hooks in a repository (existing hooks keep running)",
+         define_install},
+        {"uninstall", "Remove memeops' hooks and restore what was there before", define_uninstall},
+        {"status", "Hooks, archive, tag policy, destinations and the outbox", define_status},
+        {"hook", "Run by the installed hook scripts; never fails a git command", define_hook},
+        {"name", "The pun names of a commit (default HEAD)", define_name},
+        {"docker-tag", "The Docker-safe tag of a commit: docker build -t app:$(memeops docker-tag)",
+         define_docker_tag},
+        {"tag", "Make a commit a model version: pun-name git tag, archive entry, chat post",
+         define_tag},
+        {"backfill", "Archive a repository's existing history (no tags, no posts)", define_backfill},
         {"history", "Archive entries, newest first", define_history},
         {"show", "One entry with its metrics, memes and their delivery state", define_show},
         {"search", "Full-text search over captions, commit messages, tags and event text",

@@ -36,10 +36,12 @@ struct GlobalOptions {
 // What a handler needs: the global options, the streams, and the settings built from them.
 class Context {
 public:
-    Context(const GlobalOptions& global, Io& io) : m_global(global), m_io(io) {}
+    Context(GlobalOptions& global, Io& io) : m_global(global), m_io(io) {}
 
     Io& io() { return m_io; }
-    const GlobalOptions& global() const { return m_global; }
+    // Commands with a --repo option bind it to global().repo_dir, so settings read that
+    // repository's git config.
+    GlobalOptions& global() { return m_global; }
     // Settings layered per core/settings.hpp; built on first use.
     const core::Settings& settings();
     std::string archive_path() { return settings().archive_path(m_global.db); }
@@ -50,7 +52,7 @@ public:
     std::unique_ptr<storage::Archive> open_existing_archive();
 
 private:
-    const GlobalOptions& m_global;
+    GlobalOptions& m_global;
     Io& m_io;
     std::optional<core::Settings> m_settings;
 };
@@ -74,5 +76,13 @@ int run(const std::vector<std::string>& args, Io& io);
 Handler define_history(CLI::App& app, Context& context);
 Handler define_show(CLI::App& app, Context& context);
 Handler define_search(CLI::App& app, Context& context);
+Handler define_install(CLI::App& app, Context& context);
+Handler define_uninstall(CLI::App& app, Context& context);
+Handler define_status(CLI::App& app, Context& context);
+Handler define_hook(CLI::App& app, Context& context);
+Handler define_name(CLI::App& app, Context& context);
+Handler define_docker_tag(CLI::App& app, Context& context);
+Handler define_tag(CLI::App& app, Context& context);
+Handler define_backfill(CLI::App& app, Context& context);
 
 }  // namespace memeops::cli

@@ -127,14 +127,28 @@ void Archive::add(Entry& entry) { add_batch(std::span<Entry>(&entry, 1)); }
 
 void Archive::add_batch(std::span<Entry> entries) {
     Transaction transaction(*m_db);
-    for (Entry& entry : entries) insert_entry(entry);
+    for (Entry& entry : entries) insert_entry(entry, OnConflict::fail);
+    finish_batch();
+    transaction.commit();
+}
+
+int Archive::add_new_commits(std::span<Entry> entries) {
+    Transaction transaction(*m_db);
+    int inserted = 0;
+    for (Entry& entry : entries)
+        if (insert_entry(entry, OnConflict::skip)) ++inserted;
+    finish_batch();
+    transaction.commit();
+    return inserted;
+}
+
+void Archive::finish_batch() {
     // The backlog is shared by every process writing the archive (a hook adds one entry and
     // exits), so its size is read from the archive, not counted here.
     auto backlog = m_db->cached("SELECT count(*) FROM search_backlog");
     std::int64_t waiting = backlog.step() ? backlog.column_int(0) : 0;
     backlog.reset();
     if (waiting >= k_search_batch) index_backlog();
-    transaction.commit();
 }
 
 void Archive::add_meme(std::int64_t entry_id, Meme& meme) {
@@ -146,7 +160,7 @@ void Archive::add_meme(std::int64_t entry_id, Meme& meme) {
     transaction.commit();
 }
 
-void Archive::insert_entry(Entry& entry) {
+bool Archive::insert_entry(Entry& entry, OnConflict on_conflict) {
     if (entry.repo && !m_known_repos.contains(*entry.repo)) {
         m_db->cached("INSERT OR IGNORE INTO repos(identity, name) VALUES (?1, ?2)")
             .bind_all(*entry.repo, repo_short_name(*entry.repo))
@@ -156,11 +170,16 @@ void Archive::insert_entry(Entry& entry) {
     m_db->cached(
             "INSERT INTO entries(kind, time, repo, branch, commit_sha, tag, display, docker_tag, "
             "run, summary, body, details, rewritten_into) "
-            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)")
+            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)" +
+            std::string(on_conflict == OnConflict::skip ? " ON CONFLICT DO NOTHING" : ""))
         .bind_all(to_string(entry.kind), entry.time, entry.repo, entry.branch, entry.commit,
                   entry.tag, entry.display, entry.docker_tag, entry.run, entry.summary, entry.body,
-                  entry.details.dump(), entry.rewritten_into)
+                  entry.details.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), entry.rewritten_into)
         .run();
+    if (m_db->changes() == 0) {
+        entry.id = 0;
+        return false;
+    }
     entry.id = m_db->last_insert_rowid();
     for (const auto& [name, value] : entry.metrics) {
         auto insert = m_db->cached("INSERT INTO metrics(entry_id, name, value) VALUES (?1, ?2, ?3)");
@@ -171,6 +190,70 @@ void Archive::insert_entry(Entry& entry) {
     }
     for (Meme& meme : entry.memes) insert_meme(entry.id, meme);
     m_db->cached("INSERT INTO search_backlog(entry_id) VALUES (?1)").bind(1, entry.id).run();
+    return true;
+}
+
+std::optional<std::int64_t> Archive::git_entry_id(const std::string& repo, const std::string& sha) {
+    auto select = m_db->cached(
+        "SELECT id FROM entries WHERE repo = ?1 AND commit_sha = ?2 "
+        "AND (kind = 'commit' OR kind = 'version')");
+    select.bind_all(repo, sha);
+    std::optional<std::int64_t> id;
+    if (select.step()) id = select.column_int(0);
+    select.reset();
+    return id;
+}
+
+std::unordered_set<std::string> Archive::archived_commits(const std::string& repo) {
+    auto select = m_db->cached(
+        "SELECT commit_sha FROM entries WHERE repo = ?1 AND (kind = 'commit' OR kind = 'version')");
+    select.bind(1, repo);
+    std::unordered_set<std::string> shas;
+    while (select.step()) shas.insert(select.column_text(0));
+    select.reset();
+    return shas;
+}
+
+void Archive::mark_rewritten(const std::string& repo, const std::string& old_sha,
+                             std::int64_t new_entry_id) {
+    Transaction transaction(*m_db);
+    m_db->cached(
+            "UPDATE entries SET rewritten_into = ?3 WHERE repo = ?1 AND commit_sha = ?2 "
+            "AND (kind = 'commit' OR kind = 'version') AND id <> ?3")
+        .bind_all(repo, old_sha, new_entry_id)
+        .run();
+    transaction.commit();
+}
+
+void Archive::make_version(std::int64_t entry_id, const VersionNames& names, const Metrics& metrics,
+                           Meme& meme) {
+    Transaction transaction(*m_db);
+    m_db->cached(
+            "UPDATE entries SET kind = 'version', tag = ?2, display = ?3, docker_tag = ?4, "
+            "run = coalesce(?5, run) WHERE id = ?1")
+        .bind_all(entry_id, names.tag, names.display, names.docker_tag, names.run)
+        .run();
+    for (const auto& [name, value] : metrics) {
+        auto upsert = m_db->cached(
+            "INSERT INTO metrics(entry_id, name, value) VALUES (?1, ?2, ?3) "
+            "ON CONFLICT(entry_id, name) DO UPDATE SET value = excluded.value");
+        upsert.bind_all(entry_id, name);
+        if (std::isnan(value)) upsert.bind_null(3);
+        else upsert.bind(3, value);
+        upsert.run();
+    }
+    insert_meme(entry_id, meme);
+    m_db->cached("DELETE FROM search_index WHERE rowid = ?1").bind(1, entry_id).run();
+    m_db->cached("INSERT OR IGNORE INTO search_backlog(entry_id) VALUES (?1)").bind(1, entry_id).run();
+    transaction.commit();
+}
+
+bool Archive::tag_names_other_commit(const std::string& tag, const std::string& sha) {
+    auto select = m_db->cached("SELECT commit_sha FROM entries WHERE tag = ?1");
+    select.bind(1, tag);
+    bool other = select.step() && select.column_text(0) != sha;
+    select.reset();
+    return other;
 }
 
 void Archive::insert_meme(std::int64_t entry_id, Meme& meme) {

@@ -64,6 +64,28 @@ public:
     void add_batch(std::span<Entry> entries);
     // Attaches a meme (and a pending delivery per destination it lists) to an existing entry.
     void add_meme(std::int64_t entry_id, Meme& meme);
+    // Inserts the commit entries not archived yet for their repo, in one transaction; the
+    // others are left as they are and get id 0. Returns how many were inserted.
+    int add_new_commits(std::span<Entry> entries);
+
+    // --- git entries (hooks, backfill, tag) ---------------------------------------------
+    // The commit or version entry of `sha` in `repo`.
+    std::optional<std::int64_t> git_entry_id(const std::string& repo, const std::string& sha);
+    // Every commit sha archived for `repo`.
+    std::unordered_set<std::string> archived_commits(const std::string& repo);
+    // Records that `old_sha` was rewritten (amend, rebase) into the entry `new_entry_id`.
+    void mark_rewritten(const std::string& repo, const std::string& old_sha, std::int64_t new_entry_id);
+    struct VersionNames {
+        std::string tag;
+        std::string display;
+        std::string docker_tag;
+        std::optional<std::string> run;
+    };
+    // Turns a commit entry into a model version: its names, metrics and the version meme.
+    void make_version(std::int64_t entry_id, const VersionNames& names, const Metrics& metrics,
+                      Meme& meme);
+    // True when `tag` is archived for a commit other than `sha`.
+    bool tag_names_other_commit(const std::string& tag, const std::string& sha);
 
     // Entries newest first.
     std::vector<Entry> history(const HistoryQuery& query);
@@ -85,7 +107,11 @@ public:
 private:
     Archive(std::string path, std::unique_ptr<Database> db, int opened_version);
 
-    void insert_entry(Entry& entry);
+    enum class OnConflict { fail, skip };
+    // Returns false when OnConflict::skip left an existing entry in place.
+    bool insert_entry(Entry& entry, OnConflict on_conflict);
+    // Indexes the search backlog once it is long enough. REQUIRES: inside a write transaction.
+    void finish_batch();
     void insert_meme(std::int64_t entry_id, Meme& meme);
     // Indexes every entry waiting in search_backlog. REQUIRES: inside a write transaction.
     void index_backlog();

@@ -1,0 +1,67 @@
+// memeops install / uninstall: the hook scripts of one repository.
+#include <sstream>
+
+#include "cli/command.hpp"
+#include "cli/table.hpp"
+#include "hooks/git.hpp"
+#include "hooks/installer.hpp"
+
+namespace memeops::cli {
+namespace {
+
+struct InstallOptions {
+    std::string hooks = "post-commit,post-merge,post-rewrite";
+};
+
+std::vector<std::string> split_list(const std::string& text) {
+    std::vector<std::string> names;
+    std::stringstream in(text);
+    for (std::string name; std::getline(in, name, ',');)
+        if (!name.empty()) names.push_back(name);
+    return names;
+}
+
+void print_reports(Io& io, const std::string& folder, const std::vector<hooks::HookReport>& reports) {
+    io.out << "Hooks folder: " << folder << "\n";
+    Table table({"HOOK", "STATE", "NOTE"});
+    for (const auto& report : reports) table.add_row({report.name, hooks::to_string(report.state), report.note});
+    if (!table.empty()) io.out << table.render(io.terminal);
+}
+
+int run_install(Context& context, const InstallOptions& options) {
+    hooks::LibGit2 lib;
+    auto repo = hooks::open_repository(context.global().repo_dir);
+    std::string folder = hooks::hooks_folder(repo.get());
+    auto reports = hooks::install_hooks(folder, split_list(options.hooks), hooks::current_executable());
+    print_reports(context.io(), folder, reports);
+    for (const auto& report : reports)
+        if (report.state == hooks::HookState::foreign) return 1;
+    return 0;
+}
+
+int run_uninstall(Context& context) {
+    hooks::LibGit2 lib;
+    auto repo = hooks::open_repository(context.global().repo_dir);
+    std::string folder = hooks::hooks_folder(repo.get());
+    auto reports = hooks::uninstall_hooks(folder);
+    if (reports.empty()) context.io().out << "No memeops hooks in " << folder << "\n";
+    else print_reports(context.io(), folder, reports);
+    return 0;
+}
+
+}  // namespace
+
+Handler define_install(CLI::App& app, Context& context) {
+    auto options = std::make_shared<InstallOptions>();
+    app.add_option("--repo", context.global().repo_dir, "The repository (default: the current one)");
+    app.add_option("--hooks", options->hooks, "Comma-separated hooks to install")
+        ->capture_default_str();
+    return [&context, options] { return run_install(context, *options); };
+}
+
+Handler define_uninstall(CLI::App& app, Context& context) {
+    app.add_option("--repo", context.global().repo_dir, "The repository (default: the current one)");
+    return [&context] { return run_uninstall(context); };
+}
+
+}  // namespace memeops::cli

@@ -1,0 +1,121 @@
+// memeops status: hooks, archive, tag policy, destinations (URLs redacted) and the outbox.
+#include <unistd.h>
+
+#include "cli/command.hpp"
+#include "cli/table.hpp"
+#include "core/destinations.hpp"
+#include "core/error.hpp"
+#include "hooks/capture.hpp"
+#include "hooks/installer.hpp"
+
+namespace memeops::cli {
+namespace {
+
+struct StatusOptions {
+    bool json = false;
+};
+
+nlohmann::json repository_status(Context& context) {
+    hooks::LibGit2 lib;
+    std::optional<hooks::Repository> repo;
+    try {
+        repo = hooks::open_repository(context.global().repo_dir);
+    } catch (const core::Fatal&) {
+        return nullptr;
+    }
+    nlohmann::json out{{"path", git_repository_workdir(repo->get()) ? git_repository_workdir(repo->get())
+                                                                   : git_repository_path(repo->get())},
+                       {"identity", hooks::repository_identity(repo->get())},
+                       {"tag_policy", hooks::to_string(hooks::tag_policy(repo->get()))},
+                       {"version_paths", hooks::version_paths(repo->get())}};
+    try {
+        std::string folder = hooks::hooks_folder(repo->get());
+        out["hooks_folder"] = folder;
+        nlohmann::json states = nlohmann::json::array();
+        for (const auto& report : hooks::hook_states(folder, hooks::default_hook_names(), hooks::current_executable()))
+            states.push_back({{"name", report.name}, {"state", hooks::to_string(report.state)}});
+        out["hooks"] = states;
+    } catch (const core::Fatal& e) {
+        out["hooks_folder"] = nullptr;
+        out["hooks"] = e.reason();
+    }
+    return out;
+}
+
+nlohmann::json destination_status(Context& context, storage::Archive* archive) {
+    nlohmann::json list = nlohmann::json::array();
+    for (const auto& d : core::configured_destinations(context.settings())) {
+        nlohmann::json item{{"name", d.name}, {"type", core::to_string(d.type)},
+                            {"url", d.url.empty() ? nlohmann::json(nullptr) : nlohmann::json(core::redact_url(d.url))},
+                            {"state", "enabled"}, {"last_error", nullptr}};
+        if (archive) {
+            auto row = archive->database().cached("SELECT state, last_error FROM destinations WHERE name = ?1");
+            row.bind(1, d.name);
+            if (row.step()) {
+                item["state"] = row.column_text(0);
+                item["last_error"] = row.is_null(1) ? nlohmann::json(nullptr) : nlohmann::json(row.column_text(1));
+            }
+            row.reset();
+        }
+        list.push_back(item);
+    }
+    return list;
+}
+
+nlohmann::json collect(Context& context) {
+    auto archive = context.open_existing_archive();
+    nlohmann::json status{{"repository", repository_status(context)},
+                          {"archive", context.archive_path()},
+                          {"archive_exists", archive != nullptr},
+                          {"outbox_pending", archive ? archive->pending_deliveries() : 0}};
+    status["destinations"] = destination_status(context, archive.get());
+    return status;
+}
+
+void print_people(Io& io, const nlohmann::json& s) {
+    auto line = [&](const std::string& label, const std::string& value) {
+        io.out << io.terminal.paint(label, "1") << std::string(14 - label.size(), ' ') << value << "\n";
+    };
+    const auto& repo = s["repository"];
+    if (repo.is_null()) {
+        line("repository", "(not in a git repository)");
+    } else {
+        line("repository", repo["path"].get<std::string>() + "  (" + repo["identity"].get<std::string>() + ")");
+        if (repo["hooks_folder"].is_null()) {
+            line("hooks", repo["hooks"].get<std::string>());
+        } else {
+            line("hooks", repo["hooks_folder"].get<std::string>());
+            for (const auto& h : repo["hooks"])
+                io.out << "  " << std::string(12, ' ') << h["name"].get<std::string>() << ": " << h["state"].get<std::string>() << "\n";
+        }
+        std::string paths;
+        for (const auto& p : repo["version_paths"]) paths += (paths.empty() ? "" : ", ") + p.get<std::string>();
+        line("tag policy", repo["tag_policy"].get<std::string>() + "  (versions: " + paths + ")");
+    }
+    line("archive", s["archive"].get<std::string>() + (s["archive_exists"] ? "" : "  (not created yet)"));
+    for (size_t i = 0; i < s["destinations"].size(); ++i) {
+        const auto& d = s["destinations"][i];
+        std::string text = d["name"].get<std::string>() + "  " + d["type"].get<std::string>();
+        if (!d["url"].is_null()) text += "  " + d["url"].get<std::string>();
+        text += "  " + d["state"].get<std::string>();
+        if (!d["last_error"].is_null()) text += "  last error: " + d["last_error"].get<std::string>();
+        line(i == 0 ? "destinations" : "", text);
+    }
+    line("outbox", std::to_string(s["outbox_pending"].get<std::int64_t>()) + " pending");
+}
+
+}  // namespace
+
+Handler define_status(CLI::App& app, Context& context) {
+    auto options = std::make_shared<StatusOptions>();
+    app.add_option("--repo", context.global().repo_dir, "The repository (default: the current one)");
+    app.add_flag("--json", options->json, "Print the status as JSON");
+    return [&context, options] {
+        auto status = collect(context);
+        if (options->json) context.io().out << status.dump() << "\n";
+        else print_people(context.io(), status);
+        return 0;
+    };
+}
+
+}  // namespace memeops::cli

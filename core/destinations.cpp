@@ -1,0 +1,127 @@
+#include "core/destinations.hpp"
+
+#include <fstream>
+#include <sstream>
+
+#include "core/error.hpp"
+
+namespace memeops::core {
+namespace {
+
+std::vector<std::string> split_commas(const std::string& text) {
+    std::vector<std::string> parts;
+    std::stringstream in(text);
+    for (std::string part; std::getline(in, part, ',');) {
+        size_t first = part.find_first_not_of(" \t");
+        size_t last = part.find_last_not_of(" \t");
+        if (first != std::string::npos) parts.push_back(part.substr(first, last - first + 1));
+    }
+    return parts;
+}
+
+void add_from_env(std::vector<Destination>& out, const char* variable, DestinationType type) {
+    auto value = env(variable);
+    if (!value) return;
+    int n = 0;
+    for (const auto& url : split_commas(*value)) {
+        std::string name = to_string(type) + (++n > 1 ? "-" + std::to_string(n) : "");
+        out.push_back({name, type, url, 3, {}});
+    }
+}
+
+std::string read_url_file(const std::string& path, const std::string& name) {
+    std::ifstream in(path);
+    std::string url;
+    if (!in || !std::getline(in, url) || url.empty())
+        throw Fatal("destination " + name, "cannot read a URL from url_file " + path);
+    while (!url.empty() && (url.back() == '\r' || url.back() == ' ')) url.pop_back();
+    return url;
+}
+
+Destination from_config(const nlohmann::json& item, size_t index) {
+    std::string label = "destinations[" + std::to_string(index) + "]";
+    if (!item.is_object()) throw Fatal("config " + label, "must be an object");
+    Destination d;
+    d.name = item.value("name", "");
+    if (d.name.empty()) throw Fatal("config " + label, "needs a \"name\"");
+    std::string type = item.value("type", "");
+    if (type == "slack") d.type = DestinationType::slack;
+    else if (type == "discord") d.type = DestinationType::discord;
+    else if (type == "console") d.type = DestinationType::console;
+    else throw Fatal("config " + label, "\"type\" must be slack, discord or console");
+    if (item.contains("url_file")) d.url = read_url_file(item.at("url_file").get<std::string>(), d.name);
+    else d.url = item.value("url", "");
+    if (d.type != DestinationType::console && d.url.empty())
+        throw Fatal("config " + label, "needs a \"url\" or \"url_file\"");
+    std::string min = item.value("min_priority", "P3");
+    if (min.size() != 2 || min[0] != 'P' || min[1] < '0' || min[1] > '3')
+        throw Fatal("config " + label, "\"min_priority\" must be P0, P1, P2 or P3");
+    d.min_priority = min[1] - '0';
+    if (item.contains("reactions")) d.reactions = item.at("reactions").get<std::vector<std::string>>();
+    return d;
+}
+
+}  // namespace
+
+std::string to_string(DestinationType type) {
+    switch (type) {
+        case DestinationType::slack: return "slack";
+        case DestinationType::discord: return "discord";
+        case DestinationType::console: return "console";
+    }
+    return "console";
+}
+
+bool glob_match(const std::string& glob, const std::string& text) {
+    size_t g = 0, t = 0, star = std::string::npos, mark = 0;
+    while (t < text.size()) {
+        if (g < glob.size() && glob[g] == '*') {
+            star = g++;
+            mark = t;
+        } else if (g < glob.size() && glob[g] == text[t]) {
+            ++g;
+            ++t;
+        } else if (star != std::string::npos) {
+            g = star + 1;
+            t = ++mark;
+        } else {
+            return false;
+        }
+    }
+    while (g < glob.size() && glob[g] == '*') ++g;
+    return g == glob.size();
+}
+
+bool Destination::accepts(const std::string& reaction, int priority) const {
+    if (priority > min_priority) return false;
+    if (reactions.empty()) return true;
+    for (const auto& glob : reactions)
+        if (glob_match(glob, reaction)) return true;
+    return false;
+}
+
+std::vector<Destination> configured_destinations(const Settings& settings) {
+    std::vector<Destination> out;
+    add_from_env(out, "MEMEOPS_SLACK_WEBHOOK", DestinationType::slack);
+    add_from_env(out, "MEMEOPS_DISCORD_WEBHOOK", DestinationType::discord);
+    const auto& config = settings.config_file();
+    if (auto it = config.find("destinations"); it != config.end()) {
+        if (!it->is_array()) throw Fatal("config destinations", "must be an array");
+        for (size_t i = 0; i < it->size(); ++i) out.push_back(from_config((*it)[i], i));
+    }
+    if (out.empty()) out.push_back({"console", DestinationType::console, "", 3, {}});
+    return out;
+}
+
+std::string redact_url(const std::string& url) {
+    if (url.empty()) return "";
+    size_t scheme = url.find("://");
+    if (scheme == std::string::npos) return "…";
+    size_t host_start = scheme + 3;
+    size_t end = url.find_first_of("/?#", host_start);
+    std::string host = url.substr(host_start, end == std::string::npos ? std::string::npos : end - host_start);
+    if (size_t at = host.rfind('@'); at != std::string::npos) host = host.substr(at + 1);
+    return url.substr(0, host_start) + host + "/…";
+}
+
+}  // namespace memeops::core

@@ -1,0 +1,41 @@
+// Where memes go: Slack and Discord webhooks from the environment or the --config file, or the
+// console when none is configured. A destination's URL is a secret: it is kept here to send to,
+// and only ever shown through redact_url().
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/settings.hpp"
+
+namespace memeops::core {
+
+enum class DestinationType { slack, discord, console };
+
+std::string to_string(DestinationType type);
+
+struct Destination {
+    std::string name;  // "slack", "slack-2", "discord", or the config's "name"
+    DestinationType type = DestinationType::console;
+    std::string url;             // empty for the console
+    int min_priority = 3;        // accepts P0 … P<min_priority>
+    std::vector<std::string> reactions;  // globs like "training.*"; empty accepts all
+
+    // Whether a meme of `reaction` at `priority` (0 = P0) is routed here.
+    bool accepts(const std::string& reaction, int priority) const;
+};
+
+// The configured destinations: MEMEOPS_SLACK_WEBHOOK and MEMEOPS_DISCORD_WEBHOOK (comma-separated
+// URLs), then the config file's "destinations"; the console alone when there are none.
+// Throws Fatal naming the entry for a malformed config destination.
+std::vector<Destination> configured_destinations(const Settings& settings);
+
+// "https://hooks.slack.com/services/T0/B0/XYZ" → "https://hooks.slack.com/…": scheme and host
+// only, never the path, query or credentials that carry the secret.
+std::string redact_url(const std::string& url);
+
+// Whether `text` matches `glob`, where '*' matches any run of characters.
+bool glob_match(const std::string& glob, const std::string& text);
+
+}  // namespace memeops::core
