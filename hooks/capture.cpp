@@ -124,6 +124,39 @@ int archive_range(CaptureContext& context, const git_oid* head, const git_oid* h
     return context.archive.add_new_commits(entries);
 }
 
+// HEAD's recent history not archived yet, newest first: at most k_catch_up commits, and the walk
+// stops after k_archived_run archived ones in a row (the rest was seen before).
+std::vector<git_oid> unarchived_history(CaptureContext& context, const std::string& repo, const git_oid* head) {
+    constexpr size_t k_catch_up = 64;
+    constexpr int k_archived_run = 8;
+    git_revwalk* raw = nullptr;
+    std::vector<git_oid> found;
+    if (git_revwalk_new(&raw, context.repo) != 0) return found;
+    Revwalk walk(raw);
+    git_revwalk_sorting(walk.get(), GIT_SORT_TIME);
+    git_revwalk_push(walk.get(), head);
+    int archived_in_a_row = 0;
+    git_oid oid;
+    while (found.size() < k_catch_up && archived_in_a_row < k_archived_run &&
+           git_revwalk_next(&oid, walk.get()) == 0) {
+        if (context.archive.git_entry_id(repo, to_hex(&oid))) {
+            ++archived_in_a_row;
+        } else {
+            archived_in_a_row = 0;
+            found.push_back(oid);
+        }
+    }
+    return found;
+}
+
+// True when the archive has `sha` as a version already (the hook ran twice for one commit).
+bool already_version(CaptureContext& context, const std::string& repo, const std::string& sha) {
+    auto id = context.archive.git_entry_id(repo, sha);
+    if (!id) return false;
+    auto entry = context.archive.find("#" + std::to_string(*id));
+    return entry && entry->kind == storage::EntryKind::version;
+}
+
 void announce(CaptureContext& context, const TagResult& result) {
     context.out << "memeops: tagged " << result.names.tag << "  " << result.names.display << "\n";
 }
@@ -198,23 +231,45 @@ TagResult tag_version(CaptureContext& context, git_commit* commit, const TagRequ
     result.created = !existed;
     result.entry_id = ensure_entry(context, commit, repo);
     storage::Meme meme = version_meme(context, result);
-    context.archive.make_version(result.entry_id,
-                                 {result.names.tag, result.names.display, result.names.docker_tag, request.run},
-                                 request.metrics, meme);
+    bool made = context.archive.make_version(
+        result.entry_id, {result.names.tag, result.names.display, result.names.docker_tag, request.run},
+        request.metrics, meme);
+    if (!made && !request.run && request.metrics.empty()) result.entry_id = 0;  // another process did it
     return result;
 }
 
 void capture_post_commit(CaptureContext& context) {
+    // The capture may run in the background, after further commits: so it archives every recent
+    // commit of HEAD's history that is not archived yet, not just whatever HEAD is now.
     Commit head = resolve_commit(context.repo, "HEAD");
     TagPolicy policy = tag_policy(context.repo);
-    CommitInfo info = read_commit(context.repo, head.get(),
-                                  policy == TagPolicy::versions ? WithPaths::yes : WithPaths::no);
     std::string repo = repository_identity(context.repo);
-    std::vector<storage::Entry> one{commit_entry(info, repo, current_branch(context.repo))};
-    context.archive.add_new_commits(one);
-    bool is_version = policy == TagPolicy::all ||
-                      (policy == TagPolicy::versions && touches_version_paths(info, version_paths(context.repo)));
-    if (is_version) announce(context, tag_version(context, head.get(), {}));
+    auto branch = current_branch(context.repo);
+    WithPaths paths = policy == TagPolicy::versions ? WithPaths::yes : WithPaths::no;
+    std::vector<storage::Entry> entries;
+    std::vector<CommitInfo> infos;
+    for (const git_oid& oid : unarchived_history(context, repo, git_commit_id(head.get()))) {
+        git_commit* raw = nullptr;
+        if (git_commit_lookup(&raw, context.repo, &oid) != 0) continue;
+        Commit commit(raw);
+        infos.push_back(read_commit(context.repo, commit.get(), paths));
+        entries.push_back(commit_entry(infos.back(), repo, branch));
+    }
+    context.archive.add_new_commits(entries);
+    if (policy == TagPolicy::none) return;
+    auto patterns = version_paths(context.repo);
+    std::vector<TagResult> tagged;
+    for (auto info = infos.rbegin(); info != infos.rend(); ++info) {  // oldest first
+        if (policy == TagPolicy::versions && !touches_version_paths(*info, patterns)) continue;
+        if (already_version(context, repo, info->sha)) continue;
+        Commit commit = resolve_commit(context.repo, info->sha);
+        TagResult result = tag_version(context, commit.get(), {});
+        if (result.entry_id) tagged.push_back(result);
+    }
+    if (tagged.size() == 1) announce(context, tagged.front());
+    else if (tagged.size() > 1)
+        context.out << "memeops: tagged " << tagged.size() << " versions, the latest "
+                    << tagged.back().names.tag << "\n";
 }
 
 void capture_post_merge(CaptureContext& context) {

@@ -225,12 +225,21 @@ void Archive::mark_rewritten(const std::string& repo, const std::string& old_sha
     transaction.commit();
 }
 
-void Archive::make_version(std::int64_t entry_id, const VersionNames& names, const Metrics& metrics,
+bool Archive::make_version(std::int64_t entry_id, const VersionNames& names, const Metrics& metrics,
                            Meme& meme) {
     Transaction transaction(*m_db);
+    // Only the first of several processes tagging one commit announces it; a later `tag` of an
+    // existing version updates its run and metrics without a second meme.
+    bool was_version = false;
+    {
+        auto kind = m_db->cached("SELECT kind = 'version' FROM entries WHERE id = ?1");
+        kind.bind(1, entry_id);
+        was_version = kind.step() && kind.column_int(0) != 0;
+        kind.reset();
+    }
     m_db->cached(
-            "UPDATE entries SET kind = 'version', tag = ?2, display = ?3, docker_tag = ?4, "
-            "run = coalesce(?5, run) WHERE id = ?1")
+            "UPDATE entries SET kind = 'version', tag = coalesce(tag, ?2), display = coalesce(display, ?3), "
+            "docker_tag = coalesce(docker_tag, ?4), run = coalesce(?5, run) WHERE id = ?1")
         .bind_all(entry_id, names.tag, names.display, names.docker_tag, names.run)
         .run();
     for (const auto& [name, value] : metrics) {
@@ -242,10 +251,11 @@ void Archive::make_version(std::int64_t entry_id, const VersionNames& names, con
         else upsert.bind(3, value);
         upsert.run();
     }
-    insert_meme(entry_id, meme);
+    if (!was_version) insert_meme(entry_id, meme);
     m_db->cached("DELETE FROM search_index WHERE rowid = ?1").bind(1, entry_id).run();
     m_db->cached("INSERT OR IGNORE INTO search_backlog(entry_id) VALUES (?1)").bind(1, entry_id).run();
     transaction.commit();
+    return !was_version;
 }
 
 bool Archive::tag_names_other_commit(const std::string& tag, const std::string& sha) {

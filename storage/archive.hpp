@@ -82,7 +82,8 @@ public:
         std::optional<std::string> run;
     };
     // Turns a commit entry into a model version: its names, metrics and the version meme.
-    void make_version(std::int64_t entry_id, const VersionNames& names, const Metrics& metrics,
+    // Returns false (and adds no meme) when the entry already was a version.
+    bool make_version(std::int64_t entry_id, const VersionNames& names, const Metrics& metrics,
                       Meme& meme);
     // True when `tag` is archived for a commit other than `sha`.
     bool tag_names_other_commit(const std::string& tag, const std::string& sha);

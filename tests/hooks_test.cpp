@@ -34,7 +34,7 @@ public:
     std::map<std::string, std::string> env() const {
         return {{"MEMEOPS_DB", m_db}, {"HOME", m_dir.path().string()},
                 {"XDG_STATE_HOME", m_dir.file("state")}, {"GIT_CONFIG_NOSYSTEM", "1"},
-                {"GIT_EDITOR", "true"}};
+                {"GIT_EDITOR", "true"}, {"MEMEOPS_HOOK_FOREGROUND", "1"}};
     }
 
     test::CommandResult git(const std::vector<std::string>& args,
@@ -382,8 +382,10 @@ TEST_CASE("hooks: eight committers in parallel worktrees, every commit archived"
             std::string dir = repo.file("w" + std::to_string(w));
             int failures = 0;
             for (int n = 0; n < k_commits_each; ++n) {
+                auto env = repo.env();
+                env["MEMEOPS_HOOK_FOREGROUND"] = "0";  // the default: capture in the background
                 auto r = test::run_process("git", {"-C", dir, "commit", "-q", "--allow-empty", "-m",
-                                                   "w" + std::to_string(w) + " commit " + std::to_string(n)}, repo.env());
+                                                   "w" + std::to_string(w) + " commit " + std::to_string(n)}, env);
                 if (r.code != 0 || !r.err.empty()) ++failures;
             }
             _exit(failures == 0 ? 0 : 1);
@@ -397,7 +399,30 @@ TEST_CASE("hooks: eight committers in parallel worktrees, every commit archived"
         if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) ++failed;
     }
     CHECK(failed == 0);
-    CHECK(repo.history("commit").size() == 1 + k_committers * k_commits_each);
+    // Background captures finish shortly after their commits; wait for them, bounded.
+    size_t expected = 1 + k_committers * k_commits_each;
+    size_t archived_count = 0;
+    for (int attempt = 0; attempt < 300 && archived_count < expected; ++attempt) {
+        archived_count = repo.history("commit").size();
+        if (archived_count < expected) usleep(100'000);
+    }
+    CHECK(archived_count == expected);
+}
+
+TEST_CASE("hooks: by default the capture runs in the background and git returns at once") {
+    TestRepo repo;
+    REQUIRE(repo.run_in_repo({"install"}).code == 0);
+    fs::create_directories(repo.path() + "/models");
+    test::write_file(repo.path() + "/models/m.pt", "w");
+    repo.git({"add", "models/m.pt"});
+    auto result = repo.git({"commit", "-q", "-m", "model"}, {{"MEMEOPS_HOOK_FOREGROUND", "0"}});
+    CHECK(result.code == 0);
+    size_t versions = 0;
+    for (int attempt = 0; attempt < 100 && versions == 0; ++attempt) {
+        versions = repo.history("version").size();
+        if (versions == 0) usleep(100'000);
+    }
+    CHECK(versions == 1);
 }
 
 TEST_CASE("hooks: backfill archives history once, and again only what is new") {
