@@ -135,9 +135,11 @@ std::vector<git_oid> unarchived_history(CaptureContext& context, const std::stri
     Revwalk walk(raw);
     git_revwalk_sorting(walk.get(), GIT_SORT_TIME);
     git_revwalk_push(walk.get(), head);
+    // A repository seen for the first time starts its archive at HEAD; backfill is for the rest.
+    size_t limit = context.archive.has_commits(repo) ? k_catch_up : 1;
     int archived_in_a_row = 0;
     git_oid oid;
-    while (found.size() < k_catch_up && archived_in_a_row < k_archived_run &&
+    while (found.size() < limit && archived_in_a_row < k_archived_run &&
            git_revwalk_next(&oid, walk.get()) == 0) {
         if (context.archive.git_entry_id(repo, to_hex(&oid))) {
             ++archived_in_a_row;

@@ -123,7 +123,7 @@ std::string hook_script(const std::string& name, const std::string& memeops_path
       << "# `memeops uninstall` removes this script and restores the hook that was here before,\n"
       << "# which is kept as " << name << k_chained_suffix << " and runs first. MEMEOPS=0 skips memeops;\n"
       << "# MEMEOPS_HOOK_FOREGROUND=1 makes git wait for it.\n"
-      << "hook_dir=$(dirname \"$0\")\n"
+      << "hook_dir=${0%/*}\n"
       << "status=0\n";
     if (with_stdin) s << "input=$(cat)\n";
     s << "if [ -x " << chained << " ]; then\n"

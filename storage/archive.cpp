@@ -204,6 +204,15 @@ std::optional<std::int64_t> Archive::git_entry_id(const std::string& repo, const
     return id;
 }
 
+bool Archive::has_commits(const std::string& repo) {
+    auto select = m_db->cached(
+        "SELECT 1 FROM entries WHERE repo = ?1 AND (kind = 'commit' OR kind = 'version') LIMIT 1");
+    select.bind(1, repo);
+    bool any = select.step();
+    select.reset();
+    return any;
+}
+
 std::unordered_set<std::string> Archive::archived_commits(const std::string& repo) {
     auto select = m_db->cached(
         "SELECT commit_sha FROM entries WHERE repo = ?1 AND (kind = 'commit' OR kind = 'version')");

@@ -71,6 +71,8 @@ public:
     // --- git entries (hooks, backfill, tag) ---------------------------------------------
     // The commit or version entry of `sha` in `repo`.
     std::optional<std::int64_t> git_entry_id(const std::string& repo, const std::string& sha);
+    // True when any commit of `repo` is archived.
+    bool has_commits(const std::string& repo);
     // Every commit sha archived for `repo`.
     std::unordered_set<std::string> archived_commits(const std::string& repo);
     // Records that `old_sha` was rewritten (amend, rebase) into the entry `new_entry_id`.
