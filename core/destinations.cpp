@@ -4,20 +4,10 @@
 #include <sstream>
 
 #include "core/error.hpp"
+#include "core/text.hpp"
 
 namespace memeops::core {
 namespace {
-
-std::vector<std::string> split_commas(const std::string& text) {
-    std::vector<std::string> parts;
-    std::stringstream in(text);
-    for (std::string part; std::getline(in, part, ',');) {
-        size_t first = part.find_first_not_of(" \t");
-        size_t last = part.find_last_not_of(" \t");
-        if (first != std::string::npos) parts.push_back(part.substr(first, last - first + 1));
-    }
-    return parts;
-}
 
 void add_from_env(std::vector<Destination>& out, const char* variable, DestinationType type) {
     auto value = env(variable);

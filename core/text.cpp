@@ -144,6 +144,20 @@ bool is_emoji(char32_t cp) {
            (cp >= 0x1F000 && cp <= 0x1F2FF) || (cp >= 0x2B00 && cp <= 0x2BFF);
 }
 
+std::vector<std::string> split_commas(std::string_view text) {
+    std::vector<std::string> parts;
+    size_t pos = 0;
+    while (pos <= text.size()) {
+        size_t comma = std::min(text.find(',', pos), text.size());
+        std::string_view part = text.substr(pos, comma - pos);
+        size_t first = part.find_first_not_of(" \t");
+        size_t last = part.find_last_not_of(" \t");
+        if (first != std::string_view::npos) parts.emplace_back(part.substr(first, last - first + 1));
+        pos = comma + 1;
+    }
+    return parts;
+}
+
 void append_utf8(std::string& out, char32_t cp) {
     if (cp < 0x80) {
         out += static_cast<char>(cp);

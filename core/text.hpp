@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace memeops::core {
 
@@ -36,6 +37,10 @@ bool is_cjk(char32_t cp);
 
 // True for the pictographic emoji blocks.
 bool is_emoji(char32_t cp);
+
+// The comma-separated items of `text`, trimmed of spaces and tabs, empty items dropped:
+// " a, b,,c " → {"a", "b", "c"}.
+std::vector<std::string> split_commas(std::string_view text);
 
 // Appends the UTF-8 encoding of `cp` to `out`.
 void append_utf8(std::string& out, char32_t cp);

@@ -3,6 +3,7 @@
 #include <sstream>
 
 #include "core/error.hpp"
+#include "core/text.hpp"
 #include "meme/caption.hpp"
 
 namespace memeops::hooks {
@@ -10,17 +11,6 @@ namespace {
 
 constexpr const char* k_default_version_paths = "models/**,*.onnx,*.pt,*.ckpt,*.safetensors,*.h5";
 constexpr int k_version_priority = 2;
-
-std::vector<std::string> split_commas(const std::string& text) {
-    std::vector<std::string> parts;
-    std::stringstream in(text);
-    for (std::string part; std::getline(in, part, ',');) {
-        size_t first = part.find_first_not_of(" \t");
-        size_t last = part.find_last_not_of(" \t");
-        if (first != std::string::npos) parts.push_back(part.substr(first, last - first + 1));
-    }
-    return parts;
-}
 
 std::string format_number(double value) {
     std::ostringstream out;
@@ -182,7 +172,7 @@ std::string to_string(TagPolicy policy) {
 }
 
 std::vector<std::string> version_paths(git_repository* repo) {
-    return split_commas(config_string(repo, "memeops.versionPaths").value_or(k_default_version_paths));
+    return core::split_commas(config_string(repo, "memeops.versionPaths").value_or(k_default_version_paths));
 }
 
 bool touches_version_paths(const CommitInfo& commit, const std::vector<std::string>& patterns) {

@@ -36,3 +36,9 @@ TEST_CASE("core::first_line keeps only the first line") {
     CHECK(first_line("fix: loss\n\nbody") == "fix: loss");
     CHECK(first_line("tab\there  \r\n") == "tab here");
 }
+
+TEST_CASE("core::split_commas trims items and drops empty ones") {
+    CHECK(split_commas(" a, b,,c ") == std::vector<std::string>{"a", "b", "c"});
+    CHECK(split_commas("").empty());
+    CHECK(split_commas("models/**,*.onnx") == std::vector<std::string>{"models/**", "*.onnx"});
+}

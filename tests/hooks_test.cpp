@@ -375,7 +375,7 @@ TEST_CASE("hooks: eight committers in parallel worktrees, every commit archived"
     constexpr int k_commits_each = 12;
     for (int w = 0; w < k_committers; ++w)
         REQUIRE(repo.git({"worktree", "add", "-q", "-b", "w" + std::to_string(w), repo.file("w" + std::to_string(w))}).code == 0);
-    std::vector<pid_t> children;
+    std::vector<int> children;
     for (int w = 0; w < k_committers; ++w) {
         pid_t pid = fork();
         if (pid == 0) {
@@ -392,12 +392,7 @@ TEST_CASE("hooks: eight committers in parallel worktrees, every commit archived"
         }
         children.push_back(pid);
     }
-    int failed = 0;
-    for (pid_t pid : children) {
-        int status = 0;
-        waitpid(pid, &status, 0);
-        if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) ++failed;
-    }
+    int failed = test::wait_for_children(children);
     CHECK(failed == 0);
     // Background captures finish shortly after their commits; wait for them, bounded.
     size_t expected = 1 + k_committers * k_commits_each;

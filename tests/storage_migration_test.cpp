@@ -120,7 +120,7 @@ TEST_CASE("storage::Archive takes 8 processes writing at once with nothing lost"
     std::string path = dir.file("shared.db");
     constexpr int k_processes = 8;
     constexpr int k_entries_each = 150;
-    std::vector<pid_t> children;
+    std::vector<int> children;
     for (int p = 0; p < k_processes; ++p) {
         pid_t pid = fork();
         if (pid == 0) {
@@ -144,12 +144,7 @@ TEST_CASE("storage::Archive takes 8 processes writing at once with nothing lost"
         }
         children.push_back(pid);
     }
-    int failed = 0;
-    for (pid_t pid : children) {
-        int status = 0;
-        waitpid(pid, &status, 0);
-        if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) ++failed;
-    }
+    int failed = test::wait_for_children(children);
     CHECK(failed == 0);
     auto archive = storage::Archive::open(path);
     CHECK(archive->history({.limit = 100000}).size() == k_processes * k_entries_each);

@@ -85,6 +85,16 @@ CommandResult run_memeops(const std::vector<std::string>& args,
     return run_process(MEMEOPS_BINARY, args, env);
 }
 
+int wait_for_children(const std::vector<int>& pids) {
+    int failed = 0;
+    for (int pid : pids) {
+        int status = 0;
+        waitpid(pid, &status, 0);
+        if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) ++failed;
+    }
+    return failed;
+}
+
 void write_file(const std::string& path, const std::string& text) {
     std::ofstream out(path, std::ios::binary);
     out << text;

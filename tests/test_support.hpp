@@ -44,6 +44,9 @@ CommandResult run_process(const std::string& program, const std::vector<std::str
 CommandResult run_memeops(const std::vector<std::string>& args,
                           const std::map<std::string, std::string>& env = {});
 
+// Waits for every child process and returns how many did not exit with status 0.
+int wait_for_children(const std::vector<int>& pids);
+
 // Writes `text` to `path`.
 void write_file(const std::string& path, const std::string& text);
 

@@ -3,6 +3,7 @@
 
 #include "cli/command.hpp"
 #include "cli/table.hpp"
+#include "core/text.hpp"
 #include "hooks/git.hpp"
 #include "hooks/installer.hpp"
 
@@ -12,14 +13,6 @@ namespace {
 struct InstallOptions {
     std::string hooks = "post-commit,post-merge,post-rewrite";
 };
-
-std::vector<std::string> split_list(const std::string& text) {
-    std::vector<std::string> names;
-    std::stringstream in(text);
-    for (std::string name; std::getline(in, name, ',');)
-        if (!name.empty()) names.push_back(name);
-    return names;
-}
 
 void print_reports(Io& io, const std::string& folder, const std::vector<hooks::HookReport>& reports) {
     io.out << "Hooks folder: " << folder << "\n";
@@ -32,7 +25,7 @@ int run_install(Context& context, const InstallOptions& options) {
     hooks::LibGit2 lib;
     auto repo = hooks::open_repository(context.global().repo_dir);
     std::string folder = hooks::hooks_folder(repo.get());
-    auto reports = hooks::install_hooks(folder, split_list(options.hooks), hooks::current_executable());
+    auto reports = hooks::install_hooks(folder, core::split_commas(options.hooks), hooks::current_executable());
     print_reports(context.io(), folder, reports);
     for (const auto& report : reports)
         if (report.state == hooks::HookState::foreign) return 1;
