@@ -454,3 +454,33 @@ TEST_CASE("hooks: status shows hooks, policy, destinations with URLs redacted, a
     CHECK(people.out.find("SECRETTOKEN") == std::string::npos);
     CHECK_THAT(people.out, Catch::Contains("1 pending"));
 }
+
+TEST_CASE("hooks: huge, non-UTF-8 and GIT_WORK_TREE commits are captured") {
+    TestRepo repo;
+    REQUIRE(repo.run_in_repo({"install"}).code == 0);
+    fs::create_directories(repo.path() + "/data");
+    for (int n = 0; n < 10'000; ++n) test::write_file(repo.path() + "/data/f" + std::to_string(n), "x\n");
+    REQUIRE(repo.git({"add", "data"}).code == 0);
+    REQUIRE(repo.git({"commit", "-q", "-m", "10,000 files"}).code == 0);
+    auto entries = repo.history();
+    REQUIRE(entries.size() == 1);
+    CHECK(entries[0]["details"]["files"] == 10'000);
+
+    std::string message_file = repo.file("latin1.txt");
+    test::write_file(message_file, "caf\xe9 cr\xe8me: r\xe9sultats\n");
+    REQUIRE(repo.git({"-c", "i18n.commitEncoding=ISO-8859-1", "commit", "-q", "--allow-empty", "-F", message_file}).code == 0);
+    auto after = repo.history();  // valid JSON although the message is not UTF-8
+    REQUIRE(after.size() == 2);
+    CHECK(after[0]["commit"] == repo.head());
+
+    // git exports GIT_DIR and GIT_WORK_TREE to the hook when given --git-dir/--work-tree.
+    test::write_file(repo.path() + "/wt.txt", "w");
+    auto env = repo.env();
+    std::string git_dir = "--git-dir=" + repo.path() + "/.git";
+    std::string work_tree = "--work-tree=" + repo.path();
+    REQUIRE(test::run_process("git", {git_dir, work_tree, "add", "wt.txt"}, env).code == 0);
+    auto commit = test::run_process("git", {git_dir, work_tree, "commit", "-q", "-m", "with an explicit work tree"}, env);
+    REQUIRE(commit.code == 0);
+    CHECK(commit.err.empty());
+    CHECK(repo.history().size() == 3);
+}
