@@ -37,6 +37,8 @@ const std::vector<CommandSpec>& command_table() {
         {"tag", "Make a commit a model version: pun-name git tag, archive entry, chat post",
          define_tag},
         {"backfill", "Archive a repository's existing history (no tags, no posts)", define_backfill},
+        {"replay", "What the training detectors would post for a metrics log (posts nothing)",
+         define_replay},
         {"history", "Archive entries, newest first", define_history},
         {"show", "One entry with its metrics, memes and their delivery state", define_show},
         {"search", "Full-text search over captions, commit messages, tags and event text",

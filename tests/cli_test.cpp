@@ -163,3 +163,27 @@ TEST_CASE("cli: people's history output shows relative times and names") {
     CHECK(show.code == 0);
     CHECK_THAT(show.out, Catch::Contains("slack:ml: pending (0 attempts)"));
 }
+
+TEST_CASE("cli: replay prints one JSON line per reaction with both captions") {
+    test::TempDir dir;
+    std::string csv = dir.file("run-9.csv");
+    test::write_file(csv, "epoch,acc,loss,val_acc,val_loss\n0,0.5,1.0,0.5,1.0\n1,0.6,0.9,0.6,1.1\n"
+                          "2,0.7,0.8,0.7,1.2\n3,0.8,0.7,0.92,1.3\n");
+    auto result = test::run_cli({"replay", csv, "--json"});
+    REQUIRE(result.code == 0);
+    std::istringstream lines(result.out);
+    std::vector<nlohmann::json> reactions;
+    for (std::string line; std::getline(lines, line);) reactions.push_back(nlohmann::json::parse(line));
+    REQUIRE(reactions.size() == 2);
+    CHECK(reactions[0]["reaction"] == "training.overfitting");
+    CHECK(reactions[0]["priority"] == "P1");
+    CHECK(reactions[0]["epoch"] == 3);
+    CHECK_THAT(reactions[0]["caption"].get<std::string>(), Catch::Contains("咱就是说，头秃了 ⚠️"));
+    CHECK_THAT(reactions[0]["caption"].get<std::string>(), Catch::Contains("run-9"));
+    CHECK(reactions[1]["reaction"] == "training.breakthrough");
+    CHECK_THAT(reactions[1]["caption_en"].get<std::string>(), Catch::Contains("0.92"));
+    auto missing = test::run_cli({"replay", dir.file("nope.csv")});
+    CHECK(missing.code == 1);
+    test::write_file(dir.file("bad.csv"), "loss\n1\n");
+    CHECK_THAT(test::run_cli({"replay", dir.file("bad.csv")}).err, Catch::Contains("epoch"));
+}

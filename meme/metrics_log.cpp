@@ -1,0 +1,115 @@
+#include "meme/metrics_log.hpp"
+
+#include <cmath>
+#include <limits>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <stdexcept>
+
+namespace memeops::meme {
+namespace {
+
+std::string lower(std::string text) {
+    for (char& c : text)
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    return text;
+}
+
+std::vector<std::string> split_csv_line(const std::string& line) {
+    std::vector<std::string> cells;
+    std::stringstream in(line);
+    for (std::string cell; std::getline(in, cell, ',');) {
+        while (!cell.empty() && (cell.back() == '\r' || cell.back() == ' ')) cell.pop_back();
+        cells.push_back(cell);
+    }
+    if (!line.empty() && line.back() == ',') cells.emplace_back();
+    return cells;
+}
+
+[[noreturn]] void bad_line(size_t number, const std::string& why) {
+    throw std::runtime_error("line " + std::to_string(number) + ": " + why);
+}
+
+MetricsLog parse_csv(std::istream& in, std::string header) {
+    MetricsLog log;
+    auto names = split_csv_line(header);
+    if (names.empty() || names[0] != "epoch") bad_line(1, "a CSVLogger header starts with \"epoch\"");
+    size_t number = 1;
+    for (std::string line; std::getline(in, line);) {
+        ++number;
+        if (line.find_first_not_of(" \r\t") == std::string::npos) continue;
+        auto cells = split_csv_line(line);
+        if (cells.size() != names.size())
+            bad_line(number, std::to_string(cells.size()) + " cells for " + std::to_string(names.size()) + " columns");
+        EpochMetrics epoch;
+        auto e = parse_metric_value(cells[0]);
+        if (!e || !std::isfinite(*e) || *e < 0) bad_line(number, "epoch \"" + cells[0] + "\" is not a whole number");
+        epoch.epoch = static_cast<int>(*e);
+        for (size_t i = 1; i < cells.size(); ++i) {
+            if (cells[i].empty()) continue;
+            auto value = parse_metric_value(cells[i]);
+            if (!value) bad_line(number, names[i] + " \"" + cells[i] + "\" is not a number");
+            epoch.metrics[names[i]] = *value;
+        }
+        log.epochs.push_back(epoch);
+    }
+    return log;
+}
+
+double json_metric(const nlohmann::json& value, size_t number, const std::string& name) {
+    if (value.is_number()) return value.get<double>();
+    if (value.is_null()) return std::numeric_limits<double>::quiet_NaN();
+    if (value.is_string())
+        if (auto parsed = parse_metric_value(value.get<std::string>())) return *parsed;
+    bad_line(number, "metrics." + name + " is not a number");
+}
+
+MetricsLog parse_json_lines(std::istream& in, std::string first) {
+    MetricsLog log;
+    size_t number = 0;
+    std::string line = std::move(first);
+    do {
+        ++number;
+        if (line.find_first_not_of(" \r\t") == std::string::npos) continue;
+        auto event = nlohmann::json::parse(line, nullptr, false);
+        if (event.is_discarded() || !event.is_object()) bad_line(number, "not a JSON object");
+        if (event.value("kind", "training.epoch") != "training.epoch") continue;
+        if (!event.contains("epoch") || !event["epoch"].is_number_integer() || event["epoch"].get<int>() < 0)
+            bad_line(number, "\"epoch\" must be an integer >= 0");
+        if (!event.contains("metrics") || !event["metrics"].is_object()) bad_line(number, "\"metrics\" must be an object");
+        if (event.contains("run") && event["run"].is_string() && !log.run) log.run = event["run"].get<std::string>();
+        EpochMetrics epoch;
+        epoch.epoch = event["epoch"].get<int>();
+        for (const auto& [name, value] : event["metrics"].items()) epoch.metrics[name] = json_metric(value, number, name);
+        log.epochs.push_back(epoch);
+    } while (std::getline(in, line));
+    return log;
+}
+
+}  // namespace
+
+std::optional<double> parse_metric_value(const std::string& text) {
+    std::string t = lower(text);
+    if (t == "nan" || t == "-nan") return std::numeric_limits<double>::quiet_NaN();
+    if (t == "inf" || t == "+inf" || t == "infinity") return std::numeric_limits<double>::infinity();
+    if (t == "-inf" || t == "-infinity") return -std::numeric_limits<double>::infinity();
+    try {
+        size_t used = 0;
+        double value = std::stod(t, &used);
+        if (used != t.size()) return std::nullopt;
+        return value;
+    } catch (const std::exception&) {
+        return std::nullopt;
+    }
+}
+
+MetricsLog parse_metrics_log(std::istream& in) {
+    std::string first;
+    while (std::getline(in, first))
+        if (first.find_first_not_of(" \r\t") != std::string::npos) break;
+    size_t start = first.find_first_not_of(" \t");
+    if (start == std::string::npos) return {};
+    return first[start] == '{' ? parse_json_lines(in, first) : parse_csv(in, first);
+}
+
+}  // namespace memeops::meme

@@ -1,0 +1,27 @@
+// Training logs as `memeops replay` reads them: a Keras CSVLogger file (header
+// "epoch,<metric>,…") or JSON lines of training.epoch events.
+#pragma once
+
+#include <istream>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "meme/detectors.hpp"
+
+namespace memeops::meme {
+
+struct MetricsLog {
+    std::optional<std::string> run;  // from the JSON lines' "run", when they name one
+    std::vector<EpochMetrics> epochs;
+};
+
+// Parses `in`, deciding CSV or JSON lines by its first non-blank character. Metric values may
+// be numbers, "nan", "inf", "-inf" or null (NaN); an empty CSV cell means the metric is absent.
+// Throws std::runtime_error naming the line for anything else.
+MetricsLog parse_metrics_log(std::istream& in);
+
+// A metric value from text: a number, "nan", "inf", "-inf" (any case). nullopt otherwise.
+std::optional<double> parse_metric_value(const std::string& text);
+
+}  // namespace memeops::meme
