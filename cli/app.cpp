@@ -39,6 +39,8 @@ const std::vector<CommandSpec>& command_table() {
         {"backfill", "Archive a repository's existing history (no tags, no posts)", define_backfill},
         {"replay", "What the training detectors would post for a metrics log (posts nothing)",
          define_replay},
+        {"confusion", "Emoji confusion matrix with per-class precision, recall and F1",
+         define_confusion},
         {"history", "Archive entries, newest first", define_history},
         {"show", "One entry with its metrics, memes and their delivery state", define_show},
         {"search", "Full-text search over captions, commit messages, tags and event text",

@@ -85,5 +85,6 @@ Handler define_docker_tag(CLI::App& app, Context& context);
 Handler define_tag(CLI::App& app, Context& context);
 Handler define_backfill(CLI::App& app, Context& context);
 Handler define_replay(CLI::App& app, Context& context);
+Handler define_confusion(CLI::App& app, Context& context);
 
 }  // namespace memeops::cli

@@ -95,9 +95,23 @@ int code_point_width(char32_t cp) {
     return in_ranges(cp, k_wide_ranges) ? 2 : 1;
 }
 
+namespace {
+
+// The columns `cp` adds after a code point that took `previous` columns: VS16 asks for emoji
+// presentation, which terminals draw two columns wide ("⚠️"), so it widens a narrow symbol.
+int width_after(char32_t cp, int previous) {
+    return cp == 0xFE0F && previous == 1 ? 1 : code_point_width(cp);
+}
+
+}  // namespace
+
 int display_width(std::string_view text) {
     int width = 0;
-    for (size_t pos = 0; pos < text.size();) width += code_point_width(next_code_point(text, pos));
+    int previous = 0;
+    for (size_t pos = 0; pos < text.size();) {
+        previous = width_after(next_code_point(text, pos), previous);
+        width += previous;
+    }
     return width;
 }
 
@@ -106,12 +120,13 @@ std::string truncate_to_width(std::string_view text, int columns) {
     if (columns <= 0) return {};
     std::string out;
     int width = 0;
+    int previous = 0;
     for (size_t pos = 0; pos < text.size();) {
         size_t start = pos;
-        int w = code_point_width(next_code_point(text, pos));
-        if (width + w > columns - 1) break;  // keep one column for the ellipsis
+        previous = width_after(next_code_point(text, pos), previous);
+        if (width + previous > columns - 1) break;  // keep one column for the ellipsis
         out.append(text.substr(start, pos - start));
-        width += w;
+        width += previous;
     }
     return out + "…";
 }

@@ -1,6 +1,9 @@
 #include "storage/archive.hpp"
 
+#include <chrono>
 #include <cmath>
+#include <random>
+#include <thread>
 #include <filesystem>
 #include <limits>
 #include <unordered_map>
@@ -90,6 +93,16 @@ void configure_connection(Database& db, Durability durability) {
     db.exec("PRAGMA foreign_keys = ON; PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY");
 }
 
+// Checks the file is a database, registers the tokenizer, sets WAL and durability, migrates.
+// Returns the schema version found. Throws SqliteError (BUSY included) or core::Fatal.
+int prepare_archive(Database& db, const std::string& path, Durability durability) {
+    // The first read tells a database from anything else ("file is not a database").
+    db.query_int("PRAGMA schema_version");
+    register_search_tokenizer(db.handle());
+    configure_connection(db, durability);
+    return migrate_archive(db, path);
+}
+
 }  // namespace
 
 std::string repo_short_name(std::string_view identity) {
@@ -103,21 +116,26 @@ std::string repo_short_name(std::string_view identity) {
 
 std::unique_ptr<Archive> Archive::open(const std::string& path, ArchiveOptions options) {
     auto db = open_database(path, options);
-    int found = 0;
-    try {
-        // The first read tells a database from anything else ("file is not a database").
-        db->query_int("PRAGMA schema_version");
-        register_search_tokenizer(db->handle());
-        configure_connection(*db, options.durability);
-        found = migrate_archive(*db, path);
-    } catch (const SqliteError& e) {
-        int primary = e.code() & 0xFF;
-        std::string why = e.what();
-        if (primary == SQLITE_NOTADB || primary == SQLITE_CORRUPT)
-            why = "not a MemeOps archive, or a corrupt one (" + why + ")";
-        throw core::Fatal("cannot open archive " + path, why);
+    // Several processes opening a new archive at once race to switch it to WAL and migrate it;
+    // SQLite answers the losers BUSY without waiting, so they retry until the busy timeout.
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(options.busy_timeout_ms);
+    std::minstd_rand jitter(std::random_device{}());
+    for (;;) {
+        try {
+            int found = prepare_archive(*db, path, options.durability);
+            return std::unique_ptr<Archive>(new Archive(path, std::move(db), found));
+        } catch (const SqliteError& e) {
+            int primary = e.code() & 0xFF;
+            if (e.is_busy() && std::chrono::steady_clock::now() < deadline) {
+                std::this_thread::sleep_for(std::chrono::milliseconds(5 + jitter() % 40));
+                continue;
+            }
+            std::string why = e.what();
+            if (primary == SQLITE_NOTADB || primary == SQLITE_CORRUPT)
+                why = "not a MemeOps archive, or a corrupt one (" + why + ")";
+            throw core::Fatal("cannot open archive " + path, why);
+        }
     }
-    return std::unique_ptr<Archive>(new Archive(path, std::move(db), found));
 }
 
 Archive::Archive(std::string path, std::unique_ptr<Database> db, int opened_version)

@@ -9,7 +9,8 @@ TEST_CASE("core::display_width counts Chinese and emoji as two columns") {
     CHECK(display_width("绝绝子") == 6);
     CHECK(display_width("YYDS 👑") == 7);
     CHECK(display_width("💯") == 2);
-    CHECK(display_width("❤️") == 1);  // U+2764 is narrow; the variation selector adds nothing
+    CHECK(display_width("❤️") == 2);  // VS16: emoji presentation, two columns
+    CHECK(display_width("❤") == 1);
     CHECK(display_width("e\xCC\x81") == 1);  // e + combining acute
     CHECK(display_width("") == 0);
 }

@@ -1,0 +1,48 @@
+// Confusion matrices as MemeOps draws them: 💯 TP, 🔥 TN, ⚠️ FN, ❌ FP for two classes, an emoji
+// heat grid for more, with per-class precision, recall, F1 and support, and accuracy.
+#pragma once
+
+#include <istream>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace memeops::meme {
+
+struct Prediction {
+    std::string label;  // the truth
+    std::string pred;   // what the model said
+};
+
+// Reads JSON `[{"label":…,"pred":…}]` or CSV `label,pred` (a header row is optional).
+// Throws std::runtime_error naming the record for anything else.
+std::vector<Prediction> parse_predictions(std::istream& in);
+
+struct ClassScores {
+    double precision = 0;
+    double recall = 0;
+    double f1 = 0;
+    long support = 0;  // true instances of the class
+};
+
+struct ConfusionMatrix {
+    std::vector<std::string> labels;       // row and column order
+    std::vector<std::vector<long>> counts;  // rows: true label, columns: predicted
+    std::vector<ClassScores> scores;        // per label
+    double accuracy = 0;
+};
+
+// The matrix of `predictions` over `labels` (when empty: every label seen, sorted; for two
+// classes the second is the positive one). Throws std::runtime_error for a prediction whose
+// label or pred is not among explicit `labels`.
+ConfusionMatrix confusion_matrix(const std::vector<Prediction>& predictions,
+                                 const std::vector<std::string>& labels = {});
+
+// {"labels","matrix","per_class":{label:{"precision","recall","f1","support"}},"accuracy"}
+nlohmann::json to_json(const ConfusionMatrix& matrix);
+
+// The emoji grid for chat and terminals.
+std::string render_confusion(const ConfusionMatrix& matrix);
+
+}  // namespace memeops::meme
