@@ -1,0 +1,30 @@
+// Discord webhook payloads (contract §5): embeds coloured by priority, every message with
+// "allowed_mentions": {"parse": []} so no @everyone, @here, role or user in user text pings;
+// content ≤ 2000, ≤ 10 embeds, title ≤ 256, description ≤ 4096, ≤ 6000 embed characters in
+// all. Pure: no I/O.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <vector>
+
+#include "bot/chat_meme.hpp"
+
+namespace memeops::bot::discord {
+
+inline constexpr size_t k_max_content = 2000;
+inline constexpr size_t k_max_embeds = 10;
+inline constexpr size_t k_max_title = 256;
+inline constexpr size_t k_max_description = 4096;
+inline constexpr size_t k_max_embed_total = 6000;
+
+// The embed colour of a priority: P0 red, P1 orange, P2 yellow, P3 blue.
+int priority_colour(int priority);
+
+// One message for one meme or a digest of several, most urgent first; what does not fit is
+// counted in a closing "+N more".
+nlohmann::json payload(const std::vector<ChatMeme>& memes);
+
+// The characters an embed counts against the 6000 total (title + description).
+size_t embed_characters(const nlohmann::json& embed);
+
+}  // namespace memeops::bot::discord

@@ -1,0 +1,26 @@
+// Slack incoming-webhook payloads (contract §5): blocks with a `text` fallback, user text
+// escaped for mrkdwn (&, <, >) so nothing in it can become a link or a mention (<!channel>,
+// <@U123>), section text ≤ 3000 characters, ≤ 50 blocks. Pure: no I/O.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "bot/chat_meme.hpp"
+
+namespace memeops::bot::slack {
+
+inline constexpr size_t k_max_section_text = 3000;
+inline constexpr size_t k_max_blocks = 50;
+inline constexpr size_t k_max_fallback_text = 3000;
+
+// "&" → "&amp;", "<" → "&lt;", ">" → "&gt;".
+std::string escape_mrkdwn(std::string_view text);
+
+// One message for one meme or a digest of several, most urgent first; a digest too long for one
+// message ends with "+N more".
+nlohmann::json payload(const std::vector<ChatMeme>& memes);
+
+}  // namespace memeops::bot::slack
