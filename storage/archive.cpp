@@ -504,6 +504,30 @@ std::vector<Entry> Archive::search(std::string_view text, int limit) {
     return load(ids);
 }
 
+std::optional<std::string> Archive::last_ci_status(const std::string& repo, const std::string& branch,
+                                                   const std::string& pipeline) {
+    auto select = m_db->cached("SELECT status FROM ci_status WHERE repo = ?1 AND branch = ?2 AND pipeline = ?3");
+    select.bind_all(repo, branch, pipeline);
+    std::optional<std::string> status;
+    if (select.step()) status = select.column_text(0);
+    select.reset();
+    return status;
+}
+
+void Archive::record_ci_status(const std::string& repo, const std::string& branch, const std::string& pipeline,
+                               const std::string& status, std::int64_t entry_id, core::TimeMs time) {
+    Transaction transaction(*m_db);
+    auto upsert = m_db->cached(
+        "INSERT INTO ci_status(repo, branch, pipeline, status, entry_id, time) VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
+        "ON CONFLICT(repo, branch, pipeline) DO UPDATE SET status = excluded.status, "
+        "entry_id = excluded.entry_id, time = excluded.time");
+    upsert.bind_all(repo, branch, pipeline, status);
+    if (entry_id) upsert.bind(5, entry_id);
+    else upsert.bind_null(5);
+    upsert.bind(6, time).run();
+    transaction.commit();
+}
+
 std::int64_t Archive::pending_deliveries() {
     auto count = m_db->cached("SELECT count(*) FROM deliveries WHERE state = 'pending'");
     std::int64_t n = count.step() ? count.column_int(0) : 0;

@@ -101,6 +101,13 @@ public:
     // (Chinese words of two characters or more included), newest first.
     std::vector<Entry> search(std::string_view text, int limit);
 
+    // --- CI history: the last status per repo, branch and pipeline ------------------------
+    std::optional<std::string> last_ci_status(const std::string& repo, const std::string& branch,
+                                              const std::string& pipeline);
+    // Records `status` as the last one; `entry_id` is the CI entry it came from (0: none).
+    void record_ci_status(const std::string& repo, const std::string& branch, const std::string& pipeline,
+                          const std::string& status, std::int64_t entry_id, core::TimeMs time);
+
     // Deliveries still waiting in the outbox.
     std::int64_t pending_deliveries();
 
