@@ -1,6 +1,6 @@
 #include "meme/caption.hpp"
 
-#include "templates/templates.hpp"
+#include "meme/caption_templates.hpp"
 
 namespace memeops::meme {
 namespace {
@@ -36,7 +36,7 @@ std::string fill_placeholders(const std::string& text, const std::map<std::strin
 
 Caption render_caption(const std::string& reaction, const std::string& subject,
                        const std::map<std::string, std::string>& values) {
-    const auto& variants = templates::embedded_json("captions.json").at(reaction);
+    const auto& variants = caption_templates().at(reaction);
     const auto& chosen = variants.at(stable_hash(subject) % variants.size());
     return {fill_placeholders(chosen.at("zh").get<std::string>(), values),
             fill_placeholders(chosen.at("en").get<std::string>(), values)};

@@ -1,4 +1,5 @@
-// Captions from templates/captions.json: a reaction's bilingual variants with placeholders.
+// Captions from the caption templates in force (meme/caption_templates.hpp): a reaction's
+// bilingual variants with placeholders.
 #pragma once
 
 #include <map>
