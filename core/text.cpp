@@ -159,6 +159,13 @@ bool is_emoji(char32_t cp) {
            (cp >= 0x1F000 && cp <= 0x1F2FF) || (cp >= 0x2B00 && cp <= 0x2BFF);
 }
 
+std::string ascii_lower(std::string_view text) {
+    std::string out(text);
+    for (char& c : out)
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    return out;
+}
+
 std::vector<std::string> split_commas(std::string_view text) {
     std::vector<std::string> parts;
     size_t pos = 0;

@@ -38,6 +38,9 @@ bool is_cjk(char32_t cp);
 // True for the pictographic emoji blocks.
 bool is_emoji(char32_t cp);
 
+// `text` with ASCII letters lower-cased; other bytes unchanged.
+std::string ascii_lower(std::string_view text);
+
 // The comma-separated items of `text`, trimmed of spaces and tabs, empty items dropped:
 // " a, b,,c " → {"a", "b", "c"}.
 std::vector<std::string> split_commas(std::string_view text);

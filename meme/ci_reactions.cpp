@@ -1,10 +1,11 @@
 #include "meme/ci_reactions.hpp"
 
+#include "core/text.hpp"
+
 namespace memeops::meme {
 
 CiOutcome classify_ci_status(const std::string& status) {
-    std::string s;
-    for (char c : status) s += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+    std::string s = core::ascii_lower(status);
     if (s == "failure" || s == "failed" || s == "timed_out" || s == "startup_failure") return CiOutcome::failure;
     if (s == "success" || s == "passed") return CiOutcome::success;
     return CiOutcome::other;

@@ -1,5 +1,7 @@
 #include "meme/metrics_log.hpp"
 
+#include "core/text.hpp"
+
 #include <cmath>
 #include <limits>
 #include <nlohmann/json.hpp>
@@ -8,12 +10,6 @@
 
 namespace memeops::meme {
 namespace {
-
-std::string lower(std::string text) {
-    for (char& c : text)
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    return text;
-}
 
 std::vector<std::string> split_csv_line(const std::string& line) {
     std::vector<std::string> cells;
@@ -89,7 +85,7 @@ MetricsLog parse_json_lines(std::istream& in, std::string first) {
 }  // namespace
 
 std::optional<double> parse_metric_value(const std::string& text) {
-    std::string t = lower(text);
+    std::string t = core::ascii_lower(text);
     if (t == "nan" || t == "-nan") return std::numeric_limits<double>::quiet_NaN();
     if (t == "inf" || t == "+inf" || t == "infinity") return std::numeric_limits<double>::infinity();
     if (t == "-inf" || t == "-infinity") return -std::numeric_limits<double>::infinity();

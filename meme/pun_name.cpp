@@ -1,5 +1,6 @@
 #include "meme/pun_name.hpp"
 
+#include "core/text.hpp"
 #include "templates/templates.hpp"
 
 namespace memeops::meme {
@@ -20,13 +21,6 @@ unsigned bits16(std::string_view sha, size_t pos) {
     unsigned value = 0;
     for (size_t i = pos; i < pos + 4; ++i) value = (value << 4) | hex_value(sha[i]);
     return value;
-}
-
-std::string lower(std::string_view text) {
-    std::string out(text);
-    for (char& c : out)
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    return out;
 }
 
 bool is_tag_char(char c) {
@@ -56,7 +50,7 @@ std::optional<PunName> pun_name(std::string_view sha) {
     const auto& tables = templates::embedded_json("puns.json");
     const auto& words = tables.at("leet_words");
     const auto& slang = tables.at("slang");
-    std::string full = lower(sha);
+    std::string full = core::ascii_lower(sha);
     std::string prefix = full.substr(0, 8);
     std::string word = leetspeak(words.at(bits16(full, 8) % words.size()).get<std::string>());
     const auto& pick = slang.at(bits16(full, 12) % slang.size());
@@ -68,6 +62,10 @@ std::optional<PunName> pun_name(std::string_view sha) {
                    " " + prefix + "-" + word;
     name.docker_tag = name.tag;
     return name;
+}
+
+nlohmann::json to_json(const PunName& name) {
+    return {{"sha", name.sha}, {"tag", name.tag}, {"display", name.display}, {"docker_tag", name.docker_tag}};
 }
 
 std::string tag_with_suffix(std::string_view tag, int n) {

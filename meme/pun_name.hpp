@@ -7,6 +7,7 @@
 // Docker tag. The display form is for chat: "emo了 😶 b16e8a7f-l0g1ts".
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -23,6 +24,9 @@ struct PunName {
 // The names of the commit `sha` (40 or 64 hex digits, any case). Returns nullopt when `sha` is
 // not such a hash.
 std::optional<PunName> pun_name(std::string_view sha);
+
+// {"sha","tag","display","docker_tag"}, as `memeops name --json` prints it.
+nlohmann::json to_json(const PunName& name);
 
 // The tag to use when `tag` already names another commit: "<tag>-<n>" for n = 2, 3, …
 std::string tag_with_suffix(std::string_view tag, int n);

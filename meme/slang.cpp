@@ -2,16 +2,11 @@
 
 #include <algorithm>
 
+#include "core/text.hpp"
 #include "templates/templates.hpp"
 
 namespace memeops::meme {
 namespace {
-
-std::string lower_ascii(std::string text) {
-    for (char& c : text)
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    return text;
-}
 
 bool is_ascii_word_char(char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
@@ -33,7 +28,7 @@ const std::vector<const SlangEntry*>& by_length() {
 bool matches_at(const std::string& text, const std::string& lowered, size_t pos, const std::string& word) {
     bool ascii = std::all_of(word.begin(), word.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
     if (!ascii) return text.compare(pos, word.size(), word) == 0;
-    if (lowered.compare(pos, word.size(), lower_ascii(word)) != 0) return false;
+    if (lowered.compare(pos, word.size(), core::ascii_lower(word)) != 0) return false;
     bool starts = pos == 0 || !is_ascii_word_char(text[pos - 1]);
     bool ends = pos + word.size() == text.size() || !is_ascii_word_char(text[pos + word.size()]);
     return starts && ends;
@@ -52,7 +47,7 @@ const std::vector<SlangEntry>& slang_lexicon() {
 }
 
 std::string slang_to_emoji(const std::string& text) {
-    std::string lowered = lower_ascii(text);
+    std::string lowered = core::ascii_lower(text);
     std::string out;
     for (size_t pos = 0; pos < text.size();) {
         const SlangEntry* hit = nullptr;

@@ -8,6 +8,7 @@
 #include <limits>
 #include <unordered_map>
 
+#include "core/text.hpp"
 #include "core/error.hpp"
 #include "storage/schema.hpp"
 #include "storage/search_tokenizer.hpp"
@@ -54,13 +55,6 @@ bool is_digits(std::string_view text) {
     for (char c : text)
         if (c < '0' || c > '9') return false;
     return !text.empty();
-}
-
-std::string lower(std::string_view text) {
-    std::string out(text);
-    for (char& c : out)
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    return out;
 }
 
 std::unique_ptr<Database> open_database(const std::string& path, const ArchiveOptions& options) {
@@ -457,7 +451,7 @@ std::optional<Entry> Archive::find_by_tag(std::string_view ref) {
 
 std::optional<Entry> Archive::find_by_sha(std::string_view ref) {
     if (ref.size() < 4 || ref.size() > 64 || !is_hex(ref)) return std::nullopt;
-    std::string prefix = lower(ref);
+    std::string prefix = core::ascii_lower(ref);
     // Git entries first, then the newest other entry about the commit; two different commits
     // under one prefix is an error, as in git.
     auto select = m_db->cached(

@@ -35,8 +35,7 @@ int run_name(Context& context, const NameOptions& options) {
     auto names = names_of(context, options.rev);
     Io& io = context.io();
     if (options.json) {
-        io.out << nlohmann::json{{"sha", names.sha}, {"tag", names.tag}, {"display", names.display},
-                                 {"docker_tag", names.docker_tag}}.dump() << "\n";
+        io.out << meme::to_json(names).dump() << "\n";
     } else {
         io.out << io.terminal.paint(names.tag, "1;33") << "\n" << names.display << "\n";
     }

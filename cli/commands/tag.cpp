@@ -45,12 +45,11 @@ int run_tag(Context& context, const TagOptions& options) {
     hooks::CaptureContext capture{repo.get(), *archive, core::configured_destinations(context.settings()), io.out};
     auto result = hooks::tag_version(capture, commit.get(), request);
     if (options.json) {
-        io.out << nlohmann::json{{"sha", result.names.sha}, {"tag", result.names.tag},
-                                 {"display", result.names.display}, {"docker_tag", result.names.docker_tag},
-                                 {"created", result.created}, {"dry_run", options.dry_run},
-                                 {"entry_id", result.entry_id ? nlohmann::json(result.entry_id) : nlohmann::json(nullptr)},
-                                 {"caption", result.caption}, {"caption_en", result.caption_en}}
-                      .dump() << "\n";
+        nlohmann::json out = meme::to_json(result.names);
+        out.update({{"created", result.created}, {"dry_run", options.dry_run},
+                    {"entry_id", result.entry_id ? nlohmann::json(result.entry_id) : nlohmann::json(nullptr)},
+                    {"caption", result.caption}, {"caption_en", result.caption_en}});
+        io.out << out.dump() << "\n";
         return 0;
     }
     std::string verb = options.dry_run ? "would tag" : (result.created ? "tagged" : "already tagged");
