@@ -481,6 +481,6 @@ TEST_CASE("hooks: huge, non-UTF-8 and GIT_WORK_TREE commits are captured") {
     REQUIRE(test::run_process("git", {git_dir, work_tree, "add", "wt.txt"}, env).code == 0);
     auto commit = test::run_process("git", {git_dir, work_tree, "commit", "-q", "-m", "with an explicit work tree"}, env);
     REQUIRE(commit.code == 0);
-    CHECK(commit.err.empty());
+    CHECK(commit.err == "");
     CHECK(repo.history().size() == 3);
 }
