@@ -11,12 +11,6 @@
 namespace memeops::core {
 namespace {
 
-// libgit2 keeps a reference count of init calls; this pairs them per use.
-struct LibGit2 {
-    LibGit2() { git_libgit2_init(); }
-    ~LibGit2() { git_libgit2_shutdown(); }
-};
-
 nlohmann::json read_config_file(const std::string& path) {
     std::ifstream in(path);
     if (!in) throw Fatal("cannot read config " + path, "no such file or not readable");
@@ -57,14 +51,22 @@ Settings::Settings(std::optional<std::string> repo_dir, std::optional<std::strin
     if (config_file) m_config = read_config_file(*config_file);
 }
 
+Settings::~Settings() {
+    if (!m_git_config_opened) return;
+    git_config_free(m_git_config);
+    git_libgit2_shutdown();  // pairs the init in from_git_config
+}
+
 std::optional<std::string> Settings::from_git_config(std::string_view key) const {
-    LibGit2 lib;
-    std::unique_ptr<git_config, void (*)(git_config*)> config(
-        open_git_config(m_repo_dir.value_or(".")), &git_config_free);
-    if (!config) return std::nullopt;
+    if (!m_git_config_opened) {
+        m_git_config_opened = true;
+        git_libgit2_init();
+        m_git_config = open_git_config(m_repo_dir.value_or("."));
+    }
+    if (!m_git_config) return std::nullopt;
     git_buf value = GIT_BUF_INIT;
     std::optional<std::string> result;
-    if (git_config_get_string_buf(&value, config.get(), std::string(key).c_str()) == 0)
+    if (git_config_get_string_buf(&value, m_git_config, std::string(key).c_str()) == 0)
         result = std::string(value.ptr, value.size);
     git_buf_dispose(&value);
     return result;

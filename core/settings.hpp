@@ -6,6 +6,8 @@
 //   priority 5: the built-in default
 #pragma once
 
+#include <git2.h>
+
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -40,11 +42,19 @@ public:
     // The parsed --config file ({} when none).
     const nlohmann::json& config_file() const { return m_config; }
 
+    ~Settings();
+    Settings(const Settings&) = delete;
+    Settings& operator=(const Settings&) = delete;
+
 private:
     std::optional<std::string> from_git_config(std::string_view key) const;
 
     std::optional<std::string> m_repo_dir;
     nlohmann::json m_config = nlohmann::json::object();
+    // The git config snapshot, opened on the first lookup and kept: starting libgit2 costs
+    // milliseconds (it loads the CA bundle), so it happens once per Settings, not per lookup.
+    mutable bool m_git_config_opened = false;
+    mutable git_config* m_git_config = nullptr;
 };
 
 // An environment variable, or nullopt when unset or empty.
