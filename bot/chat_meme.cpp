@@ -3,8 +3,13 @@
 #include <algorithm>
 
 #include "core/text.hpp"
+#include "storage/entry.hpp"
 
 namespace memeops::bot {
+
+ChatMeme to_chat(const storage::Meme& meme) {
+    return {meme.reaction, meme.priority, meme.caption, meme.caption_en};
+}
 
 size_t utf16_length(std::string_view text) {
     size_t units = 0;

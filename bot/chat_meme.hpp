@@ -6,6 +6,10 @@
 #include <string_view>
 #include <vector>
 
+namespace memeops::storage {
+struct Meme;
+}
+
 namespace memeops::bot {
 
 struct ChatMeme {
@@ -14,6 +18,9 @@ struct ChatMeme {
     std::string caption;     // names its subject (run, pipeline and branch, tag, repo)
     std::string caption_en;
 };
+
+// The chat view of an archived meme.
+ChatMeme to_chat(const storage::Meme& meme);
 
 // Length in UTF-16 code units: what "characters" means to Slack and Discord.
 size_t utf16_length(std::string_view text);

@@ -41,6 +41,8 @@ const std::vector<CommandSpec>& command_table() {
          define_replay},
         {"confusion", "Emoji confusion matrix with per-class precision, recall and F1",
          define_confusion},
+        {"memeify", "The meme for one event (JSON on stdin), with the exact Slack and Discord payloads",
+         define_memeify},
         {"history", "Archive entries, newest first", define_history},
         {"show", "One entry with its metrics, memes and their delivery state", define_show},
         {"search", "Full-text search over captions, commit messages, tags and event text",
@@ -52,6 +54,16 @@ const std::vector<CommandSpec>& command_table() {
 const core::Settings& Context::settings() {
     if (!m_settings) m_settings.emplace(m_global.repo_dir, m_global.config);
     return *m_settings;
+}
+
+std::vector<core::Destination> Context::destinations() { return core::configured_destinations(settings()); }
+
+meme::DetectorThresholds Context::detector_thresholds() {
+    try {
+        return meme::thresholds_from_json(settings().config_file().value("detectors", nlohmann::json()));
+    } catch (const std::invalid_argument& e) {
+        throw core::Fatal("bad config file " + m_global.config.value_or(""), e.what());
+    }
 }
 
 std::unique_ptr<storage::Archive> Context::open_archive() {

@@ -7,6 +7,7 @@
 
 #include <CLI/CLI.hpp>
 #include <functional>
+#include <iostream>
 #include <memory>
 #include <optional>
 #include <ostream>
@@ -15,7 +16,9 @@
 #include <vector>
 
 #include "cli/terminal.hpp"
+#include "core/destinations.hpp"
 #include "core/settings.hpp"
+#include "meme/detectors.hpp"
 #include "storage/archive.hpp"
 
 namespace memeops::cli {
@@ -24,6 +27,7 @@ struct Io {
     std::ostream& out;
     std::ostream& err;
     Terminal terminal;
+    std::istream* in = &std::cin;  // what `memeops memeify` reads
 };
 
 // Options every subcommand takes.
@@ -50,6 +54,10 @@ public:
     // The archive for a read-only command: nullptr when no archive exists yet, so a first
     // `history` says "nothing yet" instead of creating files.
     std::unique_ptr<storage::Archive> open_existing_archive();
+    // The destinations memes are routed to (core/destinations.hpp).
+    std::vector<core::Destination> destinations();
+    // The detector thresholds of the --config file's "detectors" (defaults without one).
+    meme::DetectorThresholds detector_thresholds();
 
 private:
     GlobalOptions& m_global;
@@ -86,5 +94,6 @@ Handler define_tag(CLI::App& app, Context& context);
 Handler define_backfill(CLI::App& app, Context& context);
 Handler define_replay(CLI::App& app, Context& context);
 Handler define_confusion(CLI::App& app, Context& context);
+Handler define_memeify(CLI::App& app, Context& context);
 
 }  // namespace memeops::cli

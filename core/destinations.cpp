@@ -114,4 +114,12 @@ std::string redact_url(const std::string& url) {
     return url.substr(0, host_start) + host + "/…";
 }
 
+std::vector<std::string> routes_for(const std::vector<Destination>& destinations, const std::string& reaction,
+                                    int priority) {
+    std::vector<std::string> names;
+    for (const auto& d : destinations)
+        if (d.accepts(reaction, priority)) names.push_back(d.name);
+    return names;
+}
+
 }  // namespace memeops::core

@@ -31,6 +31,10 @@ struct Destination {
 // Throws Fatal naming the entry for a malformed config destination.
 std::vector<Destination> configured_destinations(const Settings& settings);
 
+// The names of the destinations that accept a meme of `reaction` at `priority`, in order.
+std::vector<std::string> routes_for(const std::vector<Destination>& destinations, const std::string& reaction,
+                                    int priority);
+
 // "https://hooks.slack.com/services/T0/B0/XYZ" → "https://hooks.slack.com/…": scheme and host
 // only, never the path, query or credentials that carry the secret.
 std::string redact_url(const std::string& url);

@@ -79,9 +79,8 @@ storage::Meme version_meme(const CaptureContext& context, const TagResult& resul
     meme.caption = result.caption;
     meme.caption_en = result.caption_en;
     meme.created = core::now_ms();
-    for (const auto& destination : context.destinations)
-        if (destination.accepts(meme.reaction, meme.priority))
-            meme.deliveries.push_back({destination.name, storage::DeliveryState::pending, 0, std::nullopt});
+    for (const auto& name : core::routes_for(context.destinations, meme.reaction, meme.priority))
+        meme.deliveries.push_back({name, storage::DeliveryState::pending, 0, std::nullopt});
     return meme;
 }
 

@@ -1,6 +1,10 @@
 #include "meme/caption.hpp"
 
+#include <cmath>
+#include <cstdio>
+
 #include "meme/caption_templates.hpp"
+#include "meme/detectors.hpp"
 
 namespace memeops::meme {
 namespace {
@@ -40,6 +44,21 @@ Caption render_caption(const std::string& reaction, const std::string& subject,
     const auto& chosen = variants.at(stable_hash(subject) % variants.size());
     return {fill_placeholders(chosen.at("zh").get<std::string>(), values),
             fill_placeholders(chosen.at("en").get<std::string>(), values)};
+}
+
+std::string format_metric(double value, bool sign) {
+    if (std::isnan(value)) return "NaN";
+    if (std::isinf(value)) return value > 0 ? "inf" : "-inf";
+    char buf[32];
+    std::snprintf(buf, sizeof buf, sign ? "%+.4g" : "%.4g", value);
+    return buf;
+}
+
+Caption detection_caption(const Detection& d, const std::string& run, const std::string& spark) {
+    return render_caption(d.reaction, run,
+                          {{"run", run}, {"epoch", std::to_string(d.epoch)}, {"metric", d.metric},
+                           {"value", format_metric(d.value)}, {"delta", format_metric(d.delta, true)},
+                           {"spark", spark}});
 }
 
 }  // namespace memeops::meme

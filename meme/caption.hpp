@@ -18,6 +18,15 @@ struct Caption {
 Caption render_caption(const std::string& reaction, const std::string& subject,
                        const std::map<std::string, std::string>& values);
 
+struct Detection;
+
+// The caption of a training detection for `run`, with its metric, value, change and `spark`
+// (the metric's sparkline).
+Caption detection_caption(const Detection& detection, const std::string& run, const std::string& spark);
+
+// A metric value for captions: 4 significant digits, "NaN", "inf", "-inf"; with `sign`, "+0.12".
+std::string format_metric(double value, bool sign = false);
+
 // `text` with every {name} replaced by values[name] where present.
 std::string fill_placeholders(const std::string& text, const std::map<std::string, std::string>& values);
 

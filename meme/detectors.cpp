@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <stdexcept>
+
+#include "storage/entry.hpp"
 
 namespace memeops::meme {
 namespace {
@@ -51,6 +54,7 @@ std::vector<Detection> TrainingDetector::feed(const EpochMetrics& epoch) {
     EpochMetrics e{epoch.epoch, {}};
     for (const auto& [name, value] : epoch.metrics) e.metrics[canonical_metric_name(name)] = value;
     m_history.push_back(e);
+    if (m_history.size() > k_kept_epochs) m_history.erase(m_history.begin());
     std::vector<Detection> fired;
     for (auto found : {check_nan(e), check_sudden_drop(e), check_overfitting(e), check_val_acc_streak(e),
                        check_oscillation(e), check_breakthrough(e), check_plateau(e)})
@@ -171,6 +175,87 @@ std::string sparkline(const std::vector<double>& values, size_t width) {
         line += k_bars[std::clamp(level, 0, 7)];
     }
     return line;
+}
+
+namespace {
+
+nlohmann::json metrics_json(const std::map<std::string, double>& metrics) {
+    nlohmann::json out = nlohmann::json::object();
+    for (const auto& [name, value] : metrics) out[name] = storage::metric_to_json(value);
+    return out;
+}
+
+double metric_from_json(const nlohmann::json& value) {
+    if (value.is_number()) return value.get<double>();
+    std::string text = value.is_string() ? value.get<std::string>() : "nan";
+    if (text == "inf") return std::numeric_limits<double>::infinity();
+    if (text == "-inf") return -std::numeric_limits<double>::infinity();
+    return k_nan;
+}
+
+}  // namespace
+
+nlohmann::json TrainingDetector::state() const {
+    nlohmann::json history = nlohmann::json::array();
+    for (const auto& e : m_history) history.push_back({{"epoch", e.epoch}, {"metrics", metrics_json(e.metrics)}});
+    nlohmann::json out{{"history", history},
+                       {"overfitting_fired", m_overfitting_fired},
+                       {"val_acc_streak_fired", m_val_acc_streak_fired},
+                       {"oscillation_quiet_until", m_oscillation_quiet_until},
+                       {"breakthrough_fired", m_breakthrough_fired},
+                       {"plateau_since", m_plateau_since},
+                       {"plateau_fired", m_plateau_fired},
+                       {"plateau_best", nullptr}};
+    if (m_plateau_best) out["plateau_best"] = storage::metric_to_json(*m_plateau_best);
+    return out;
+}
+
+TrainingDetector TrainingDetector::restore(const nlohmann::json& state, DetectorThresholds thresholds) {
+    TrainingDetector d(thresholds);
+    if (!state.is_object()) return d;
+    auto history = state.find("history");
+    if (history != state.end() && history->is_array())
+        for (const auto& e : *history) {
+            EpochMetrics epoch{e.value("epoch", 0), {}};
+            auto metrics = e.find("metrics");
+            if (metrics != e.end() && metrics->is_object())
+                for (const auto& [name, value] : metrics->items()) epoch.metrics[name] = metric_from_json(value);
+            d.m_history.push_back(std::move(epoch));
+        }
+    d.m_overfitting_fired = state.value("overfitting_fired", false);
+    d.m_val_acc_streak_fired = state.value("val_acc_streak_fired", false);
+    d.m_oscillation_quiet_until = state.value("oscillation_quiet_until", -1);
+    d.m_breakthrough_fired = state.value("breakthrough_fired", false);
+    d.m_plateau_since = state.value("plateau_since", 0);
+    d.m_plateau_fired = state.value("plateau_fired", false);
+    if (state.contains("plateau_best") && !state["plateau_best"].is_null())
+        d.m_plateau_best = metric_from_json(state["plateau_best"]);
+    return d;
+}
+
+DetectorThresholds thresholds_from_json(const nlohmann::json& config) {
+    DetectorThresholds t;
+    if (config.is_null()) return t;
+    if (!config.is_object()) throw std::invalid_argument("\"detectors\" must be an object");
+    const std::map<std::string, double*> reals{{"sudden_drop_ratio", &t.sudden_drop_ratio},
+                                               {"oscillation_min_step", &t.oscillation_min_step},
+                                               {"breakthrough_accuracy", &t.breakthrough_accuracy},
+                                               {"plateau_min_delta", &t.plateau_min_delta}};
+    const std::map<std::string, int*> counts{{"sudden_drop_window", &t.sudden_drop_window},
+                                             {"streak_epochs", &t.streak_epochs},
+                                             {"oscillation_window", &t.oscillation_window},
+                                             {"oscillation_sign_changes", &t.oscillation_sign_changes},
+                                             {"oscillation_quiet_epochs", &t.oscillation_quiet_epochs},
+                                             {"plateau_patience", &t.plateau_patience}};
+    for (const auto& [key, value] : config.items()) {
+        if (auto r = reals.find(key); r != reals.end() && value.is_number()) *r->second = value.get<double>();
+        else if (auto c = counts.find(key); c != counts.end() && value.is_number_integer() && value.get<int>() >= 1)
+            *c->second = value.get<int>();
+        else if (reals.count(key) || counts.count(key))
+            throw std::invalid_argument("detectors." + key + " must be " + (reals.count(key) ? "a number" : "an integer >= 1"));
+        else throw std::invalid_argument("detectors." + key + " is not a detector threshold");
+    }
+    return t;
 }
 
 }  // namespace memeops::meme

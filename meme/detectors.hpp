@@ -7,6 +7,7 @@
 #pragma once
 
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -25,6 +26,11 @@ struct DetectorThresholds {
     double plateau_min_delta = 1e-4;
     int plateau_patience = 5;
 };
+
+// Thresholds from the "detectors" object of the --config file: keys as the field names above
+// ("plateau_patience": 8); missing keys keep their defaults. Throws std::invalid_argument
+// naming an unknown key or a value of the wrong type.
+DetectorThresholds thresholds_from_json(const nlohmann::json& config);
 
 // One epoch's metrics by canonical name ("loss", "val_loss", "accuracy", "val_accuracy", "lr",
 // and any other); NaN and infinities allowed.
@@ -53,8 +59,20 @@ public:
     // Feeds the next epoch and returns what fires on it, most urgent first.
     std::vector<Detection> feed(const EpochMetrics& epoch);
 
-    // The values of `metric` fed so far, oldest first (NaN where an epoch lacked it).
+    // The values of `metric` over the recent epochs (the last k_kept_epochs), oldest first
+    // (NaN where an epoch lacked it).
     std::vector<double> series(const std::string& metric) const;
+
+    // The last epoch fed, or -1 before the first.
+    int last_epoch() const { return m_history.empty() ? -1 : m_history.back().epoch; }
+
+    // Everything the detector remembers, as JSON: what the bot keeps per run in the archive so
+    // a restart picks up where it left off. restore(state()) behaves exactly like the original.
+    nlohmann::json state() const;
+    static TrainingDetector restore(const nlohmann::json& state, DetectorThresholds thresholds = {});
+
+    // Epochs kept for the rules and the sparkline; older ones are forgotten.
+    static constexpr size_t k_kept_epochs = 32;
 
 private:
     std::optional<Detection> check_nan(const EpochMetrics& e) const;

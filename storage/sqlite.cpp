@@ -141,7 +141,11 @@ std::int64_t Database::query_int(const std::string& sql) {
     return s.step() ? s.column_int(0) : 0;
 }
 
-Transaction::Transaction(Database& db) : m_db(db) {
+Transaction::Transaction(Database& db) : m_db(db), m_nested(sqlite3_get_autocommit(db.handle()) == 0) {
+    if (m_nested) {
+        m_db.exec("SAVEPOINT nested");
+        return;
+    }
     // The busy timeout covers normal contention; this loop covers the rare BUSY that SQLite
     // returns without calling the handler (a writer racing WAL recovery), with jittered backoff.
     std::minstd_rand jitter(std::random_device{}());
@@ -157,11 +161,13 @@ Transaction::Transaction(Database& db) : m_db(db) {
 }
 
 Transaction::~Transaction() {
-    if (m_open) sqlite3_exec(m_db.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+    if (!m_open) return;
+    const char* undo = m_nested ? "ROLLBACK TO nested; RELEASE nested" : "ROLLBACK";
+    sqlite3_exec(m_db.handle(), undo, nullptr, nullptr, nullptr);
 }
 
 void Transaction::commit() {
-    m_db.exec("COMMIT");
+    m_db.exec(m_nested ? "RELEASE nested" : "COMMIT");
     m_open = false;
 }
 

@@ -108,7 +108,8 @@ private:
 
 // A write transaction: BEGIN IMMEDIATE takes the write lock up front, so two writers never
 // deadlock upgrading read locks; the busy timeout makes the second one wait. Commits only through
-// commit(); a destructor without commit rolls back.
+// commit(); a destructor without commit rolls back. Inside another transaction it is a savepoint:
+// its commit keeps its work for the outer transaction to commit, its rollback undoes only it.
 class Transaction {
 public:
     explicit Transaction(Database& db);
@@ -120,6 +121,7 @@ public:
 
 private:
     Database& m_db;
+    bool m_nested;
     bool m_open = true;
 };
 

@@ -187,3 +187,45 @@ TEST_CASE("cli: replay prints one JSON line per reaction with both captions") {
     test::write_file(dir.file("bad.csv"), "loss\n1\n");
     CHECK_THAT(test::run_cli({"replay", dir.file("bad.csv")}).err, Catch::Contains("epoch"));
 }
+
+TEST_CASE("memeops memeify --dry-run --json gives the meme and the exact payloads, creating nothing") {
+    test::TempDir dir;
+    std::string db = dir.file("archive.db");
+    auto r = test::run_cli({"memeify", "--dry-run", "--json", "--db", db},
+                           R"({"kind":"training.crash","run":"r1","text":"@everyone <!channel> <@123> CUDA & OOM"})");
+    REQUIRE(r.code == 0);
+    auto doc = nlohmann::json::parse(r.out);
+    CHECK(doc.at("dry_run") == true);
+    CHECK(doc.at("memes").at(0).at("reaction") == "training.crash");
+    CHECK(doc.at("memes").at(0).at("priority") == "P0");
+    const auto& payloads = doc.at("payloads");
+    CHECK(payloads.at("discord").at("allowed_mentions") == nlohmann::json{{"parse", nlohmann::json::array()}});
+    std::string slack = payloads.at("slack").dump();
+    CHECK(slack.find("<!channel>") == std::string::npos);
+    CHECK(slack.find("&lt;!channel&gt;") != std::string::npos);
+    CHECK(slack.find("&amp;") != std::string::npos);
+    CHECK(payloads.at("console").get<std::string>().starts_with("P0 training.crash\n"));
+    CHECK_FALSE(std::filesystem::exists(db));
+}
+
+TEST_CASE("memeops memeify archives and queues without --dry-run") {
+    test::TempDir dir;
+    std::string db = dir.file("archive.db");
+    auto r = test::run_cli({"memeify", "--db", db}, R"({"kind":"ci.pipeline","name":"CI","status":"failure","branch":"main"})");
+    REQUIRE(r.code == 0);
+    CHECK(r.out.find("P1 ci.failed") != std::string::npos);
+    CHECK(r.out.find("queued") != std::string::npos);
+    CHECK(storage::Archive::open(db)->pending_deliveries() == 1);
+}
+
+TEST_CASE("memeops memeify rejects bad input with the field named, archiving nothing") {
+    test::TempDir dir;
+    std::string db = dir.file("archive.db");
+    auto bad_json = test::run_cli({"memeify", "--db", db}, "{not json");
+    CHECK(bad_json.code == 1);
+    CHECK(bad_json.err == "memeops: cannot read the event on stdin : not valid JSON\n");
+    auto bad_field = test::run_cli({"memeify", "--db", db}, R"([{"kind":"message","text":"a"},{"kind":"message"}])");
+    CHECK(bad_field.code == 1);
+    CHECK(bad_field.err == "memeops: invalid event : [1].text: is required for kind \"message\"\n");
+    CHECK_FALSE(std::filesystem::exists(db));
+}

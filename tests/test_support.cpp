@@ -29,10 +29,11 @@ TempDir::~TempDir() {
     fs::remove_all(m_path, ignored);
 }
 
-CommandResult run_cli(const std::vector<std::string>& args) {
+CommandResult run_cli(const std::vector<std::string>& args, const std::string& input) {
     std::ostringstream out;
     std::ostringstream err;
-    cli::Io io{out, err, cli::Terminal{}};
+    std::istringstream in(input);
+    cli::Io io{out, err, cli::Terminal{}, &in};
     int code = cli::run(args, io);
     return {code, out.str(), err.str()};
 }

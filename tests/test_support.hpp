@@ -32,8 +32,8 @@ struct CommandResult {
     std::string err;
 };
 
-// Runs `memeops ARGS…` in this process (no terminal: plain output).
-CommandResult run_cli(const std::vector<std::string>& args);
+// Runs `memeops ARGS…` in this process (no terminal: plain output), with `input` as stdin.
+CommandResult run_cli(const std::vector<std::string>& args, const std::string& input = "");
 
 // Runs an executable with `args` as a child process, with extra environment variables, and
 // waits for it (killing it after `timeout_s`).

@@ -1,6 +1,4 @@
 // memeops replay FILE: what the training detectors would post for a metrics log. Posts nothing.
-#include <cmath>
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 
@@ -21,21 +19,6 @@ struct ReplayOptions {
     bool json = false;
 };
 
-std::string number(double value, bool sign) {
-    if (std::isnan(value)) return "NaN";
-    if (std::isinf(value)) return value > 0 ? "inf" : "-inf";
-    char buf[32];
-    std::snprintf(buf, sizeof buf, sign ? "%+.4g" : "%.4g", value);
-    return buf;
-}
-
-meme::Caption caption_for(const meme::Detection& d, const std::string& run, const std::string& spark) {
-    return meme::render_caption(d.reaction, run,
-                                {{"run", run}, {"epoch", std::to_string(d.epoch)}, {"metric", d.metric},
-                                 {"value", number(d.value, false)}, {"delta", number(d.delta, true)},
-                                 {"spark", spark}});
-}
-
 int run_replay(Context& context, const ReplayOptions& options) {
     std::ifstream in(options.file);
     if (!in) throw core::Fatal("cannot read " + options.file, "no such file or not readable");
@@ -52,7 +35,7 @@ int run_replay(Context& context, const ReplayOptions& options) {
     for (const auto& epoch : log.epochs) {
         for (const auto& d : detector.feed(epoch)) {
             std::string spark = meme::sparkline(detector.series(d.metric));
-            auto caption = caption_for(d, run, spark);
+            auto caption = meme::detection_caption(d, run, spark);
             if (options.json) {
                 io.out << nlohmann::json{{"run", run}, {"epoch", d.epoch}, {"reaction", d.reaction},
                                          {"priority", storage::priority_label(d.priority)},

@@ -1,0 +1,166 @@
+#include "meme/event.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "meme/detectors.hpp"
+#include "meme/metrics_log.hpp"
+
+namespace memeops::meme {
+namespace {
+
+// The JSON type of a value, in words, for error messages.
+std::string type_name(const nlohmann::json& value) {
+    if (value.is_number_integer()) return "an integer";
+    if (value.is_number()) return "a number";
+    if (value.is_string()) return "a string";
+    if (value.is_boolean()) return "a boolean";
+    if (value.is_array()) return "an array";
+    if (value.is_object()) return "an object";
+    return "null";
+}
+
+std::optional<std::string> optional_string(const nlohmann::json& doc, const char* field, size_t max_bytes) {
+    auto it = doc.find(field);
+    if (it == doc.end() || it->is_null()) return std::nullopt;
+    if (!it->is_string()) throw InvalidEvent(field, "must be a string, not " + type_name(*it));
+    const auto& text = it->get_ref<const std::string&>();
+    if (text.size() > max_bytes)
+        throw InvalidEvent(field, "longer than " + std::to_string(max_bytes) + " bytes");
+    if (text.empty()) return std::nullopt;
+    return text;
+}
+
+std::string required_string(const nlohmann::json& doc, const char* field, size_t max_bytes = k_max_field_bytes) {
+    auto value = optional_string(doc, field, max_bytes);
+    if (!value) throw InvalidEvent(field, "is required for kind \"" + doc.at("kind").get<std::string>() + "\"");
+    return *value;
+}
+
+std::string one_of(const std::string& value, const char* field, const std::vector<std::string>& allowed) {
+    if (std::find(allowed.begin(), allowed.end(), value) != allowed.end()) return value;
+    std::string list;
+    for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
+    throw InvalidEvent(field, "is \"" + value + "\", expected one of " + list);
+}
+
+double metric_value(const std::string& name, const nlohmann::json& value) {
+    if (value.is_number()) return value.get<double>();
+    if (value.is_null()) return std::numeric_limits<double>::quiet_NaN();
+    if (value.is_string())
+        if (auto parsed = parse_metric_value(value.get<std::string>())) return *parsed;
+    throw InvalidEvent("metrics." + name, "must be a number, \"nan\", \"inf\", \"-inf\" or null");
+}
+
+storage::Metrics parse_metrics(const nlohmann::json& doc, bool required) {
+    auto it = doc.find("metrics");
+    if (it == doc.end() || it->is_null()) {
+        if (required) throw InvalidEvent("metrics", "is required for kind \"training.epoch\"");
+        return {};
+    }
+    if (!it->is_object()) throw InvalidEvent("metrics", "must be an object of numbers, not " + type_name(*it));
+    storage::Metrics metrics;
+    for (const auto& [name, value] : it->items()) {
+        if (name.empty() || name.size() > 100) throw InvalidEvent("metrics", "has a name that is empty or too long");
+        metrics[canonical_metric_name(name)] = metric_value(name, value);
+    }
+    return metrics;
+}
+
+int parse_epoch(const nlohmann::json& doc) {
+    auto it = doc.find("epoch");
+    if (it == doc.end() || it->is_null()) throw InvalidEvent("epoch", "is required for kind \"training.epoch\"");
+    if (!it->is_number_integer() || it->get<std::int64_t>() < 0 ||
+        it->get<std::int64_t>() > std::numeric_limits<int>::max())
+        throw InvalidEvent("epoch", "must be an integer >= 0");
+    return it->get<int>();
+}
+
+core::TimeMs parse_time(const nlohmann::json& doc, core::TimeMs received) {
+    auto text = optional_string(doc, "time", 64);
+    if (!text) return received;
+    auto time = core::parse_iso8601(*text);
+    if (!time) throw InvalidEvent("time", "is not an ISO-8601 time like 2026-11-29T10:00:00Z");
+    return *time;
+}
+
+void parse_training(const nlohmann::json& doc, Event& e) {
+    e.run = required_string(doc, "run");
+    if (e.kind == "training.epoch") {
+        e.epoch = parse_epoch(doc);
+        e.metrics = parse_metrics(doc, true);
+    } else if (e.kind == "training.end") {
+        e.status = one_of(required_string(doc, "status"), "status", {"success", "failure", "cancelled"});
+        e.metrics = parse_metrics(doc, false);
+    }
+}
+
+void parse_ci(const nlohmann::json& doc, Event& e) {
+    e.provider = one_of(optional_string(doc, "provider", 32).value_or("other"), "provider", {"github", "gitlab", "other"});
+    e.name = required_string(doc, "name");
+    e.status = required_string(doc, "status", 64);
+    auto it = doc.find("duration_s");
+    if (it != doc.end() && !it->is_null()) {
+        if (!it->is_number() || it->get<double>() < 0 || !std::isfinite(it->get<double>()))
+            throw InvalidEvent("duration_s", "must be a number of seconds >= 0");
+        e.duration_s = it->get<double>();
+    }
+}
+
+}  // namespace
+
+const std::vector<std::string>& event_kinds() {
+    static const std::vector<std::string> kinds{"training.epoch", "training.end", "training.crash",
+                                                "ci.pipeline",    "commit",       "message"};
+    return kinds;
+}
+
+Event parse_event(const nlohmann::json& doc, core::TimeMs received) {
+    if (!doc.is_object()) throw InvalidEvent("event", "must be a JSON object, not " + type_name(doc));
+    Event e;
+    auto kind = doc.find("kind");
+    if (kind == doc.end() || kind->is_null()) throw InvalidEvent("kind", "is required");
+    if (!kind->is_string()) throw InvalidEvent("kind", "must be a string, not " + type_name(*kind));
+    e.kind = one_of(kind->get<std::string>(), "kind", event_kinds());
+    e.id = optional_string(doc, "id", 200);
+    e.repo = optional_string(doc, "repo", k_max_field_bytes);
+    e.branch = optional_string(doc, "branch", k_max_field_bytes);
+    e.commit = optional_string(doc, "commit", 128);
+    e.run = optional_string(doc, "run", k_max_field_bytes);
+    e.text = optional_string(doc, "text", k_max_text_bytes);
+    e.url = optional_string(doc, "url", 2048);
+    e.time = parse_time(doc, received);
+    if (e.kind.starts_with("training.")) parse_training(doc, e);
+    else if (e.kind == "ci.pipeline") parse_ci(doc, e);
+    else if (e.kind == "commit") e.commit = required_string(doc, "commit", 128);
+    else if (e.kind == "message") e.text = required_string(doc, "text", k_max_text_bytes);
+    e.raw = doc;
+    return e;
+}
+
+std::vector<Event> parse_events(const nlohmann::json& doc, core::TimeMs received) {
+    if (!doc.is_array()) return {parse_event(doc, received)};
+    if (doc.empty()) throw InvalidEvent("events", "the array is empty");
+    if (doc.size() > k_max_batch)
+        throw InvalidEvent("events", "more than " + std::to_string(k_max_batch) + " events in one request");
+    std::vector<Event> events;
+    events.reserve(doc.size());
+    for (size_t i = 0; i < doc.size(); ++i) {
+        try {
+            events.push_back(parse_event(doc[i], received));
+        } catch (const InvalidEvent& e) {
+            throw InvalidEvent("[" + std::to_string(i) + "]." + e.field(), std::string(e.what()).substr(e.field().size() + 2));
+        }
+    }
+    return events;
+}
+
+storage::EntryKind entry_kind(const Event& event) {
+    if (event.kind.starts_with("training.")) return storage::EntryKind::training;
+    if (event.kind == "ci.pipeline") return storage::EntryKind::ci;
+    if (event.kind == "commit") return storage::EntryKind::commit;
+    return storage::EntryKind::message;
+}
+
+}  // namespace memeops::meme

@@ -1,0 +1,64 @@
+// Events of contract §3 as the bot, `emit` and `memeify` receive them: parsed from JSON and
+// validated, with errors that name the bad field.
+//
+// Common fields: kind (required), id, repo, branch, commit, run, time, text, url. Unknown fields
+// are kept in `raw` (the archive stores them) and otherwise ignored.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "core/time.hpp"
+#include "storage/entry.hpp"
+
+namespace memeops::meme {
+
+// An event failed validation. field() names the field ("epoch", "metrics.loss", "[3].kind").
+class InvalidEvent : public std::runtime_error {
+public:
+    InvalidEvent(std::string field, const std::string& problem)
+        : std::runtime_error(field + ": " + problem), m_field(std::move(field)) {}
+    const std::string& field() const { return m_field; }
+
+private:
+    std::string m_field;
+};
+
+// "training.epoch", "training.end", "training.crash", "ci.pipeline", "commit", "message".
+const std::vector<std::string>& event_kinds();
+
+struct Event {
+    std::string kind;
+    std::optional<std::string> id;  // idempotency key
+    std::optional<std::string> repo, branch, commit, run, text, url;
+    core::TimeMs time = 0;  // "time" of the event, else when it was received
+    // training.*
+    std::optional<int> epoch;
+    storage::Metrics metrics;  // canonical names (acc → accuracy); NaN and infinities kept
+    std::optional<std::string> status;  // training.end: success, failure, cancelled; ci.pipeline: as sent
+    // ci.pipeline
+    std::optional<std::string> provider;  // github, gitlab, other
+    std::optional<std::string> name;      // the pipeline or workflow
+    std::optional<double> duration_s;
+    nlohmann::json raw = nlohmann::json::object();  // the event as received
+};
+
+// Limits that keep one event reasonable.
+inline constexpr size_t k_max_text_bytes = 64 * 1024;
+inline constexpr size_t k_max_field_bytes = 1024;
+inline constexpr size_t k_max_batch = 1000;
+
+// Parses and validates one event object; `received` is used when it has no "time".
+// Throws InvalidEvent naming the field.
+Event parse_event(const nlohmann::json& doc, core::TimeMs received);
+
+// One event or an array of up to k_max_batch; fields of array items are named "[i].field".
+std::vector<Event> parse_events(const nlohmann::json& doc, core::TimeMs received);
+
+// The entry kind an event is archived as: training.* → training, ci.pipeline → ci, …
+storage::EntryKind entry_kind(const Event& event);
+
+}  // namespace memeops::meme

@@ -1,0 +1,66 @@
+#include "storage/ingest_store.hpp"
+
+#include <cmath>
+
+namespace memeops::storage {
+
+std::optional<std::int64_t> IngestStore::find_key(const std::string& key) {
+    auto select = m_archive.database().cached("SELECT coalesce(entry_id, 0) FROM ingest_keys WHERE key = ?1");
+    select.bind(1, key);
+    std::optional<std::int64_t> id;
+    if (select.step()) id = select.column_int(0);
+    select.reset();
+    return id;
+}
+
+void IngestStore::remember_key(const std::string& key, std::int64_t entry_id, core::TimeMs received) {
+    auto insert = m_archive.database().cached(
+        "INSERT OR IGNORE INTO ingest_keys(key, entry_id, received) VALUES (?1, ?2, ?3)");
+    insert.bind(1, key);
+    if (entry_id) insert.bind(2, entry_id);
+    else insert.bind_null(2);
+    insert.bind(3, received).run();
+}
+
+std::optional<IngestStore::RunState> IngestStore::run_state(const std::string& run) {
+    auto select = m_archive.database().cached("SELECT coalesce(entry_id, 0), state FROM run_state WHERE run = ?1");
+    select.bind(1, run);
+    std::optional<RunState> state;
+    if (select.step())
+        state = RunState{select.column_int(0), nlohmann::json::parse(select.column_text(1), nullptr, false)};
+    select.reset();
+    if (state && state->state.is_discarded()) state->state = nlohmann::json::object();
+    return state;
+}
+
+void IngestStore::save_run_state(const std::string& run, const RunState& state, core::TimeMs updated) {
+    m_archive.database()
+        .cached("INSERT INTO run_state(run, entry_id, state, updated) VALUES (?1, ?2, ?3, ?4) "
+                "ON CONFLICT(run) DO UPDATE SET entry_id = excluded.entry_id, state = excluded.state, "
+                "updated = excluded.updated")
+        .bind_all(run, state.entry_id, state.state.dump(), updated)
+        .run();
+}
+
+void IngestStore::add_epoch(std::int64_t entry_id, int epoch, core::TimeMs time, const Metrics& metrics,
+                            const std::string& summary) {
+    Database& db = m_archive.database();
+    nlohmann::json values = nlohmann::json::object();
+    for (const auto& [name, value] : metrics) values[name] = metric_to_json(value);
+    db.cached("INSERT OR REPLACE INTO epochs(entry_id, epoch, time, metrics) VALUES (?1, ?2, ?3, ?4)")
+        .bind_all(entry_id, epoch, time, values.dump())
+        .run();
+    for (const auto& [name, value] : metrics) {
+        auto upsert = db.cached("INSERT INTO metrics(entry_id, name, value) VALUES (?1, ?2, ?3) "
+                                "ON CONFLICT(entry_id, name) DO UPDATE SET value = excluded.value");
+        upsert.bind_all(entry_id, name);
+        if (std::isnan(value)) upsert.bind_null(3);
+        else upsert.bind(3, value);
+        upsert.run();
+    }
+    db.cached("UPDATE entries SET summary = ?2, time = max(time, ?3) WHERE id = ?1")
+        .bind_all(entry_id, summary, time)
+        .run();
+}
+
+}  // namespace memeops::storage

@@ -1,0 +1,172 @@
+#include <catch2/catch.hpp>
+#include <filesystem>
+
+#include "bot/event_handler.hpp"
+#include "storage/archive.hpp"
+#include "test_support.hpp"
+
+using namespace memeops;
+using nlohmann::json;
+
+namespace {
+
+std::vector<core::Destination> console_only() { return {{"console", core::DestinationType::console, "", 3, {}}}; }
+
+json epoch_event(const std::string& run, int epoch, double loss, double val_loss) {
+    return {{"kind", "training.epoch"}, {"run", run}, {"epoch", epoch}, {"metrics", {{"loss", loss}, {"val_loss", val_loss}}}};
+}
+
+std::vector<bot::HandledEvent> handle(bot::EventHandler& handler, const json& doc,
+                                      bot::Commit commit = bot::Commit::yes) {
+    auto events = meme::parse_events(doc, core::now_ms());
+    return handler.handle(events, "event", commit);
+}
+
+std::vector<std::string> reactions(const std::vector<bot::HandledEvent>& handled) {
+    std::vector<std::string> out;
+    for (const auto& h : handled)
+        for (const auto& m : h.memes) out.push_back(m.reaction);
+    return out;
+}
+
+// An overfitting curve: loss falls and val_loss rises from epoch 1 on (too short for a plateau).
+std::vector<json> overfitting_run(const std::string& run) {
+    std::vector<json> epochs;
+    for (int i = 0; i < 5; ++i) epochs.push_back(epoch_event(run, i, 1.0 - 0.1 * i, 1.0 + 0.1 * i));
+    return epochs;
+}
+
+}  // namespace
+
+TEST_CASE("bot::EventHandler fires training reactions once per streak and archives the run") {
+    test::TempDir dir;
+    auto archive = storage::Archive::open(dir.file("a.db"));
+    bot::EventHandler handler(*archive, console_only());
+    std::vector<std::string> fired;
+    for (const auto& e : overfitting_run("r1"))
+        for (const auto& r : reactions(handle(handler, e))) fired.push_back(r);
+    CHECK(fired == std::vector<std::string>{"training.overfitting"});
+    auto runs = archive->history({.kind = storage::EntryKind::training});
+    REQUIRE(runs.size() == 1);
+    CHECK(runs[0].run == "r1");
+    CHECK(runs[0].metrics.at("val_loss") == Approx(1.4));
+    REQUIRE(runs[0].memes.size() == 1);
+    CHECK(runs[0].memes[0].deliveries.at(0).destination == "console");
+    CHECK(runs[0].memes[0].caption.find("r1") != std::string::npos);  // the meme names its run
+}
+
+TEST_CASE("bot::EventHandler keeps detector state across a restart") {
+    test::TempDir dir;
+    auto run = overfitting_run("r2");
+    std::vector<std::string> fired;
+    for (size_t i = 0; i < run.size(); ++i) {
+        // A fresh archive connection and handler per epoch: as if the bot restarted each time.
+        auto archive = storage::Archive::open(dir.file("a.db"));
+        bot::EventHandler handler(*archive, console_only());
+        auto handled = handle(handler, run[i]);
+        for (const auto& m : handled[0].memes) fired.push_back(m.reaction + "@" + std::to_string(i));
+    }
+    CHECK(fired == std::vector<std::string>{"training.overfitting@3"});
+}
+
+TEST_CASE("bot::EventHandler does not judge a resent epoch again") {
+    test::TempDir dir;
+    auto archive = storage::Archive::open(dir.file("a.db"));
+    bot::EventHandler handler(*archive, console_only());
+    auto run = overfitting_run("r3");
+    for (int i = 0; i < 4; ++i) handle(handler, run[i]);
+    CHECK(reactions(handle(handler, run[3])).empty());
+    CHECK(reactions(handle(handler, run[2])).empty());
+}
+
+TEST_CASE("bot::EventHandler suppresses duplicate ids, within a batch and across batches") {
+    test::TempDir dir;
+    auto archive = storage::Archive::open(dir.file("a.db"));
+    bot::EventHandler handler(*archive, console_only());
+    json crash{{"kind", "training.crash"}, {"run", "r4"}, {"text", "CUDA error"}, {"id", "c-1"}};
+    auto first = handle(handler, json::array({crash, crash}));
+    CHECK_FALSE(first[0].duplicate);
+    CHECK(first[1].duplicate);
+    CHECK(first[1].entry_id == first[0].entry_id);
+    auto again = handle(handler, crash);
+    CHECK(again[0].duplicate);
+    CHECK(again[0].memes.empty());
+    CHECK(archive->pending_deliveries() == 1);
+}
+
+TEST_CASE("bot::EventHandler dry run works everything out and keeps nothing") {
+    test::TempDir dir;
+    auto archive = storage::Archive::open(dir.file("a.db"));
+    bot::EventHandler handler(*archive, console_only());
+    auto handled = handle(handler, json{{"kind", "message"}, {"text", "Oh great, NaN again 🙃"}, {"id", "m1"}},
+                          bot::Commit::dry_run);
+    CHECK(reactions(handled) == std::vector<std::string>{"sarcasm"});
+    REQUIRE(handled[0].sarcasm);
+    CHECK(handled[0].sarcasm->score >= 0.7);
+    CHECK(archive->history({}).empty());
+    CHECK(archive->pending_deliveries() == 0);
+    // The id was not remembered either: the real run is not a duplicate.
+    CHECK_FALSE(handle(handler, json{{"kind", "message"}, {"text", "Oh great, NaN again 🙃"}, {"id", "m1"}})[0].duplicate);
+}
+
+TEST_CASE("bot::EventHandler reacts to CI: failed, fixed, passed per repo, branch and pipeline") {
+    test::TempDir dir;
+    auto archive = storage::Archive::open(dir.file("a.db"));
+    bot::EventHandler handler(*archive, console_only());
+    auto ci = [&](const std::string& status, const std::string& branch) {
+        return reactions(handle(handler, json{{"kind", "ci.pipeline"}, {"name", "tests"}, {"status", status},
+                                              {"branch", branch}, {"repo", "git@example.com:t/m.git"}}));
+    };
+    CHECK(ci("success", "main") == std::vector<std::string>{"ci.passed"});
+    CHECK(ci("failure", "main") == std::vector<std::string>{"ci.failed"});
+    CHECK(ci("cancelled", "main").empty());
+    CHECK(ci("success", "dev") == std::vector<std::string>{"ci.passed"});
+    CHECK(ci("success", "main") == std::vector<std::string>{"ci.fixed"});
+    CHECK(ci("success", "main") == std::vector<std::string>{"ci.passed"});
+    auto failed = archive->history({.kind = storage::EntryKind::ci, .limit = 10});
+    REQUIRE(failed.size() == 6);
+    CHECK(failed[4].memes.at(0).caption.find("tests") != std::string::npos);  // names its pipeline
+}
+
+TEST_CASE("bot::EventHandler routes memes by priority and reaction") {
+    test::TempDir dir;
+    auto archive = storage::Archive::open(dir.file("a.db"));
+    std::vector<core::Destination> routes{{"urgent", core::DestinationType::slack, "https://x.invalid/a", 1, {}},
+                                          {"training", core::DestinationType::discord, "https://x.invalid/b", 3,
+                                           {"training.*"}}};
+    bot::EventHandler handler(*archive, routes);
+    auto crash = handle(handler, json{{"kind", "training.crash"}, {"run", "r5"}, {"text", "OOM"}});
+    CHECK(crash[0].memes.at(0).deliveries.size() == 2);
+    auto passed = handle(handler, json{{"kind", "ci.pipeline"}, {"name", "ci"}, {"status", "success"}});
+    CHECK(passed[0].memes.at(0).deliveries.empty());  // P3 and not training: nobody takes it
+}
+
+TEST_CASE("bot::EventHandler makes a successful run's commit a model version") {
+    test::TempDir dir;
+    auto archive = storage::Archive::open(dir.file("a.db"));
+    bot::EventHandler handler(*archive, console_only());
+    std::string sha = "b16e8a7f" + std::string(32, '0');
+    auto handled = handle(handler, json{{"kind", "training.end"}, {"run", "r6"}, {"status", "success"},
+                                        {"commit", sha}, {"repo", "git@example.com:t/m.git"},
+                                        {"metrics", {{"val_accuracy", 0.93}}}});
+    CHECK(reactions(handled) == std::vector<std::string>{"training.finished", "version.tagged"});
+    auto version = archive->find(sha);
+    REQUIRE(version);
+    CHECK(version->kind == storage::EntryKind::version);
+    CHECK(version->tag->starts_with("b16e8a7f-"));
+    CHECK(version->run == "r6");
+    CHECK(version->metrics.at("val_accuracy") == Approx(0.93));
+    auto failed = handle(handler, json{{"kind", "training.end"}, {"run", "r7"}, {"status", "failure"}});
+    CHECK(reactions(failed).empty());
+}
+
+TEST_CASE("bot::EventHandler leaves sincere messages without a meme but archives them") {
+    test::TempDir dir;
+    auto archive = storage::Archive::open(dir.file("a.db"));
+    bot::EventHandler handler(*archive, console_only());
+    auto handled = handle(handler, json{{"kind", "message"}, {"text", "CI is green again after the fix, thanks!"}});
+    CHECK(handled[0].memes.empty());
+    REQUIRE(handled[0].sarcasm);
+    CHECK(handled[0].sarcasm->score < 0.7);
+    CHECK(archive->search("thanks", 5).size() == 1);
+}

@@ -1,0 +1,89 @@
+#include <catch2/catch.hpp>
+#include <cmath>
+
+#include "meme/event.hpp"
+
+using namespace memeops;
+using nlohmann::json;
+
+namespace {
+
+constexpr core::TimeMs k_received = 1'800'000'000'000;
+
+std::string error_of(const json& doc) {
+    try {
+        meme::parse_events(doc, k_received);
+    } catch (const meme::InvalidEvent& e) {
+        return e.what();
+    }
+    return "";
+}
+
+}  // namespace
+
+TEST_CASE("meme::parse_event reads a training epoch with canonical metric names and NaN forms") {
+    auto e = meme::parse_event(json::parse(R"({"kind":"training.epoch","run":"r1","epoch":3,
+        "metrics":{"loss":0.5,"val_acc":0.9,"learning_rate":0.001,"x":"nan","y":null,"z":"-inf"},
+        "time":"2026-11-29T10:00:00Z","team":"vision"})"),
+                               k_received);
+    CHECK(e.kind == "training.epoch");
+    CHECK(e.run == "r1");
+    CHECK(e.epoch == 3);
+    CHECK(e.metrics.at("val_accuracy") == 0.9);
+    CHECK(e.metrics.at("lr") == 0.001);
+    CHECK(std::isnan(e.metrics.at("x")));
+    CHECK(std::isnan(e.metrics.at("y")));
+    CHECK(e.metrics.at("z") == -INFINITY);
+    CHECK(e.time == *core::parse_iso8601("2026-11-29T10:00:00Z"));
+    CHECK(e.raw.at("team") == "vision");  // unknown fields are kept
+}
+
+TEST_CASE("meme::parse_event defaults the time to when it was received") {
+    auto e = meme::parse_event(json{{"kind", "message"}, {"text", "hi"}}, k_received);
+    CHECK(e.time == k_received);
+}
+
+TEST_CASE("meme::parse_event names the bad field") {
+    CHECK(error_of(json::array({1})) == "[0].event: must be a JSON object, not an integer");
+    CHECK(error_of(json::object()) == "kind: is required");
+    CHECK(error_of(json{{"kind", 7}}) == "kind: must be a string, not an integer");
+    CHECK(error_of(json{{"kind", "nope"}}).starts_with("kind: is \"nope\", expected one of training.epoch"));
+    CHECK(error_of(json{{"kind", "training.epoch"}, {"epoch", 1}, {"metrics", json::object()}}) ==
+          "run: is required for kind \"training.epoch\"");
+    CHECK(error_of(json{{"kind", "training.epoch"}, {"run", "r"}, {"epoch", -1}, {"metrics", json::object()}}) ==
+          "epoch: must be an integer >= 0");
+    CHECK(error_of(json{{"kind", "training.epoch"}, {"run", "r"}, {"epoch", 1.5}, {"metrics", json::object()}}) ==
+          "epoch: must be an integer >= 0");
+    CHECK(error_of(json{{"kind", "training.epoch"}, {"run", "r"}, {"epoch", 1}, {"metrics", {{"loss", "low"}}}}) ==
+          "metrics.loss: must be a number, \"nan\", \"inf\", \"-inf\" or null");
+    CHECK(error_of(json{{"kind", "training.end"}, {"run", "r"}, {"status", "done"}}) ==
+          "status: is \"done\", expected one of success, failure, cancelled");
+    CHECK(error_of(json{{"kind", "ci.pipeline"}, {"name", "CI"}}) == "status: is required for kind \"ci.pipeline\"");
+    CHECK(error_of(json{{"kind", "ci.pipeline"}, {"name", "CI"}, {"status", "success"}, {"duration_s", "long"}}) ==
+          "duration_s: must be a number of seconds >= 0");
+    CHECK(error_of(json{{"kind", "message"}, {"text", 5}}) == "text: must be a string, not an integer");
+    CHECK(error_of(json{{"kind", "message"}, {"text", "x"}, {"time", "yesterday"}}).starts_with("time: is not an ISO-8601"));
+    CHECK(error_of(json{{"kind", "message"}, {"text", std::string(meme::k_max_text_bytes + 1, 'x')}}) ==
+          "text: longer than 65536 bytes");
+    CHECK(error_of(json{{"kind", "message"}, {"text", "ok"}, {"id", json::array()}}) ==
+          "id: must be a string, not an array");
+}
+
+TEST_CASE("meme::parse_events takes one event or an array of up to 1000") {
+    json one{{"kind", "message"}, {"text", "hi"}};
+    CHECK(meme::parse_events(one, k_received).size() == 1);
+    CHECK(meme::parse_events(json::array({one, one}), k_received).size() == 2);
+    CHECK(meme::parse_events(json(std::vector<json>(1000, one)), k_received).size() == 1000);
+    CHECK(error_of(json(std::vector<json>(1001, one))) == "events: more than 1000 events in one request");
+    CHECK(error_of(json::array()) == "events: the array is empty");
+    CHECK(error_of(json::array({one, json{{"kind", "message"}}})) == "[1].text: is required for kind \"message\"");
+}
+
+TEST_CASE("meme::entry_kind maps event kinds to archive kinds") {
+    auto kind = [](const char* k) { return meme::entry_kind(meme::Event{k}); };
+    CHECK(kind("training.epoch") == storage::EntryKind::training);
+    CHECK(kind("training.crash") == storage::EntryKind::training);
+    CHECK(kind("ci.pipeline") == storage::EntryKind::ci);
+    CHECK(kind("commit") == storage::EntryKind::commit);
+    CHECK(kind("message") == storage::EntryKind::message);
+}
