@@ -75,7 +75,7 @@ const std::vector<std::string>& required_reactions() {
     static const std::vector<std::string> reactions{
         "training.nan", "training.sudden_drop", "training.crash", "training.overfitting",
         "training.val_acc_streak", "training.oscillation", "training.breakthrough", "training.plateau",
-        "training.finished", "ci.failed", "ci.fixed", "ci.passed", "version.tagged", "sarcasm"};
+        "training.finished", "ci.failed", "ci.fixed", "ci.passed", "version.tagged", "sarcasm", "confusion.matrix"};
     return reactions;
 }
 

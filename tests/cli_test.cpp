@@ -229,3 +229,24 @@ TEST_CASE("memeops memeify rejects bad input with the field named, archiving not
     CHECK(bad_field.err == "memeops: invalid event : [1].text: is required for kind \"message\"\n");
     CHECK_FALSE(std::filesystem::exists(db));
 }
+
+TEST_CASE("memeops confusion --post archives the matrix and queues its meme") {
+    test::TempDir dir;
+    std::string db = dir.file("archive.db");
+    std::string csv = dir.file("preds.csv");
+    test::write_file(csv, "label,pred\ncat,cat\ncat,dog\ndog,dog\ndog,dog\n");
+    auto r = test::run_cli({"confusion", csv, "--post", "--run", "resnet-7", "--db", db});
+    REQUIRE(r.code == 0);
+    CHECK(r.out.find("queued for 1 destination") != std::string::npos);
+    auto archive = storage::Archive::open(db);
+    CHECK(archive->pending_deliveries() == 1);
+    auto entries = archive->history({});
+    REQUIRE(entries.size() == 1);
+    REQUIRE(entries[0].memes.size() == 1);
+    const auto& meme = entries[0].memes[0];
+    CHECK(meme.reaction == "confusion.matrix");
+    CHECK(meme.caption.find("resnet-7") != std::string::npos);
+    CHECK(meme.caption.find("💯 TP 2") != std::string::npos);
+    CHECK(meme.caption.find("0.750") != std::string::npos);
+    CHECK(entries[0].details.at("confusion").at("accuracy") == Approx(0.75));
+}
