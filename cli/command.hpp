@@ -95,5 +95,8 @@ Handler define_backfill(CLI::App& app, Context& context);
 Handler define_replay(CLI::App& app, Context& context);
 Handler define_confusion(CLI::App& app, Context& context);
 Handler define_memeify(CLI::App& app, Context& context);
+Handler define_flush(CLI::App& app, Context& context);
+Handler define_serve(CLI::App& app, Context& context);
+Handler define_emit(CLI::App& app, Context& context);
 
 }  // namespace memeops::cli

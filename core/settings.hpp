@@ -23,6 +23,7 @@ struct SettingSource {
 };
 
 inline constexpr SettingSource k_archive_setting{"MEMEOPS_DB", "memeops.db", "db"};
+inline constexpr SettingSource k_bot_url_setting{"MEMEOPS_BOT_URL", "memeops.botUrl", "botUrl"};
 
 class Settings {
 public:

@@ -42,8 +42,12 @@ Caption render_caption(const std::string& reaction, const std::string& subject,
                        const std::map<std::string, std::string>& values) {
     const auto& variants = caption_templates().at(reaction);
     const auto& chosen = variants.at(stable_hash(subject) % variants.size());
-    return {fill_placeholders(chosen.at("zh").get<std::string>(), values),
-            fill_placeholders(chosen.at("en").get<std::string>(), values)};
+    auto fill = [&](const char* language) {
+        std::string text = fill_placeholders(chosen.at(language).get<std::string>(), values);
+        while (!text.empty() && text.back() == ' ') text.pop_back();  // an empty trailing {url}
+        return text;
+    };
+    return {fill("zh"), fill("en")};
 }
 
 std::string format_metric(double value, bool sign) {

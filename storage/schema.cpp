@@ -135,6 +135,14 @@ CREATE TABLE backfill_progress(
 ) WITHOUT ROWID;
 )sql";
 
+// Version 4: delivery pacing kept across restarts (a 429's Retry-After outlives the process)
+// and the fingerprint of the URL a destination was disabled with, so a fixed URL re-enables it.
+constexpr const char* k_schema_v4 = R"sql(
+ALTER TABLE destinations ADD COLUMN next_send INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE destinations ADD COLUMN url_fingerprint TEXT;
+CREATE INDEX deliveries_by_state ON deliveries(destination, state);
+)sql";
+
 struct Migration {
     int version;
     const char* sql;
@@ -146,6 +154,7 @@ const std::vector<Migration>& migrations() {
         {1, k_schema_v1, false},
         {2, k_schema_v2, true},
         {3, k_schema_v3, false},
+        {4, k_schema_v4, false},
     };
     return list;
 }

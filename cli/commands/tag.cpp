@@ -1,5 +1,6 @@
 // memeops tag [REV]: makes a commit a model version.
 #include "cli/command.hpp"
+#include "cli/metric_flags.hpp"
 #include "core/destinations.hpp"
 #include "core/error.hpp"
 #include "hooks/capture.hpp"
@@ -15,27 +16,9 @@ struct TagOptions {
     bool json = false;
 };
 
-storage::Metrics parse_metrics(const std::vector<std::string>& pairs) {
-    storage::Metrics metrics;
-    for (const auto& pair : pairs) {
-        size_t eq = pair.find('=');
-        if (eq == std::string::npos || eq == 0)
-            throw core::UsageError("--metric " + pair + ": expected NAME=VALUE, like val_acc=0.93");
-        std::string value = pair.substr(eq + 1);
-        try {
-            size_t used = 0;
-            double number = std::stod(value, &used);
-            if (used != value.size()) throw std::invalid_argument(value);
-            metrics[pair.substr(0, eq)] = number;
-        } catch (const std::exception&) {
-            throw core::UsageError("--metric " + pair + ": " + value + " is not a number");
-        }
-    }
-    return metrics;
-}
 
 int run_tag(Context& context, const TagOptions& options) {
-    hooks::TagRequest request{options.run, parse_metrics(options.metrics),
+    hooks::TagRequest request{options.run, parse_metric_flags(options.metrics),
                               options.dry_run ? hooks::DryRun::yes : hooks::DryRun::no};
     hooks::LibGit2 lib;
     auto repo = hooks::open_repository(context.global().repo_dir);

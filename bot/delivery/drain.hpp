@@ -1,0 +1,27 @@
+// Delivering what waits in the outbox, once: `memeops flush`, and the detached flush a hook
+// starts. Each configured destination is sent message after message until nothing is due; a
+// destination that asks to wait (pacing, Retry-After) is waited for while the deadline allows.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "bot/delivery/deliverer.hpp"
+
+namespace memeops::bot::delivery {
+
+struct DrainSummary {
+    int messages = 0;
+    int memes_delivered = 0;
+    int memes_failed = 0;
+    int memes_retrying = 0;  // attempted and scheduled again (5xx, network, 429)
+    bool disabled = false;
+    std::string last_error;
+};
+
+// Drains every destination in `destinations` until nothing is due or `deadline` passes.
+std::map<std::string, DrainSummary> drain(Deliverer& deliverer, const std::vector<core::Destination>& destinations,
+                                          core::TimeMs deadline);
+
+}  // namespace memeops::bot::delivery

@@ -1,0 +1,34 @@
+// Posting JSON to a webhook URL over HTTP or HTTPS (cpp-httplib with OpenSSL). HTTPS verifies
+// the server's certificate against the system CA store. Errors never carry the URL: it is a
+// secret.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "bot/delivery/outcome.hpp"
+
+namespace memeops::bot::delivery {
+
+struct Url {
+    std::string scheme;  // "http" or "https"
+    std::string host;
+    int port = 0;
+    std::string target;  // path and query: "/services/T0/B0/XYZ?wait=true"
+};
+
+// Parses an absolute http(s) URL; nullopt for anything else.
+std::optional<Url> parse_url(const std::string& text);
+
+struct PostOptions {
+    int connect_timeout_s = 5;
+    int timeout_s = 15;  // read and write
+};
+
+// POSTs `json_body` with Content-Type application/json (and `authorization` as the
+// Authorization header when not empty); a network failure comes back as status 0 with the
+// reason in `error`.
+HttpReply post_json(const std::string& url, const std::string& json_body, const PostOptions& options = {},
+                    const std::string& authorization = "");
+
+}  // namespace memeops::bot::delivery

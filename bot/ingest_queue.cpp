@@ -1,0 +1,93 @@
+#include "bot/ingest_queue.hpp"
+
+#include "core/error.hpp"
+#include "core/log.hpp"
+
+namespace memeops::bot {
+namespace {
+
+constexpr size_t k_max_group_events = 4000;  // one transaction stays short even under a flood
+
+
+}  // namespace
+
+IngestQueue::IngestQueue(const std::string& archive_path, std::vector<core::Destination> destinations,
+                         meme::DetectorThresholds thresholds,
+                         std::function<void(const std::vector<HandledEvent>&, const std::vector<meme::Event>&)> committed)
+    : m_archive(storage::Archive::open(archive_path)),
+      m_handler(*m_archive, std::move(destinations), thresholds),
+      m_committed(std::move(committed)),
+      m_writer([this] { writer_loop(); }) {}
+
+IngestQueue::~IngestQueue() { stop(); }
+
+void IngestQueue::stop() {
+    {
+        std::lock_guard lock(m_mutex);
+        if (m_stopping && !m_writer.joinable()) return;
+        m_stopping = true;
+    }
+    m_wake.notify_all();
+    if (m_writer.joinable()) m_writer.join();
+}
+
+IngestResult IngestQueue::submit(std::vector<meme::Event> events, std::string key_source) {
+    std::future<IngestResult> result;
+    {
+        std::lock_guard lock(m_mutex);
+        if (m_stopping) return {{}, "the bot is shutting down"};
+        m_waiting.push_back({std::move(events), std::move(key_source), {}});
+        result = m_waiting.back().done.get_future();
+    }
+    m_wake.notify_one();
+    return result.get();
+}
+
+void IngestQueue::writer_loop() {
+    for (;;) {
+        std::vector<Request> group;
+        {
+            std::unique_lock lock(m_mutex);
+            m_wake.wait(lock, [this] { return m_stopping || !m_waiting.empty(); });
+            if (m_waiting.empty()) return;  // stopping, and everything submitted is answered
+            size_t events = 0;
+            while (!m_waiting.empty() && (group.empty() || events + m_waiting.front().events.size() <= k_max_group_events)) {
+                events += m_waiting.front().events.size();
+                group.push_back(std::move(m_waiting.front()));
+                m_waiting.pop_front();
+            }
+        }
+        commit_group(group);
+    }
+}
+
+void IngestQueue::commit_group(std::vector<Request>& group) {
+    std::vector<IngestResult> results(group.size());
+    std::vector<HandledEvent> all_handled;
+    std::vector<meme::Event> all_events;
+    try {
+        storage::Transaction transaction(m_archive->database());
+        for (size_t i = 0; i < group.size(); ++i) {
+            try {
+                results[i].handled = m_handler.handle(group[i].events, group[i].key_source);
+            } catch (const std::exception& e) {  // this request's savepoint is rolled back alone
+                results[i] = {{}, e.what()};
+                core::log(core::LogLevel::error, "ingest.failed", {{"events", std::to_string(group[i].events.size())}, {"error", e.what()}});
+            }
+        }
+        transaction.commit();
+    } catch (const std::exception& e) {
+        for (auto& r : results) r = {{}, std::string("the archive could not commit: ") + e.what()};
+        core::log(core::LogLevel::error, "ingest.commit_failed", {{"requests", std::to_string(group.size())}, {"error", e.what()}});
+    }
+    for (size_t i = 0; i < group.size(); ++i) {
+        if (results[i].error.empty()) {
+            all_handled.insert(all_handled.end(), results[i].handled.begin(), results[i].handled.end());
+            all_events.insert(all_events.end(), group[i].events.begin(), group[i].events.end());
+        }
+        group[i].done.set_value(std::move(results[i]));
+    }
+    if (m_committed && !all_handled.empty()) m_committed(all_handled, all_events);
+}
+
+}  // namespace memeops::bot

@@ -1,0 +1,64 @@
+// Durable ingest with group commit: request threads hand their validated events to one writer
+// thread and wait; the writer takes every request waiting, handles them (bot/event_handler.hpp)
+// in one archive transaction, commits, and only then answers them all. So a 202 always means
+// "committed", and a burst of requests costs one commit, not one each.
+//
+// Each request runs in its own savepoint inside the group's transaction: a request that fails
+// is rolled back alone and answered with its error; the others commit.
+#pragma once
+
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <future>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "bot/event_handler.hpp"
+
+namespace memeops::bot {
+
+struct IngestResult {
+    std::vector<HandledEvent> handled;  // in the order submitted; empty on error
+    std::string error;                  // set when the archive could not take them
+};
+
+class IngestQueue {
+public:
+    // Opens its own connection to the archive at `archive_path`. `committed` is called (on the
+    // writer thread) after every commit with the handled events, for metrics and to wake the
+    // delivery workers.
+    IngestQueue(const std::string& archive_path, std::vector<core::Destination> destinations,
+                meme::DetectorThresholds thresholds,
+                std::function<void(const std::vector<HandledEvent>&, const std::vector<meme::Event>&)> committed);
+    ~IngestQueue();
+
+    // Blocks until the events are committed (or failed). Thread-safe.
+    IngestResult submit(std::vector<meme::Event> events, std::string key_source);
+
+    // Finishes the requests already submitted, then stops the writer. Later submits fail.
+    void stop();
+
+private:
+    struct Request {
+        std::vector<meme::Event> events;
+        std::string key_source;
+        std::promise<IngestResult> done;
+    };
+
+    void writer_loop();
+    void commit_group(std::vector<Request>& group);
+
+    std::unique_ptr<storage::Archive> m_archive;
+    EventHandler m_handler;
+    std::function<void(const std::vector<HandledEvent>&, const std::vector<meme::Event>&)> m_committed;
+    std::mutex m_mutex;
+    std::condition_variable m_wake;
+    std::deque<Request> m_waiting;
+    bool m_stopping = false;
+    std::thread m_writer;
+};
+
+}  // namespace memeops::bot

@@ -1,0 +1,314 @@
+#include "bot/server.hpp"
+
+#include <httplib.h>
+
+#include "bot/webhooks.hpp"
+#include "core/crypto.hpp"
+#include "core/error.hpp"
+#include "core/log.hpp"
+#include "core/text.hpp"
+#include "meme/caption_templates.hpp"
+#include "storage/outbox.hpp"
+
+namespace memeops::bot {
+namespace {
+
+using nlohmann::json;
+
+void reply(httplib::Response& res, int status, const json& body) {
+    res.status = status;
+    res.set_content(body.dump(-1, ' ', false, json::error_handler_t::replace), "application/json");
+}
+
+void error(httplib::Response& res, int status, const std::string& message) { reply(res, status, {{"error", message}}); }
+
+bool is_json(const httplib::Request& req) {
+    std::string type = core::ascii_lower(req.get_header_value("Content-Type"));
+    return type == "application/json" || type.starts_with("application/json;");
+}
+
+std::optional<int> int_param(const httplib::Request& req, const char* name) {
+    if (!req.has_param(name)) return std::nullopt;
+    try {
+        return std::stoi(req.get_param_value(name));
+    } catch (const std::exception&) {
+        throw meme::InvalidEvent(name, "must be an integer");
+    }
+}
+
+json entries_json(const std::vector<storage::Entry>& entries) {
+    json out = json::array();
+    for (const auto& e : entries) out.push_back(storage::to_json(e));
+    return out;
+}
+
+}  // namespace
+
+bool is_loopback(const std::string& host) {
+    return host == "localhost" || host == "::1" || host == "[::1]" || host.starts_with("127.");
+}
+
+Server::Server(ServerOptions options, std::ostream& console)
+    : m_options(std::move(options)), m_console(console), m_http(std::make_unique<httplib::Server>()) {
+    if (!is_loopback(m_options.host) && !m_options.token)
+        throw core::Fatal("refusing to listen on " + m_options.host,
+                          "a non-loopback address needs MEMEOPS_TOKEN, or anyone who can reach it could post");
+    meme::caption_templates();  // a broken template override fails now, not at posting time
+    m_ingest = std::make_unique<IngestQueue>(
+        m_options.archive_path, m_options.destinations, m_options.thresholds,
+        [this](const std::vector<HandledEvent>& handled, const std::vector<meme::Event>& events) { committed(handled, events); });
+    m_dispatcher = std::make_unique<delivery::Dispatcher>(m_options.archive_path, m_options.destinations,
+                                                          m_options.scale_factor, m_console, m_metrics, m_options.delivery);
+    routes();
+}
+
+Server::~Server() {
+    stop();
+    m_ingest->stop();
+    m_dispatcher->stop();
+}
+
+int Server::bind() {
+    int threads = m_options.http_threads;
+    m_http->new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
+    m_http->set_payload_max_length(k_max_body_bytes);
+    m_http->set_read_timeout(m_options.timeout_s);
+    m_http->set_write_timeout(m_options.timeout_s);
+    m_http->set_keep_alive_timeout(m_options.timeout_s);
+    int port = m_options.port;
+    if (port == 0) port = m_http->bind_to_any_port(m_options.host);
+    else if (!m_http->bind_to_port(m_options.host, port)) port = -1;
+    if (port <= 0)
+        throw core::Fatal("cannot listen on " + m_options.host + ":" + std::to_string(m_options.port),
+                          "the address is in use or not available here");
+    m_options.port = port;
+    return port;
+}
+
+void Server::run() {
+    m_dispatcher->start();
+    core::log(core::LogLevel::info, "serve.started",
+              {{"listen", m_options.host + ":" + std::to_string(m_options.port)},
+               {"destinations", std::to_string(m_options.destinations.size())},
+               {"archive", m_options.archive_path}});
+    m_http->listen_after_bind();
+    // listen returns once stop() was called and the in-flight requests were answered.
+    m_ingest->stop();
+    m_dispatcher->stop();
+    core::log(core::LogLevel::info, "serve.stopped", {});
+}
+
+void Server::stop() {
+    if (m_http->is_running()) m_http->stop();
+}
+
+void Server::routes() {
+    auto& http = *m_http;
+    http.Post("/v1/events", [this](const httplib::Request& req, httplib::Response& res) { ingest(req, res); });
+    http.Post("/memeify", [this](const httplib::Request& req, httplib::Response& res) { ingest(req, res); });
+    http.Post("/webhooks/github", [this](const httplib::Request& req, httplib::Response& res) { webhook(req, res, "github"); });
+    http.Post("/webhooks/gitlab", [this](const httplib::Request& req, httplib::Response& res) { webhook(req, res, "gitlab"); });
+    http.Get("/v1/history", [this](const httplib::Request& req, httplib::Response& res) { history(req, res); });
+    http.Get("/v1/search", [this](const httplib::Request& req, httplib::Response& res) { search(req, res); });
+    http.Get("/v1/entries/(.+)", [this](const httplib::Request& req, httplib::Response& res) { entry(req, res); });
+    http.Get("/healthz", [this](const httplib::Request&, httplib::Response& res) { healthz(res); });
+    http.Get("/metrics", [this](const httplib::Request&, httplib::Response& res) { metrics(res); });
+    http.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
+        bool api = req.path.starts_with("/v1/") || req.path == "/memeify";
+        return api && !authorised(req, res) ? httplib::Server::HandlerResponse::Handled
+                                            : httplib::Server::HandlerResponse::Unhandled;
+    });
+    http.set_error_handler([](const httplib::Request&, httplib::Response& res) {
+        if (!res.body.empty()) return;
+        if (res.status == 413) error(res, 413, "the body is larger than 1 MiB");
+        else if (res.status == 404) error(res, 404, "no such route");
+        else error(res, res.status, "request failed");
+    });
+    http.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr ep) {
+        std::string why = "internal error";
+        try {
+            std::rethrow_exception(ep);
+        } catch (const std::exception& e) {
+            why = e.what();
+        } catch (...) {
+        }
+        core::log(core::LogLevel::error, "http.error", {{"error", why}});
+        error(res, 500, "internal error");
+    });
+    http.set_post_routing_handler([this](const httplib::Request&, httplib::Response& res) { m_metrics.count_request(res.status); });
+}
+
+bool Server::authorised(const httplib::Request& req, httplib::Response& res) const {
+    if (!m_options.token) return true;
+    std::string header = req.get_header_value("Authorization");
+    if (core::constant_time_equal(header, "Bearer " + *m_options.token)) return true;
+    res.set_header("WWW-Authenticate", "Bearer");
+    error(res, 401, header.empty() ? "missing token: send Authorization: Bearer <MEMEOPS_TOKEN>" : "wrong token");
+    return false;
+}
+
+void Server::ingest(const httplib::Request& req, httplib::Response& res) {
+    if (!is_json(req)) return error(res, 415, "Content-Type must be application/json");
+    auto doc = json::parse(req.body, nullptr, false);
+    if (doc.is_discarded()) return error(res, 400, "the body is not valid JSON");
+    std::vector<meme::Event> events;
+    try {
+        events = meme::parse_events(doc, core::now_ms());
+    } catch (const meme::InvalidEvent& e) {
+        return reply(res, 400, {{"error", e.what()}, {"field", e.field()}});
+    }
+    std::string key = req.get_header_value("Idempotency-Key");
+    if (!key.empty())
+        for (size_t i = 0; i < events.size(); ++i)
+            if (!events[i].id) events[i].id = events.size() == 1 ? key : key + "#" + std::to_string(i);
+    accept_events(std::move(events), "event", res);
+}
+
+void Server::webhook(const httplib::Request& req, httplib::Response& res, const std::string& provider) {
+    bool github = provider == "github";
+    const auto& secret = github ? m_options.github_secret : m_options.gitlab_token;
+    if (!secret) return error(res, 404, "no " + provider + " webhook secret is configured");
+    bool valid = github ? github_signature_valid(*secret, req.body, req.get_header_value("X-Hub-Signature-256"))
+                        : gitlab_token_valid(*secret, req.get_header_value("X-Gitlab-Token"));
+    if (!valid) return error(res, 401, github ? "signature mismatch" : "wrong token");
+    std::string kind = req.get_header_value(github ? "X-GitHub-Event" : "X-Gitlab-Event");
+    if (github && kind == "ping") return reply(res, 200, {{"ok", true}});
+    auto payload = json::parse(req.body, nullptr, false);
+    if (payload.is_discarded()) return error(res, 400, "the body is not valid JSON");
+    auto mapped = github ? github_event(kind, payload) : gitlab_event(kind, payload);
+    if (!mapped) {
+        res.status = 204;
+        return;
+    }
+    std::string id = github ? req.get_header_value("X-GitHub-Delivery")
+                            : req.get_header_value(req.has_header("Idempotency-Key") ? "Idempotency-Key" : "X-Gitlab-Event-UUID");
+    if (!id.empty()) (*mapped)["id"] = id;
+    (*mapped)["webhook"] = kind;
+    try {
+        accept_events(meme::parse_events(*mapped, core::now_ms()), provider, res);
+    } catch (const meme::InvalidEvent& e) {
+        reply(res, 400, {{"error", std::string("unusable ") + provider + " payload: " + e.what()}});
+    }
+}
+
+void Server::accept_events(std::vector<meme::Event> events, const std::string& key_source, httplib::Response& res) {
+    auto result = m_ingest->submit(std::move(events), key_source);
+    if (!result.error.empty()) return error(res, 503, result.error);
+    json ids = json::array();
+    int duplicates = 0;
+    for (const auto& h : result.handled) {
+        ids.push_back(h.entry_id);
+        duplicates += h.duplicate;
+    }
+    reply(res, 202, {{"accepted", static_cast<int>(result.handled.size()) - duplicates}, {"duplicates", duplicates}, {"ids", ids}});
+}
+
+void Server::committed(const std::vector<HandledEvent>& handled, const std::vector<meme::Event>& events) {
+    std::vector<std::string> woken;
+    for (size_t i = 0; i < handled.size(); ++i) {
+        const auto& h = handled[i];
+        m_metrics.count_event(events[i].kind, h.duplicate);
+        for (const auto& m : h.memes) {
+            m_metrics.count_meme(m.reaction);
+            for (const auto& d : m.deliveries) woken.push_back(d.destination);
+        }
+        if (core::log_level() <= core::LogLevel::info)
+            core::log(core::LogLevel::info, "event",
+                      {{"kind", events[i].kind}, {"id", events[i].id.value_or("")}, {"entry", std::to_string(h.entry_id)},
+                       {"duplicate", h.duplicate ? "true" : "false"}, {"memes", std::to_string(h.memes.size())}});
+    }
+    if (!woken.empty()) m_dispatcher->wake(woken);
+}
+
+storage::Archive& Server::reader() {
+    thread_local std::unique_ptr<storage::Archive> archive;
+    thread_local std::string path;
+    if (!archive || path != m_options.archive_path) {
+        archive = storage::Archive::open(m_options.archive_path);
+        path = m_options.archive_path;
+    }
+    return *archive;
+}
+
+void Server::history(const httplib::Request& req, httplib::Response& res) {
+    storage::HistoryQuery query;
+    try {
+        if (req.has_param("repo")) query.repo = req.get_param_value("repo");
+        if (req.has_param("branch")) query.branch = req.get_param_value("branch");
+        if (req.has_param("kind")) {
+            query.kind = storage::parse_entry_kind(req.get_param_value("kind"));
+            if (!query.kind) throw meme::InvalidEvent("kind", "must be version, commit, training, ci or message");
+        }
+        for (const char* bound : {"since", "until"}) {
+            if (!req.has_param(bound)) continue;
+            auto t = core::parse_time_bound(req.get_param_value(bound), core::now_ms());
+            if (!t) throw meme::InvalidEvent(bound, "must be ISO-8601 or relative like 7d");
+            (std::string(bound) == "since" ? query.since : query.until) = t;
+        }
+        query.limit = std::clamp(int_param(req, "limit").value_or(20), 1, 1000);
+    } catch (const meme::InvalidEvent& e) {
+        return error(res, 400, e.what());
+    }
+    reply(res, 200, entries_json(reader().history(query)));
+}
+
+void Server::search(const httplib::Request& req, httplib::Response& res) {
+    std::string q = req.get_param_value("q");
+    if (q.empty()) return error(res, 400, "q: the text to search for is required");
+    int limit = 20;
+    try {
+        limit = std::clamp(int_param(req, "limit").value_or(20), 1, 1000);
+    } catch (const meme::InvalidEvent& e) {
+        return error(res, 400, e.what());
+    }
+    reply(res, 200, entries_json(reader().search(q, limit)));
+}
+
+void Server::entry(const httplib::Request& req, httplib::Response& res) {
+    try {
+        auto found = reader().find(req.matches[1].str());
+        if (!found) return error(res, 404, "no entry " + req.matches[1].str());
+        reply(res, 200, storage::to_json(*found));
+    } catch (const core::Fatal& e) {
+        error(res, 400, e.reason());
+    }
+}
+
+void Server::healthz(httplib::Response& res) {
+    try {
+        storage::Outbox outbox(reader());
+        auto backlog = outbox.backlog_counts();
+        json destinations = json::array();
+        std::int64_t pending = 0;
+        for (const auto& d : m_options.destinations) {
+            auto health = outbox.health(d.name);
+            pending += backlog[d.name];
+            destinations.push_back({{"name", d.name},
+                                    {"type", core::to_string(d.type)},
+                                    {"state", health.disabled ? "disabled" : "enabled"},
+                                    {"pending", backlog[d.name]},
+                                    {"last_error", health.last_error ? json(*health.last_error) : json()}});
+        }
+        reply(res, 200, {{"status", "ok"}, {"outbox_pending", pending}, {"destinations", destinations}});
+    } catch (const std::exception& e) {
+        reply(res, 503, {{"status", "unavailable"}, {"error", core::redact_urls(e.what())}});
+    }
+}
+
+void Server::metrics(httplib::Response& res) {
+    std::map<std::string, long> pending;
+    std::map<std::string, bool> up;
+    try {
+        storage::Outbox outbox(reader());
+        auto backlog = outbox.backlog_counts();
+        for (const auto& d : m_options.destinations) {
+            pending[d.name] = static_cast<long>(backlog[d.name]);
+            up[d.name] = !outbox.health(d.name).disabled;
+        }
+    } catch (const std::exception&) {
+        res.status = 503;
+    }
+    res.set_content(m_metrics.render(pending, up), "text/plain; version=0.0.4");
+}
+
+}  // namespace memeops::bot

@@ -1,0 +1,75 @@
+// memeops flush: delivers what waits in the outbox once, then exits.
+#include <mutex>
+
+#include "bot/delivery/drain.hpp"
+#include "cli/command.hpp"
+#include "core/error.hpp"
+#include "storage/outbox.hpp"
+
+namespace memeops::cli {
+namespace {
+
+struct FlushOptions {
+    int timeout_s = 60;
+    bool json = false;
+};
+
+nlohmann::json summary_json(const std::string& name, const bot::delivery::DrainSummary& s, std::int64_t pending) {
+    return {{"destination", name},
+            {"messages", s.messages},
+            {"delivered", s.memes_delivered},
+            {"failed", s.memes_failed},
+            {"retrying", s.memes_retrying},
+            {"disabled", s.disabled},
+            {"pending", pending},
+            {"last_error", s.last_error.empty() ? nlohmann::json() : nlohmann::json(s.last_error)}};
+}
+
+std::string summary_line(const nlohmann::json& s) {
+    std::string line = s["destination"].get<std::string>() + ": " + std::to_string(s["delivered"].get<int>()) +
+                       " delivered in " + std::to_string(s["messages"].get<int>()) +
+                       (s["messages"].get<int>() == 1 ? " message" : " messages");
+    if (s["failed"].get<int>()) line += ", " + std::to_string(s["failed"].get<int>()) + " failed for good";
+    if (s["pending"].get<std::int64_t>()) line += ", " + std::to_string(s["pending"].get<std::int64_t>()) + " waiting";
+    if (s["disabled"].get<bool>()) line += " (destination disabled: fix its URL)";
+    if (!s["last_error"].is_null()) line += "; last error: " + s["last_error"].get<std::string>();
+    return line;
+}
+
+int run_flush(Context& context, const FlushOptions& options) {
+    Io& io = context.io();
+    auto archive = context.open_existing_archive();
+    if (!archive) {
+        if (options.json) io.out << R"({"destinations":[]})" << "\n";
+        else io.out << "Nothing waits: there is no archive yet.\n";
+        return 0;
+    }
+    auto destinations = context.destinations();
+    std::mutex console_mutex;
+    bot::delivery::Deliverer deliverer(*archive, io.out, console_mutex);
+    auto summaries = bot::delivery::drain(deliverer, destinations, core::now_ms() + options.timeout_s * 1000LL);
+    auto backlog = storage::Outbox(*archive).counts();
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& d : destinations) out.push_back(summary_json(d.name, summaries[d.name], backlog[d.name].pending));
+    std::vector<std::string> orphaned;  // rows queued for destinations no longer configured
+    for (const auto& [name, counts] : backlog)
+        if (counts.pending && !summaries.contains(name)) orphaned.push_back(name + " (" + std::to_string(counts.pending) + ")");
+    if (options.json) {
+        io.out << nlohmann::json{{"destinations", out}, {"unconfigured", orphaned}}.dump() << "\n";
+        return 0;
+    }
+    for (const auto& s : out) io.out << summary_line(s) << "\n";
+    for (const auto& name : orphaned) io.out << "waiting for a destination that is not configured: " << name << "\n";
+    return 0;
+}
+
+}  // namespace
+
+Handler define_flush(CLI::App& app, Context& context) {
+    auto options = std::make_shared<FlushOptions>();
+    app.add_option("--timeout", options->timeout_s, "Stop after this many seconds (default 60)")->check(CLI::Range(1, 3600));
+    app.add_flag("--json", options->json, "Print what was delivered per destination as JSON");
+    return [&context, options] { return run_flush(context, *options); };
+}
+
+}  // namespace memeops::cli
