@@ -47,11 +47,9 @@ std::string slurp(const std::string& path) {
 
 }  // namespace
 
-CommandResult run_process(const std::string& program, const std::vector<std::string>& args,
-                          const std::map<std::string, std::string>& env, int timeout_s) {
-    TempDir capture;
-    std::string out_path = capture.file("out");
-    std::string err_path = capture.file("err");
+pid_t spawn_process(const std::string& program, const std::vector<std::string>& args,
+                    const std::map<std::string, std::string>& env, const std::string& out_path,
+                    const std::string& err_path) {
     pid_t pid = fork();
     if (pid == 0) {
         int out_fd = open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
@@ -67,6 +65,15 @@ CommandResult run_process(const std::string& program, const std::vector<std::str
         execvp(program.c_str(), argv.data());
         _exit(127);
     }
+    return pid;
+}
+
+CommandResult run_process(const std::string& program, const std::vector<std::string>& args,
+                          const std::map<std::string, std::string>& env, int timeout_s) {
+    TempDir capture;
+    std::string out_path = capture.file("out");
+    std::string err_path = capture.file("err");
+    pid_t pid = spawn_process(program, args, env, out_path, err_path);
     int status = 0;
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_s);
     while (waitpid(pid, &status, WNOHANG) == 0) {

@@ -2,6 +2,8 @@
 // binary, and entries to archive.
 #pragma once
 
+#include <sys/types.h>
+
 #include <filesystem>
 #include <map>
 #include <string>
@@ -39,6 +41,11 @@ CommandResult run_cli(const std::vector<std::string>& args, const std::string& i
 // waits for it (killing it after `timeout_s`).
 CommandResult run_process(const std::string& program, const std::vector<std::string>& args,
                           const std::map<std::string, std::string>& env = {}, int timeout_s = 60);
+
+// Starts an executable in the background with its stdout and stderr in files; returns its pid.
+pid_t spawn_process(const std::string& program, const std::vector<std::string>& args,
+                    const std::map<std::string, std::string>& env, const std::string& out_path,
+                    const std::string& err_path);
 
 // Runs the built memeops binary.
 CommandResult run_memeops(const std::vector<std::string>& args,

@@ -1,0 +1,162 @@
+#include "chat_standins.hpp"
+
+namespace memeops::test {
+namespace {
+
+constexpr core::TimeMs k_discord_window_ms = 2000;
+constexpr size_t k_discord_bucket = 5;
+
+std::string text_of(const nlohmann::json& value) { return value.is_string() ? value.get<std::string>() : ""; }
+
+}  // namespace
+
+size_t utf16_units(const std::string& text) {
+    size_t units = 0;
+    for (size_t i = 0; i < text.size(); ++i) {
+        auto byte = static_cast<unsigned char>(text[i]);
+        if ((byte & 0xC0) == 0x80) continue;  // continuation byte
+        units += byte >= 0xF0 ? 2 : 1;        // 4-byte sequences are surrogate pairs
+    }
+    return units;
+}
+
+ChatStandIn::ChatStandIn(Platform platform) : m_platform(platform) {
+    m_server.Post(".*", [this](const httplib::Request& req, httplib::Response& res) { handle(req, res); });
+    m_port = m_server.bind_to_any_port("127.0.0.1");
+    m_thread = std::thread([this] { m_server.listen_after_bind(); });
+    while (!m_server.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+}
+
+ChatStandIn::~ChatStandIn() {
+    m_server.stop();
+    m_thread.join();
+}
+
+std::string ChatStandIn::url() const {
+    std::string base = "http://127.0.0.1:" + std::to_string(m_port);
+    return m_platform == Platform::slack ? base + "/services/T0SECRET/B0SECRET/SECRETslacktoken"
+                                         : base + "/api/webhooks/123456/SECRETdiscordtoken";
+}
+
+void ChatStandIn::fail_next(int status, int count) {
+    std::lock_guard lock(m_mutex);
+    m_fail_status = status;
+    m_fail_count = count;
+}
+
+void ChatStandIn::set_retry_after(int seconds) {
+    std::lock_guard lock(m_mutex);
+    m_retry_after_s = seconds;
+}
+
+int ChatStandIn::check_slack(const nlohmann::json& body, std::string& why) const {
+    if (!body.is_object() || text_of(body.value("text", nlohmann::json())).empty()) return why = "no_text", 400;
+    const auto& blocks = body.value("blocks", nlohmann::json::array());
+    if (blocks.size() > 50) return why = "invalid_blocks", 400;
+    for (const auto& block : blocks)
+        if (utf16_units(text_of(block.value("text", nlohmann::json::object()).value("text", nlohmann::json()))) > 3000)
+            return why = "invalid_blocks", 400;
+    return 200;
+}
+
+int ChatStandIn::check_discord(const httplib::Request& req, const nlohmann::json& body, std::string& why) const {
+    if (req.get_param_value("wait") != "true") return why = "expected wait=true", 400;
+    if (!body.is_object() || !body.contains("allowed_mentions")) return why = "no allowed_mentions", 400;
+    if (utf16_units(text_of(body.value("content", nlohmann::json()))) > 2000) return why = "content too long", 400;
+    const auto& embeds = body.value("embeds", nlohmann::json::array());
+    if (embeds.size() > 10) return why = "too many embeds", 400;
+    size_t total = 0;
+    for (const auto& e : embeds) {
+        size_t title = utf16_units(text_of(e.value("title", nlohmann::json())));
+        size_t description = utf16_units(text_of(e.value("description", nlohmann::json())));
+        if (title > 256 || description > 4096) return why = "embed field too long", 400;
+        total += title + description;
+    }
+    if (total > 6000) return why = "embeds over 6000 characters", 400;
+    return 200;
+}
+
+void ChatStandIn::handle(const httplib::Request& req, httplib::Response& res) {
+    std::lock_guard lock(m_mutex);
+    core::TimeMs now = core::now_ms();
+    StandInRequest record{now, 200, 0, req.target, nlohmann::json::parse(req.body, nullptr, false)};
+    std::string why;
+    bool slack = m_platform == Platform::slack;
+    if (m_fail_count > 0) {
+        --m_fail_count;
+        record.status = m_fail_status;
+        why = "scripted failure";
+        if (m_fail_status == 429) {
+            record.retry_after = m_retry_after_s * 1000;
+            res.set_header("Retry-After", std::to_string(m_retry_after_s));
+        }
+    } else if (req.get_header_value("Content-Type").rfind("application/json", 0) != 0 || record.body.is_discarded()) {
+        record.status = 400;
+        why = "invalid_payload";
+    } else {
+        record.status = slack ? check_slack(record.body, why) : check_discord(req, record.body, why);
+    }
+    if (record.status == 200 && slack && m_last_accepted && now - m_last_accepted < 1000) {
+        record.status = 429;
+        record.retry_after = m_retry_after_s * 1000;
+        res.set_header("Retry-After", std::to_string(m_retry_after_s));
+        why = "rate_limited";
+    }
+    if (!slack) {
+        while (!m_bucket.empty() && now - m_bucket.front() >= k_discord_window_ms) m_bucket.pop_front();
+        if (record.status == 200 && m_bucket.size() >= k_discord_bucket) {
+            record.status = 429;
+            record.retry_after = k_discord_window_ms - (now - m_bucket.front());
+            why = nlohmann::json{{"message", "You are being rate limited."},
+                                 {"retry_after", static_cast<double>(record.retry_after) / 1000.0},
+                                 {"global", false}}
+                      .dump();
+        }
+        if (record.status == 200) m_bucket.push_back(now);
+        size_t remaining = k_discord_bucket - std::min(k_discord_bucket, m_bucket.size());
+        core::TimeMs reset_after = m_bucket.empty() ? 0 : k_discord_window_ms - (now - m_bucket.front());
+        res.set_header("X-RateLimit-Limit", std::to_string(k_discord_bucket));
+        res.set_header("X-RateLimit-Remaining", std::to_string(remaining));
+        res.set_header("X-RateLimit-Reset-After", std::to_string(static_cast<double>(reset_after) / 1000.0));
+    }
+    if (record.status == 200) m_last_accepted = now;
+    res.status = record.status;
+    if (record.status == 200) res.set_content(slack ? "ok" : R"({"id":"1"})", slack ? "text/plain" : "application/json");
+    else res.set_content(why, why.starts_with("{") ? "application/json" : "text/plain");
+    m_requests.push_back(std::move(record));
+}
+
+std::vector<StandInRequest> ChatStandIn::requests() const {
+    std::lock_guard lock(m_mutex);
+    return m_requests;
+}
+
+std::vector<nlohmann::json> ChatStandIn::messages() const {
+    std::vector<nlohmann::json> out;
+    for (const auto& r : requests())
+        if (r.status == 200) out.push_back(r.body);
+    return out;
+}
+
+int ChatStandIn::count_status(int status) const {
+    int n = 0;
+    for (const auto& r : requests()) n += r.status == status;
+    return n;
+}
+
+std::string ChatStandIn::all_text() const {
+    std::string text;
+    for (const auto& m : messages()) {
+        if (m_platform == Platform::slack) {
+            for (const auto& block : m.value("blocks", nlohmann::json::array()))
+                text += text_of(block.value("text", nlohmann::json::object()).value("text", nlohmann::json())) + "\n";
+        } else {
+            text += text_of(m.value("content", nlohmann::json())) + "\n";
+            for (const auto& e : m.value("embeds", nlohmann::json::array()))
+                text += text_of(e.value("title", nlohmann::json())) + "\n" + text_of(e.value("description", nlohmann::json())) + "\n";
+        }
+    }
+    return text;
+}
+
+}  // namespace memeops::test

@@ -1,0 +1,76 @@
+// Local stand-ins for Slack's and Discord's incoming webhooks, on 127.0.0.1, enforcing the real
+// limits so delivery is tested against what the platforms would do:
+//   Slack:   one message per second per webhook, else 429 with Retry-After; a JSON body with
+//            `text`; ≤ 50 blocks; section text ≤ 3000 characters; else 400.
+//   Discord: ?wait=true expected; content ≤ 2000, ≤ 10 embeds, title ≤ 256, description ≤ 4096,
+//            ≤ 6000 embed characters; allowed_mentions present; a bucket of 5 requests per 2 s
+//            announced in X-RateLimit-* headers, 429 with retry_after beyond it.
+// Characters are counted in UTF-16 units, as the platforms count them. Scripted failures
+// (a status to answer for the next N requests) test retries and disabling.
+#pragma once
+
+#include <httplib.h>
+
+#include <atomic>
+#include <deque>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "core/time.hpp"
+
+namespace memeops::test {
+
+struct StandInRequest {
+    core::TimeMs time = 0;
+    int status = 0;               // what the stand-in answered
+    core::TimeMs retry_after = 0;  // for a 429: what it asked to wait
+    std::string target;           // path and query
+    nlohmann::json body;
+};
+
+class ChatStandIn {
+public:
+    enum class Platform { slack, discord };
+
+    explicit ChatStandIn(Platform platform);
+    ~ChatStandIn();
+
+    // The webhook URL (with a secret-looking token in the path).
+    std::string url() const;
+    // Answers `status` to the next `count` requests (before any other check).
+    void fail_next(int status, int count);
+    // Slack: the Retry-After (seconds) of its 429s; 1 by default.
+    void set_retry_after(int seconds);
+
+    std::vector<StandInRequest> requests() const;
+    // Bodies of the accepted (2xx) messages.
+    std::vector<nlohmann::json> messages() const;
+    int count_status(int status) const;
+    // Every accepted message's text, concatenated (Slack sections or Discord embeds).
+    std::string all_text() const;
+
+private:
+    void handle(const httplib::Request& req, httplib::Response& res);
+    int check_slack(const nlohmann::json& body, std::string& why) const;
+    int check_discord(const httplib::Request& req, const nlohmann::json& body, std::string& why) const;
+
+    Platform m_platform;
+    httplib::Server m_server;
+    int m_port = 0;
+    std::thread m_thread;
+    mutable std::mutex m_mutex;
+    std::vector<StandInRequest> m_requests;
+    int m_fail_status = 0;
+    int m_fail_count = 0;
+    int m_retry_after_s = 1;
+    core::TimeMs m_last_accepted = 0;
+    std::deque<core::TimeMs> m_bucket;  // Discord: accepted request times in the last 2 s
+};
+
+// Length in UTF-16 units, counted independently of the product's own function.
+size_t utf16_units(const std::string& text);
+
+}  // namespace memeops::test
