@@ -39,7 +39,7 @@ std::vector<ChatMeme> in_digest_order(std::vector<ChatMeme> memes) {
 }
 
 std::string more_line(size_t hidden) {
-    return "+" + std::to_string(hidden) + " more: `memeops history` shows them all";
+    return "+" + std::to_string(hidden) + " more in the next message (`memeops history` shows them all)";
 }
 
 }  // namespace memeops::bot

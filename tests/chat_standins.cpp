@@ -144,9 +144,10 @@ int ChatStandIn::count_status(int status) const {
     return n;
 }
 
-std::string ChatStandIn::all_text() const {
-    std::string text;
+std::vector<std::string> ChatStandIn::message_texts() const {
+    std::vector<std::string> texts;
     for (const auto& m : messages()) {
+        std::string text;
         if (m_platform == Platform::slack) {
             for (const auto& block : m.value("blocks", nlohmann::json::array()))
                 text += text_of(block.value("text", nlohmann::json::object()).value("text", nlohmann::json())) + "\n";
@@ -155,7 +156,14 @@ std::string ChatStandIn::all_text() const {
             for (const auto& e : m.value("embeds", nlohmann::json::array()))
                 text += text_of(e.value("title", nlohmann::json())) + "\n" + text_of(e.value("description", nlohmann::json())) + "\n";
         }
+        texts.push_back(std::move(text));
     }
+    return texts;
+}
+
+std::string ChatStandIn::all_text() const {
+    std::string text;
+    for (const auto& t : message_texts()) text += t;
     return text;
 }
 

@@ -49,7 +49,9 @@ public:
     // Bodies of the accepted (2xx) messages.
     std::vector<nlohmann::json> messages() const;
     int count_status(int status) const;
-    // Every accepted message's text, concatenated (Slack sections or Discord embeds).
+    // Each accepted message's text (Slack sections, or Discord content and embeds).
+    std::vector<std::string> message_texts() const;
+    // All of them, concatenated.
     std::string all_text() const;
 
 private:

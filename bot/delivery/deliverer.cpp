@@ -78,7 +78,7 @@ std::variant<Attempt, Idle> Deliverer::deliver_next(const core::Destination& des
 Attempt Deliverer::send(const core::Destination& destination, const std::vector<storage::OutboxItem>& items,
                         core::TimeMs now) {
     auto memes = chat_memes(items);
-    Attempt attempt{destination.name, items.front().attempts + 1, items.size(), {}, 0, 0};
+    size_t shown = memes.size();
     HttpReply reply;
     if (destination.type == core::DestinationType::console) {
         std::lock_guard lock(m_console_mutex);
@@ -86,16 +86,17 @@ Attempt Deliverer::send(const core::Destination& destination, const std::vector<
         reply.status = 200;
     } else {
         bool slack = destination.type == core::DestinationType::slack;
-        std::string body = (slack ? slack::payload(memes) : discord::payload(memes))
+        std::string body = (slack ? slack::payload(memes, &shown) : discord::payload(memes, &shown))
                                .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
         reply = m_options.post(slack ? destination.url : discord_url(destination.url), body);
-        attempt.status = reply.status;
     }
-    attempt.elapsed_ms = core::now_ms() - now;
+    // The memes the message could not show ("+N more") go back to the outbox for the next one.
+    std::vector<std::int64_t> sent, held_back;
+    for (size_t i = 0; i < items.size(); ++i) (i < shown ? sent : held_back).push_back(items[i].meme_id);
+    storage::Outbox(m_archive).release(destination.name, held_back, now);
+    Attempt attempt{destination.name, items.front().attempts + 1, sent.size(), {}, reply.status, core::now_ms() - now};
     attempt.outcome = classify(reply, attempt.number, jitter());
-    std::vector<std::int64_t> ids;
-    for (const auto& item : items) ids.push_back(item.meme_id);
-    record(destination, ids, attempt, reply, core::now_ms());
+    record(destination, sent, attempt, reply, core::now_ms());
     return attempt;
 }
 

@@ -23,7 +23,7 @@ size_t embed_characters(const nlohmann::json& e) {
     return utf16_length(e.value("title", "")) + utf16_length(e.value("description", ""));
 }
 
-nlohmann::json payload(const std::vector<ChatMeme>& memes) {
+nlohmann::json payload(const std::vector<ChatMeme>& memes, size_t* shown_out) {
     auto ordered = in_digest_order(memes);
     nlohmann::json embeds = nlohmann::json::array();
     size_t total = 0;
@@ -39,6 +39,7 @@ nlohmann::json payload(const std::vector<ChatMeme>& memes) {
     std::string content = ordered.size() > 1 ? "**MemeOps digest**: " + std::to_string(ordered.size()) + " memes"
                                              : std::string("MemeOps");
     if (shown < ordered.size()) content += "\n" + more_line(ordered.size() - shown);
+    if (shown_out) *shown_out = shown;
     return {{"content", cut_to(content, k_max_content)},
             {"embeds", embeds},
             {"allowed_mentions", {{"parse", nlohmann::json::array()}}}};

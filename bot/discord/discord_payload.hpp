@@ -22,7 +22,9 @@ int priority_colour(int priority);
 
 // One message for one meme or a digest of several, most urgent first; what does not fit is
 // counted in a closing "+N more".
-nlohmann::json payload(const std::vector<ChatMeme>& memes);
+// `shown_out`, when given, receives how many memes the message shows (the first ones in digest
+// order); the rest are only counted in "+N more".
+nlohmann::json payload(const std::vector<ChatMeme>& memes, size_t* shown_out = nullptr);
 
 // The characters an embed counts against the 6000 total (title + description).
 size_t embed_characters(const nlohmann::json& embed);

@@ -35,7 +35,7 @@ std::string escape_mrkdwn(std::string_view text) {
     return out;
 }
 
-nlohmann::json payload(const std::vector<ChatMeme>& memes) {
+nlohmann::json payload(const std::vector<ChatMeme>& memes, size_t* shown_out) {
     auto ordered = in_digest_order(memes);
     nlohmann::json blocks = nlohmann::json::array();
     bool digest = ordered.size() > 1;
@@ -50,6 +50,7 @@ nlohmann::json payload(const std::vector<ChatMeme>& memes) {
     if (shown < ordered.size()) blocks.push_back(section(escape_mrkdwn(more_line(ordered.size() - shown))));
     std::string fallback = ordered.empty() ? "MemeOps" : escape_mrkdwn(ordered.front().caption_en.empty() ? ordered.front().caption : ordered.front().caption_en);
     if (digest) fallback = "MemeOps digest (" + std::to_string(ordered.size()) + "): " + fallback;
+    if (shown_out) *shown_out = shown;
     return {{"text", cut_to(fallback, k_max_fallback_text)}, {"blocks", blocks}};
 }
 

@@ -21,6 +21,8 @@ std::string escape_mrkdwn(std::string_view text);
 
 // One message for one meme or a digest of several, most urgent first; a digest too long for one
 // message ends with "+N more".
-nlohmann::json payload(const std::vector<ChatMeme>& memes);
+// `shown_out`, when given, receives how many memes the message shows (the first ones in digest
+// order); the rest are only counted in "+N more".
+nlohmann::json payload(const std::vector<ChatMeme>& memes, size_t* shown_out = nullptr);
 
 }  // namespace memeops::bot::slack

@@ -1,0 +1,144 @@
+// The bot as a separate process: kill -9 in the middle of a burst, restart, and every accepted
+// event's memes still reach every destination, once each; and no secret reaches its log.
+#include <catch2/catch.hpp>
+#include <httplib.h>
+#include <signal.h>
+#include <sys/wait.h>
+
+#include <fstream>
+#include <regex>
+#include <set>
+#include <thread>
+
+#include "chat_standins.hpp"
+#include "storage/archive.hpp"
+#include "test_support.hpp"
+
+using namespace memeops;
+using nlohmann::json;
+using test::ChatStandIn;
+
+namespace {
+
+std::string read_all(const std::string& path) {
+    std::ifstream in(path);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+// A `memeops serve` child process on a free loopback port.
+class ServeProcess {
+public:
+    ServeProcess(const test::TempDir& dir, const std::map<std::string, std::string>& env, const std::string& tag)
+        : m_err(dir.file("serve-" + tag + ".err")) {
+        m_pid = test::spawn_process(MEMEOPS_BINARY, {"serve", "--listen", "127.0.0.1:0"}, env,
+                                    dir.file("serve-" + tag + ".out"), m_err);
+        std::smatch match;
+        for (int i = 0; i < 500 && m_port == 0; ++i) {
+            std::string err = read_all(m_err);
+            if (std::regex_search(err, match, std::regex("serving on http://127\\.0\\.0\\.1:(\\d+)"))) m_port = std::stoi(match[1]);
+            else std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        }
+        REQUIRE(m_port != 0);
+    }
+    ~ServeProcess() { stop(SIGTERM); }
+
+    void stop(int signal) {
+        if (m_pid <= 0) return;
+        kill(m_pid, signal);
+        int status = 0;
+        waitpid(m_pid, &status, 0);
+        m_pid = 0;
+    }
+    int post(const json& event) const {
+        httplib::Client client("127.0.0.1", m_port);
+        client.set_read_timeout(10);
+        auto r = client.Post("/v1/events", event.dump(), "application/json");
+        return r ? r->status : 0;
+    }
+    std::string log() const { return read_all(m_err); }
+
+private:
+    std::string m_err;
+    pid_t m_pid = 0;
+    int m_port = 0;
+};
+
+json crash(int i) {
+    return {{"kind", "training.crash"}, {"run", "burst-run-" + std::to_string(i) + "-end"}, {"id", "burst-" + std::to_string(i)},
+            {"text", "CUDA out of memory"}};
+}
+
+// In how many of the messages `needle` occurs (a meme names its run in both languages).
+int messages_naming(const std::vector<std::string>& messages, const std::string& needle) {
+    int n = 0;
+    for (const auto& text : messages) n += text.find(needle) != std::string::npos;
+    return n;
+}
+
+}  // namespace
+
+TEST_CASE("serve survives kill -9 mid-burst: every accepted event's memes are delivered once per destination") {
+    test::TempDir dir;
+    ChatStandIn slack(ChatStandIn::Platform::slack);
+    ChatStandIn discord(ChatStandIn::Platform::discord);
+    std::map<std::string, std::string> env{{"MEMEOPS_DB", dir.file("archive.db")},
+                                           {"MEMEOPS_SLACK_WEBHOOK", slack.url()},
+                                           {"MEMEOPS_DISCORD_WEBHOOK", discord.url()},
+                                           {"HOME", dir.path().string()}};
+    std::set<int> accepted;
+    {
+        ServeProcess first(dir, env, "first");
+        for (int i = 0; i < 30; ++i) {
+            if (first.post(crash(i)) == 202) accepted.insert(i);
+            if (i == 14) first.stop(SIGKILL);  // in the middle of the burst, sends under way
+        }
+    }
+    CHECK(accepted.size() == 15);
+    ServeProcess second(dir, env, "second");
+    for (int i = 0; i < 30; ++i)
+        if (second.post(crash(i)) == 202) accepted.insert(i);  // the first 15 again: duplicates
+    CHECK(accepted.size() == 30);
+    auto archive = storage::Archive::open(dir.file("archive.db"));
+    for (int i = 0; i < 1500 && archive->pending_deliveries() > 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    REQUIRE(archive->pending_deliveries() == 0);
+    auto slack_messages = slack.message_texts(), discord_messages = discord.message_texts();
+    for (int i : accepted) {
+        std::string run = "burst-run-" + std::to_string(i) + "-end";
+        INFO(run);
+        CHECK(messages_naming(slack_messages, run) == 1);
+        CHECK(messages_naming(discord_messages, run) == 1);
+    }
+    CHECK(slack.count_status(400) == 0);
+    CHECK(discord.count_status(400) == 0);
+}
+
+TEST_CASE("serve and flush keep webhook URLs, tokens and secrets out of their logs") {
+    test::TempDir dir;
+    ChatStandIn slack(ChatStandIn::Platform::slack);
+    slack.fail_next(503, 1);
+    std::map<std::string, std::string> env{{"MEMEOPS_DB", dir.file("archive.db")},
+                                           {"MEMEOPS_SLACK_WEBHOOK", slack.url()},
+                                           {"MEMEOPS_GITHUB_SECRET", "SECRETgithub"},
+                                           {"MEMEOPS_TOKEN", "SECRETtoken"},
+                                           {"MEMEOPS_LOG", "debug"},
+                                           {"HOME", dir.path().string()}};
+    std::string log;
+    {
+        ServeProcess serve(dir, env, "log");
+        serve.post(crash(1));  // 401: the token is missing
+        log = serve.log();
+    }
+    // flush with a destination that answers 503 once, then 200.
+    auto archive = storage::Archive::open(dir.file("archive.db"));
+    storage::Entry entry = test::sample_entry(storage::EntryKind::message, 1);
+    entry.memes.push_back({0, "sarcasm", 3, "泰裤辣", "so cool", 0, {{"slack", storage::DeliveryState::pending, 0, std::nullopt}}});
+    archive->add(entry);
+    auto flush = test::run_memeops({"flush", "--timeout", "10"}, env);
+    CHECK(flush.code == 0);
+    CHECK(flush.out.find("slack: 1 delivered") != std::string::npos);
+    log += flush.err + flush.out;
+    CHECK(log.find("status=503") != std::string::npos);  // the failure was logged…
+    CHECK(log.find("SECRET") == std::string::npos);      // …without the URL's secret
+    auto status = test::run_memeops({"status", "--json"}, env);
+    CHECK(status.out.find("SECRET") == std::string::npos);
+}
