@@ -5,12 +5,14 @@
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
+#include <thread>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "hooks/installer.hpp"
+#include "chat_standins.hpp"
 #include "test_support.hpp"
 
 using namespace memeops;
@@ -439,6 +441,7 @@ TEST_CASE("hooks: backfill archives history once, and again only what is new") {
 TEST_CASE("hooks: status shows hooks, policy, destinations with URLs redacted, and the outbox") {
     TestRepo repo;
     REQUIRE(repo.run_in_repo({"install"}).code == 0);
+    repo.git({"config", "memeops.botUrl", "http://127.0.0.1:9"});  // a bot delivers: the hook starts no flush
     repo.commit_file("models/m.pt", "w", "model");
     auto env = repo.env();
     env["MEMEOPS_SLACK_WEBHOOK"] = "https://hooks.slack.com/services/T000/B000/SECRETTOKEN";
@@ -483,4 +486,23 @@ TEST_CASE("hooks: huge, non-UTF-8 and GIT_WORK_TREE commits are captured") {
     REQUIRE(commit.code == 0);
     CHECK(commit.err == "");
     CHECK(repo.history().size() == 3);
+}
+
+TEST_CASE("hooks: a version meme is delivered by a flush the hook starts detached") {
+    test::ChatStandIn slack(test::ChatStandIn::Platform::slack);
+    TestRepo repo;
+    REQUIRE(repo.run_in_repo({"install"}).code == 0);
+    test::write_file(repo.path() + "/model.onnx", "weights");
+    repo.git({"add", "model.onnx"});
+    auto commit = repo.git({"commit", "-q", "-m", "model v1"}, {{"MEMEOPS_SLACK_WEBHOOK", slack.url()}});
+    REQUIRE(commit.code == 0);
+    bool delivered = false;
+    for (int i = 0; i < 500 && !delivered; ++i) {
+        delivered = !slack.messages().empty();
+        if (!delivered) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    REQUIRE(delivered);
+    std::string tag = repo.history("version").at(0)["tag"];
+    CHECK(slack.all_text().find(tag) != std::string::npos);
+    CHECK(commit.err.find(slack.url()) == std::string::npos);
 }

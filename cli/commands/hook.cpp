@@ -3,6 +3,8 @@
 // It must never make a git command fail or hang: every failure becomes one line on stderr and a
 // line in the hook log, the exit code is always 0, the archive wait is short, and an alarm ends
 // the process if anything still takes too long.
+#include <fcntl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -40,6 +42,34 @@ void log_failure(const std::string& hook, const std::string& why) {
         << std::filesystem::current_path(ignored).string() << "): " << why << "\n";
 }
 
+// Starts `memeops flush` detached (its own session, no terminal, not waited for) when memes
+// wait in the outbox and no bot is configured to deliver them; the git command never waits.
+void start_detached_flush(Context& context, storage::Archive& archive) {
+    if (archive.pending_deliveries() == 0) return;
+    if (context.settings().lookup(core::k_bot_url_setting, std::nullopt)) return;  // the bot delivers them
+    std::string self = std::filesystem::read_symlink("/proc/self/exe").string();
+    std::string db = context.archive_path();
+    pid_t child = fork();
+    if (child != 0) {
+        if (child > 0) waitpid(child, nullptr, 0);  // the intermediate child exits at once
+        return;
+    }
+    setsid();
+    if (fork() != 0) _exit(0);
+    int null_fd = open("/dev/null", O_RDWR);
+    dup2(null_fd, 0);
+    dup2(null_fd, 1);
+    dup2(null_fd, 2);
+    alarm(0);
+    auto config = context.global().config;
+    if (config)
+        execl(self.c_str(), self.c_str(), "flush", "--timeout", "120", "--db", db.c_str(), "--config", config->c_str(),
+              static_cast<char*>(nullptr));
+    else
+        execl(self.c_str(), self.c_str(), "flush", "--timeout", "120", "--db", db.c_str(), static_cast<char*>(nullptr));
+    _exit(127);
+}
+
 void capture(Context& context, const HookOptions& options) {
     hooks::LibGit2 lib;
     auto repo = hooks::open_repository(std::nullopt);
@@ -52,6 +82,7 @@ void capture(Context& context, const HookOptions& options) {
     else if (options.name == "post-merge") hooks::capture_post_merge(capture);
     else if (options.name == "post-rewrite")
         hooks::capture_post_rewrite(capture, options.args.empty() ? "" : options.args[0], std::cin);
+    start_detached_flush(context, *archive);
 }
 
 int run_hook(Context& context, const HookOptions& options) {
