@@ -86,34 +86,52 @@ HandledEvent EventHandler::handle_one(const meme::Event& event, const std::strin
     return out;
 }
 
-std::int64_t EventHandler::run_entry(const meme::Event& event) {
+std::pair<std::int64_t, std::int64_t> EventHandler::run_entry(const meme::Event& event) {
     storage::IngestStore store(m_archive);
-    if (auto state = store.run_state(*event.run); state && state->entry_id) return state->entry_id;
+    if (auto found = store.run_version(*event.run); found && found->first) return *found;
     storage::Entry entry = base_entry(event);
     entry.kind = storage::EntryKind::training;
     entry.summary = "run " + *event.run;
     entry.body = *event.run;
     m_archive.add(entry);
-    store.save_run_state(*event.run, {entry.id, nlohmann::json::object()}, event.time);
-    return entry.id;
+    return {entry.id, store.save_run_state(*event.run, entry.id, nlohmann::json::object(), event.time)};
+}
+
+meme::TrainingDetector& EventHandler::run_detector(const std::string& run, std::int64_t entry_id, std::int64_t version) {
+    auto cached = m_runs.find(run);
+    if (cached != m_runs.end() && cached->second.version == version) return cached->second.detector;
+    if (m_runs.size() >= k_max_cached_runs) m_runs.clear();
+    storage::IngestStore store(m_archive);
+    auto state = store.run_state(run);
+    std::vector<meme::EpochMetrics> recent;
+    for (auto& [epoch, metrics] : store.recent_epochs(entry_id, static_cast<int>(meme::TrainingDetector::k_kept_epochs)))
+        recent.push_back({epoch, std::move(metrics)});
+    auto detector = meme::TrainingDetector::restore(state ? state->state : nlohmann::json::object(), std::move(recent),
+                                                    m_thresholds);
+    return m_runs.insert_or_assign(run, CachedRun{version, std::move(detector)}).first->second.detector;
 }
 
 void EventHandler::handle_training_epoch(const meme::Event& event, HandledEvent& out) {
     storage::IngestStore store(m_archive);
-    out.entry_id = run_entry(event);
-    auto state = store.run_state(*event.run).value_or(storage::IngestStore::RunState{out.entry_id, {}});
-    auto detector = meme::TrainingDetector::restore(state.state, m_thresholds);
+    auto [entry_id, version] = run_entry(event);
+    out.entry_id = entry_id;
+    meme::TrainingDetector& detector = run_detector(*event.run, entry_id, version);
     int epoch = *event.epoch;
-    store.add_epoch(out.entry_id, epoch, event.time, event.metrics, epoch_summary(*event.run, epoch, event.metrics));
-    if (epoch <= detector.last_epoch()) return;  // a resent or out-of-order epoch: archived, not judged again
+    if (epoch <= detector.last_epoch()) {  // a resent or out-of-order epoch: archived, not judged again
+        store.add_epoch(entry_id, epoch, event.time, event.metrics, epoch_summary(*event.run, epoch, event.metrics));
+        m_runs.erase(*event.run);  // the recent epochs changed under the detector
+        return;
+    }
+    m_runs[*event.run].version = -1;  // ahead of the archive until the save below succeeds
+    store.add_epoch(entry_id, epoch, event.time, event.metrics, epoch_summary(*event.run, epoch, event.metrics));
     for (const auto& d : detector.feed({epoch, event.metrics}))
         attach_meme(out, d.reaction, d.priority,
                     meme::detection_caption(d, *event.run, meme::sparkline(detector.series(d.metric))));
-    store.save_run_state(*event.run, {out.entry_id, detector.state()}, event.time);
+    m_runs[*event.run].version = store.save_run_state(*event.run, entry_id, detector.state(), event.time);
 }
 
 void EventHandler::handle_training_end(const meme::Event& event, HandledEvent& out) {
-    out.entry_id = run_entry(event);
+    out.entry_id = run_entry(event).first;
     if (event.status != "success") return;
     std::map<std::string, std::string> values{{"run", *event.run}, {"metric", "status"}, {"value", "success"}};
     if (auto headline = headline_metric(event.metrics)) {
@@ -152,7 +170,7 @@ void EventHandler::make_version(const meme::Event& event, HandledEvent& out) {
 }
 
 void EventHandler::handle_training_crash(const meme::Event& event, HandledEvent& out) {
-    out.entry_id = run_entry(event);
+    out.entry_id = run_entry(event).first;
     attach_meme(out, "training.crash", k_crash_priority,
                 meme::render_caption("training.crash", *event.run, {{"run", *event.run}, {"text", quoted(event.text)}}));
 }

@@ -13,6 +13,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "core/destinations.hpp"
@@ -53,7 +54,11 @@ private:
     void handle_ci(const meme::Event& event, HandledEvent& out);
     void handle_commit(const meme::Event& event, HandledEvent& out);
     void handle_message(const meme::Event& event, HandledEvent& out);
-    std::int64_t run_entry(const meme::Event& event);
+    // The run's training entry, created on its first event, and its state version.
+    std::pair<std::int64_t, std::int64_t> run_entry(const meme::Event& event);
+    // The run's detector: the copy kept in memory while the archive's version matches it (no
+    // other writer, no rollback since), else restored from the archive.
+    meme::TrainingDetector& run_detector(const std::string& run, std::int64_t entry_id, std::int64_t version);
     void make_version(const meme::Event& event, HandledEvent& out);
     // A meme of `reaction`, routed to the destinations that take it, attached to the entry.
     void attach_meme(HandledEvent& out, const std::string& reaction, int priority, const meme::Caption& caption);
@@ -61,6 +66,12 @@ private:
     storage::Archive& m_archive;
     std::vector<core::Destination> m_destinations;
     meme::DetectorThresholds m_thresholds;
+    struct CachedRun {
+        std::int64_t version = -1;
+        meme::TrainingDetector detector;
+    };
+    std::unordered_map<std::string, CachedRun> m_runs;
+    static constexpr size_t k_max_cached_runs = 10'000;
 };
 
 }  // namespace memeops::bot

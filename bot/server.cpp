@@ -75,6 +75,8 @@ int Server::bind() {
     m_http->set_read_timeout(m_options.timeout_s);
     m_http->set_write_timeout(m_options.timeout_s);
     m_http->set_keep_alive_timeout(m_options.timeout_s);
+    m_http->set_keep_alive_max_count(10000);  // clients such as training scripts keep one connection open
+    m_http->set_tcp_nodelay(true);            // answers go out at once, not after a delayed ACK
     int port = m_options.port;
     if (port == 0) port = m_http->bind_to_any_port(m_options.host);
     else if (!m_http->bind_to_port(m_options.host, port)) port = -1;

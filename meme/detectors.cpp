@@ -179,12 +179,6 @@ std::string sparkline(const std::vector<double>& values, size_t width) {
 
 namespace {
 
-nlohmann::json metrics_json(const std::map<std::string, double>& metrics) {
-    nlohmann::json out = nlohmann::json::object();
-    for (const auto& [name, value] : metrics) out[name] = storage::metric_to_json(value);
-    return out;
-}
-
 double metric_from_json(const nlohmann::json& value) {
     if (value.is_number()) return value.get<double>();
     std::string text = value.is_string() ? value.get<std::string>() : "nan";
@@ -196,10 +190,7 @@ double metric_from_json(const nlohmann::json& value) {
 }  // namespace
 
 nlohmann::json TrainingDetector::state() const {
-    nlohmann::json history = nlohmann::json::array();
-    for (const auto& e : m_history) history.push_back({{"epoch", e.epoch}, {"metrics", metrics_json(e.metrics)}});
-    nlohmann::json out{{"history", history},
-                       {"overfitting_fired", m_overfitting_fired},
+    nlohmann::json out{{"overfitting_fired", m_overfitting_fired},
                        {"val_acc_streak_fired", m_val_acc_streak_fired},
                        {"oscillation_quiet_until", m_oscillation_quiet_until},
                        {"breakthrough_fired", m_breakthrough_fired},
@@ -210,18 +201,12 @@ nlohmann::json TrainingDetector::state() const {
     return out;
 }
 
-TrainingDetector TrainingDetector::restore(const nlohmann::json& state, DetectorThresholds thresholds) {
+TrainingDetector TrainingDetector::restore(const nlohmann::json& state, std::vector<EpochMetrics> recent,
+                                           DetectorThresholds thresholds) {
     TrainingDetector d(thresholds);
+    if (recent.size() > k_kept_epochs) recent.erase(recent.begin(), recent.end() - k_kept_epochs);
+    d.m_history = std::move(recent);
     if (!state.is_object()) return d;
-    auto history = state.find("history");
-    if (history != state.end() && history->is_array())
-        for (const auto& e : *history) {
-            EpochMetrics epoch{e.value("epoch", 0), {}};
-            auto metrics = e.find("metrics");
-            if (metrics != e.end() && metrics->is_object())
-                for (const auto& [name, value] : metrics->items()) epoch.metrics[name] = metric_from_json(value);
-            d.m_history.push_back(std::move(epoch));
-        }
     d.m_overfitting_fired = state.value("overfitting_fired", false);
     d.m_val_acc_streak_fired = state.value("val_acc_streak_fired", false);
     d.m_oscillation_quiet_until = state.value("oscillation_quiet_until", -1);

@@ -66,13 +66,17 @@ public:
     // The last epoch fed, or -1 before the first.
     int last_epoch() const { return m_history.empty() ? -1 : m_history.back().epoch; }
 
-    // Everything the detector remembers, as JSON: what the bot keeps per run in the archive so
-    // a restart picks up where it left off. restore(state()) behaves exactly like the original.
+    // What the rules remember beyond the epochs themselves ("fired once per streak", quiet
+    // periods, the best value so far), as small JSON: the bot keeps it per run in the archive,
+    // next to the epochs. restore(state(), the recent epochs) behaves exactly like the original.
     nlohmann::json state() const;
-    static TrainingDetector restore(const nlohmann::json& state, DetectorThresholds thresholds = {});
+    static TrainingDetector restore(const nlohmann::json& state, std::vector<EpochMetrics> recent,
+                                    DetectorThresholds thresholds = {});
+    // The epochs the detector holds, oldest first: what restore() needs back.
+    const std::vector<EpochMetrics>& recent_epochs() const { return m_history; }
 
     // Epochs kept for the rules and the sparkline; older ones are forgotten.
-    static constexpr size_t k_kept_epochs = 32;
+    static constexpr size_t k_kept_epochs = 20;
 
 private:
     std::optional<Detection> check_nan(const EpochMetrics& e) const;

@@ -1,8 +1,21 @@
 #include "storage/ingest_store.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace memeops::storage {
+namespace {
+
+// "nan", "inf", "-inf" (as metric_to_json writes them) back to numbers; anything else is NaN.
+double metric_from_json_text(const nlohmann::json& value) {
+    std::string text = value.is_string() ? value.get<std::string>() : "nan";
+    if (text == "inf") return std::numeric_limits<double>::infinity();
+    if (text == "-inf") return -std::numeric_limits<double>::infinity();
+    return std::numeric_limits<double>::quiet_NaN();
+}
+
+}  // namespace
 
 std::optional<std::int64_t> IngestStore::find_key(const std::string& key) {
     auto select = m_archive.database().cached("SELECT coalesce(entry_id, 0) FROM ingest_keys WHERE key = ?1");
@@ -23,23 +36,55 @@ void IngestStore::remember_key(const std::string& key, std::int64_t entry_id, co
 }
 
 std::optional<IngestStore::RunState> IngestStore::run_state(const std::string& run) {
-    auto select = m_archive.database().cached("SELECT coalesce(entry_id, 0), state FROM run_state WHERE run = ?1");
+    auto select = m_archive.database().cached(
+        "SELECT coalesce(entry_id, 0), state, version FROM run_state WHERE run = ?1");
     select.bind(1, run);
     std::optional<RunState> state;
     if (select.step())
-        state = RunState{select.column_int(0), nlohmann::json::parse(select.column_text(1), nullptr, false)};
+        state = RunState{select.column_int(0), nlohmann::json::parse(select.column_text(1), nullptr, false),
+                         select.column_int(2)};
     select.reset();
     if (state && state->state.is_discarded()) state->state = nlohmann::json::object();
     return state;
 }
 
-void IngestStore::save_run_state(const std::string& run, const RunState& state, core::TimeMs updated) {
-    m_archive.database()
-        .cached("INSERT INTO run_state(run, entry_id, state, updated) VALUES (?1, ?2, ?3, ?4) "
-                "ON CONFLICT(run) DO UPDATE SET entry_id = excluded.entry_id, state = excluded.state, "
-                "updated = excluded.updated")
-        .bind_all(run, state.entry_id, state.state.dump(), updated)
-        .run();
+std::optional<std::pair<std::int64_t, std::int64_t>> IngestStore::run_version(const std::string& run) {
+    auto select = m_archive.database().cached("SELECT coalesce(entry_id, 0), version FROM run_state WHERE run = ?1");
+    select.bind(1, run);
+    std::optional<std::pair<std::int64_t, std::int64_t>> found;
+    if (select.step()) found = std::pair{select.column_int(0), select.column_int(1)};
+    select.reset();
+    return found;
+}
+
+std::int64_t IngestStore::save_run_state(const std::string& run, std::int64_t entry_id, const nlohmann::json& state,
+                                         core::TimeMs updated) {
+    auto upsert = m_archive.database().cached(
+        "INSERT INTO run_state(run, entry_id, state, updated, version) VALUES (?1, ?2, ?3, ?4, 1) "
+        "ON CONFLICT(run) DO UPDATE SET entry_id = excluded.entry_id, state = excluded.state, "
+        "updated = excluded.updated, version = version + 1 RETURNING version");
+    upsert.bind_all(run, entry_id, state.dump(), updated);
+    std::int64_t version = upsert.step() ? upsert.column_int(0) : 0;
+    upsert.reset();
+    return version;
+}
+
+std::vector<std::pair<int, Metrics>> IngestStore::recent_epochs(std::int64_t entry_id, int limit) {
+    auto select = m_archive.database().cached(
+        "SELECT epoch, metrics FROM epochs WHERE entry_id = ?1 ORDER BY epoch DESC LIMIT ?2");
+    select.bind_all(entry_id, limit);
+    std::vector<std::pair<int, Metrics>> epochs;
+    while (select.step()) {
+        Metrics metrics;
+        auto doc = nlohmann::json::parse(select.column_text(1), nullptr, false);
+        if (doc.is_object())
+            for (const auto& [name, value] : doc.items())
+                metrics[name] = value.is_number() ? value.get<double>() : metric_from_json_text(value);
+        epochs.emplace_back(static_cast<int>(select.column_int(0)), std::move(metrics));
+    }
+    select.reset();
+    std::reverse(epochs.begin(), epochs.end());
+    return epochs;
 }
 
 void IngestStore::add_epoch(std::int64_t entry_id, int epoch, core::TimeMs time, const Metrics& metrics,

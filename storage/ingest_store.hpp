@@ -7,6 +7,8 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "storage/archive.hpp"
 
@@ -24,9 +26,18 @@ public:
     struct RunState {
         std::int64_t entry_id = 0;  // the run's training entry
         nlohmann::json state;       // the detectors' memory (meme::TrainingDetector::state)
+        std::int64_t version = 0;   // grows with every save; a rolled-back save leaves the old one
     };
     std::optional<RunState> run_state(const std::string& run);
-    void save_run_state(const std::string& run, const RunState& state, core::TimeMs updated);
+    // The run's entry and state version, without reading the state: enough to tell whether a
+    // copy kept in memory is still current.
+    std::optional<std::pair<std::int64_t, std::int64_t>> run_version(const std::string& run);
+    // Saves the state and returns its new version.
+    std::int64_t save_run_state(const std::string& run, std::int64_t entry_id, const nlohmann::json& state,
+                                core::TimeMs updated);
+
+    // The last `limit` epochs recorded for the run entry, oldest first.
+    std::vector<std::pair<int, Metrics>> recent_epochs(std::int64_t entry_id, int limit);
 
     // Records one epoch's metrics for the run entry (a resent epoch replaces the first), makes
     // them the entry's current metrics and summary, and moves the entry's time to `time`.

@@ -135,9 +135,11 @@ CREATE TABLE backfill_progress(
 ) WITHOUT ROWID;
 )sql";
 
-// Version 4: delivery pacing kept across restarts (a 429's Retry-After outlives the process)
-// and the fingerprint of the URL a destination was disabled with, so a fixed URL re-enables it.
+// Version 4: delivery pacing kept across restarts (a 429's Retry-After outlives the process),
+// the fingerprint of the URL a destination was disabled with (a fixed URL re-enables it), and a
+// version per run state, so the bot can keep detectors in memory and notice any other writer.
 constexpr const char* k_schema_v4 = R"sql(
+ALTER TABLE run_state ADD COLUMN version INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE destinations ADD COLUMN next_send INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE destinations ADD COLUMN url_fingerprint TEXT;
 CREATE INDEX deliveries_by_state ON deliveries(destination, state);
