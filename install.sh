@@ -6,7 +6,7 @@ set -euo pipefail
 
 usage() {
     cat <<'USAGE'
-Usage: ./install.sh [--test] [--sanitize] [--prefix DIR] [--no-deps] [--build-dir DIR] [-h|--help]
+Usage: ./install.sh [--test] [--sanitize] [--bench-tools] [--prefix DIR] [--no-deps] [--build-dir DIR] [-h|--help]
 
 Installs the Debian packages MemeOps needs (apt-get, non-interactive; only the missing ones),
 configures and builds it with CMake, and installs `memeops` into PREFIX/bin.
@@ -14,6 +14,8 @@ configures and builds it with CMake, and installs `memeops` into PREFIX/bin.
   --test          also run the whole test suite (ctest) after building
   --sanitize      build with AddressSanitizer + UBSan (in build-asan/) and do not install;
                   with --test, runs the suite under the sanitizers
+  --bench-tools   also install wrk and prometheus-alertmanager, which the bot's benchmarks
+                  (bench/bot_bench.sh, build/bench/burst_bench) use as load tool and peer
   --prefix DIR    where to install (default /usr/local, so memeops lands in /usr/local/bin)
   --no-deps       skip the package step (the packages are already there)
   --build-dir DIR build folder (default build/, or build-asan/ with --sanitize)
@@ -29,6 +31,7 @@ PACKAGES=(build-essential cmake pkg-config git sqlite3
 
 run_tests=0
 sanitize=0
+bench_tools=0
 install_deps=1
 prefix=/usr/local
 build_dir=""
@@ -36,6 +39,7 @@ while [[ $# -gt 0 ]]; do
     case "$1" in
         --test) run_tests=1 ;;
         --sanitize) sanitize=1 ;;
+        --bench-tools) bench_tools=1 ;;
         --no-deps) install_deps=0 ;;
         --prefix) prefix="${2:?--prefix needs a folder}"; shift ;;
         --build-dir) build_dir="${2:?--build-dir needs a folder}"; shift ;;
@@ -68,6 +72,7 @@ install_packages() {
         "${missing[@]}" >/dev/null
 }
 
+[[ $bench_tools -eq 1 ]] && PACKAGES+=(wrk prometheus-alertmanager)
 [[ $install_deps -eq 1 ]] && install_packages
 
 if [[ -z "$build_dir" ]]; then

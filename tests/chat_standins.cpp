@@ -50,7 +50,9 @@ void ChatStandIn::set_retry_after(int seconds) {
 }
 
 int ChatStandIn::check_slack(const nlohmann::json& body, std::string& why) const {
-    if (!body.is_object() || text_of(body.value("text", nlohmann::json())).empty()) return why = "no_text", 400;
+    bool has_attachments = body.is_object() && body.contains("attachments") && !body["attachments"].empty();
+    if (!body.is_object() || (text_of(body.value("text", nlohmann::json())).empty() && !has_attachments))
+        return why = "no_text", 400;
     const auto& blocks = body.value("blocks", nlohmann::json::array());
     if (blocks.size() > 50) return why = "invalid_blocks", 400;
     for (const auto& block : blocks)
@@ -151,6 +153,9 @@ std::vector<std::string> ChatStandIn::message_texts() const {
         if (m_platform == Platform::slack) {
             for (const auto& block : m.value("blocks", nlohmann::json::array()))
                 text += text_of(block.value("text", nlohmann::json::object()).value("text", nlohmann::json())) + "\n";
+            for (const auto& attachment : m.value("attachments", nlohmann::json::array()))
+                text += text_of(attachment.value("title", nlohmann::json())) + "\n" +
+                        text_of(attachment.value("text", nlohmann::json())) + "\n";
         } else {
             text += text_of(m.value("content", nlohmann::json())) + "\n";
             for (const auto& e : m.value("embeds", nlohmann::json::array()))
