@@ -40,7 +40,8 @@ public:
     std::vector<std::pair<int, Metrics>> recent_epochs(std::int64_t entry_id, int limit);
 
     // Records one epoch's metrics for the run entry (a resent epoch replaces the first), makes
-    // them the entry's current metrics and summary, and moves the entry's time to `time`.
+    // them the entry's current metrics and summary, and moves the entry's time to `time` when
+    // it is more than a minute newer.
     void add_epoch(std::int64_t entry_id, int epoch, core::TimeMs time, const Metrics& metrics,
                    const std::string& summary);
 

@@ -68,6 +68,7 @@ public:
         return client().Post(path.c_str(), headers, body, type.c_str());
     }
     std::int64_t pending() const { return storage::Archive::open(m_archive_path)->pending_deliveries(); }
+    int port() const { return m_port; }
     const std::string& archive_path() const { return m_archive_path; }
 
 private:
@@ -304,4 +305,32 @@ TEST_CASE("serve refuses a non-loopback address without a token") {
     CHECK(bot::is_loopback("127.0.0.1"));
     CHECK(bot::is_loopback("::1"));
     CHECK_FALSE(bot::is_loopback("10.0.0.1"));
+}
+
+TEST_CASE("emit sends to the configured bot with the token, or handles the event here without one") {
+    bot::ServerOptions options;
+    options.token = "t0ken";
+    RunningBot bot(options);
+    test::TempDir dir;
+    std::map<std::string, std::string> env{{"MEMEOPS_BOT_URL", "http://127.0.0.1:" + std::to_string(bot.port())},
+                                           {"MEMEOPS_TOKEN", "t0ken"},
+                                           {"MEMEOPS_DB", dir.file("local.db")},
+                                           {"HOME", dir.path().string()}};
+    auto sent = test::run_memeops({"emit", "training.crash", "--run", "emit-run", "--text", "OOM", "--id", "e-1"}, env);
+    CHECK(sent.code == 0);
+    CHECK(sent.out == "Sent to the bot: accepted.\n");
+    CHECK(test::run_memeops({"emit", "training.crash", "--run", "emit-run", "--text", "OOM", "--id", "e-1"}, env).out ==
+          "Sent to the bot: already received.\n");
+    env["MEMEOPS_TOKEN"] = "wrong";
+    auto refused = test::run_memeops({"emit", "message", "--text", "hi"}, env);
+    CHECK(refused.code == 1);
+    CHECK(refused.err == "memeops: the bot refused the event (HTTP 401) : wrong token\n");
+    CHECK(test::run_memeops({"emit", "training.epoch", "--run", "r"}, env).code == 2);  // epoch and metrics missing
+
+    env.erase("MEMEOPS_BOT_URL");  // no bot: archived, reacted to and delivered (console) right here
+    auto local = test::run_memeops({"emit", "training.crash", "--run", "local-run", "--text", "segfault"}, env);
+    CHECK(local.code == 0);
+    CHECK(local.out.find("P0 training.crash") != std::string::npos);
+    CHECK(local.out.find("local-run") != std::string::npos);
+    CHECK(storage::Archive::open(dir.file("local.db"))->pending_deliveries() == 0);
 }
