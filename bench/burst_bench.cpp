@@ -94,6 +94,19 @@ struct Result {
     std::string lost;
 };
 
+// Waits up to `seconds` for every run to appear in `channel`; fills in what was seen and when.
+void wait_for_runs(const test::ChatStandIn& channel, core::TimeMs start, int seconds, Result& result) {
+    for (int i = 0; i < seconds * 10; ++i) {
+        auto [seen, last] = appearances(channel, start);
+        result.runs_seen = seen;
+        if (seen == k_runs) {
+            result.all_seen_ms = last;
+            return;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+}
+
 Result memeops_burst(const std::string& binary, const std::string& dir) {
     test::ChatStandIn slack(test::ChatStandIn::Platform::slack);
     int port = 18000 + static_cast<int>(getpid() % 2000);
@@ -116,15 +129,7 @@ Result memeops_burst(const std::string& binary, const std::string& dir) {
             }
         }
     Result result;
-    for (int i = 0; i < 600; ++i) {  // up to 60 s
-        auto [seen, last] = appearances(slack, start);
-        result.runs_seen = seen;
-        if (seen == k_runs) {
-            result.all_seen_ms = last;
-            break;
-        }
-        std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
+    wait_for_runs(slack, start, 60, result);
     json health;
     for (int i = 0; i < 300; ++i) {  // then every meme still queued must go out: up to 30 s more
         health = json::parse(client.Get("/healthz")->body);
@@ -165,15 +170,7 @@ Result alertmanager_burst(const std::string& dir, int seconds) {
             }
         }
     Result result;
-    for (int i = 0; i < seconds * 10; ++i) {
-        auto [seen, last] = appearances(slack, start);
-        result.runs_seen = seen;
-        if (seen == k_runs) {
-            result.all_seen_ms = last;
-            break;
-        }
-        std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
+    wait_for_runs(slack, start, seconds, result);
     result.rejected_429 = slack.count_status(429);
     result.requests = static_cast<int>(slack.requests().size());
     result.lost = std::to_string(k_runs * k_epochs - accepted) + " alerts not accepted; " +
