@@ -237,6 +237,7 @@ TEST_CASE("serve: retries 5xx with backoff until the destination recovers") {
     RunningBot bot(options);
     REQUIRE(bot.post("/v1/events", crash("run-5xx").dump())->status == 202);
     REQUIRE(eventually([&] { return slack.messages().size() == 1; }, 15));
+    REQUIRE(eventually([&] { return bot.pending() == 0; }));  // marked delivered just after the 200
     auto requests = slack.requests();
     REQUIRE(requests.size() == 3);
     CHECK(requests[1].time - requests[0].time >= 500);   // first backoff: 0.5–1 s
