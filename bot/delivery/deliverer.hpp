@@ -39,7 +39,9 @@ enum class Idle { nothing_due, paced, disabled };
 
 struct DelivererOptions {
     size_t digest_limit = 200;              // memes claimed for one message at most
-    core::TimeMs lease_ms = 60'000;         // how long claimed memes are reserved for this attempt
+    // How long claimed memes stay reserved for one attempt: longer than the HTTP timeouts, so
+    // only a process that died mid-send (kill -9) leaves them to be taken again after it.
+    core::TimeMs lease_ms = 20'000;
     core::TimeMs slack_interval_ms = 1000;  // Slack: one message per second per webhook
     PostOptions http;
     // Sends a payload; the default posts over HTTP(S). Tests and benchmarks may count calls.

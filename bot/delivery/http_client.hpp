@@ -22,7 +22,7 @@ std::optional<Url> parse_url(const std::string& text);
 
 struct PostOptions {
     int connect_timeout_s = 5;
-    int timeout_s = 15;  // read and write
+    int timeout_s = 10;  // read and write
 };
 
 // POSTs `json_body` with Content-Type application/json (and `authorization` as the
