@@ -32,11 +32,6 @@ std::string run_name(int run) {
     return name;
 }
 
-std::string read_all(const std::string& path) {
-    std::ifstream in(path);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
 pid_t spawn(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env, const std::string& log) {
     std::fflush(stdout);  // or the child's freopen writes what this process has buffered
     pid_t pid = fork();
@@ -180,9 +175,10 @@ Result alertmanager_burst(const std::string& dir, int seconds) {
 }
 
 void print(const char* name, const Result& r) {
+    char when[32] = "never";
+    if (r.all_seen_ms >= 0) std::snprintf(when, sizeof when, "%.2f s", static_cast<double>(r.all_seen_ms) / 1000.0);
     std::printf("%-14s runs shown %2d/%d  all shown after %s  slack requests %4d  429s %4d  lost: %s\n", name,
-                r.runs_seen, k_runs, r.all_seen_ms < 0 ? "never" : (std::to_string(r.all_seen_ms / 1000.0).substr(0, 5) + " s").c_str(),
-                r.requests, r.rejected_429, r.lost.c_str());
+                r.runs_seen, k_runs, when, r.requests, r.rejected_429, r.lost.c_str());
 }
 
 }  // namespace

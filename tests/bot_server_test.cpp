@@ -21,7 +21,7 @@ const std::string k_github_secret = "It's a Secret to Everybody";
 const std::string k_gitlab_token = "gitlab-t0ken";
 
 std::string fixture(const std::string& name) {
-    std::ifstream in(std::string(MEMEOPS_SOURCE_DIR) + "/../shared/fixtures/" + name, std::ios::binary);
+    std::ifstream in(std::string(MEMEOPS_TEST_FIXTURES) + "/webhooks/" + name, std::ios::binary);
     REQUIRE(in);
     return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
@@ -96,7 +96,7 @@ json crash(const std::string& run) { return {{"kind", "training.crash"}, {"run",
 TEST_CASE("serve: POST /v1/events validates, needs the token, and acknowledges once committed") {
     bot::ServerOptions options;
     options.token = "t0ken";
-    RunningBot bot(options);
+    RunningBot bot(std::move(options));
     httplib::Headers auth{{"Authorization", "Bearer t0ken"}};
     std::string event = json{{"kind", "message"}, {"text", "hello"}, {"id", "m-1"}}.dump();
 
@@ -137,7 +137,7 @@ TEST_CASE("serve: POST /v1/events validates, needs the token, and acknowledges o
 TEST_CASE("serve: GitHub webhooks are signature-checked, deduplicated and mapped to CI reactions") {
     bot::ServerOptions options;
     options.github_secret = k_github_secret;
-    RunningBot bot(options);
+    RunningBot bot(std::move(options));
     std::string run = fixture("github/workflow_run.completed.json");
 
     CHECK(bot.post("/webhooks/github", run, github_headers("workflow_run", "d-1", run, "wrong secret"))->status == 401);
@@ -174,7 +174,7 @@ TEST_CASE("serve: GitHub webhooks are signature-checked, deduplicated and mapped
 TEST_CASE("serve: GitLab webhooks check the token and map pipelines and failed jobs") {
     bot::ServerOptions options;
     options.gitlab_token = k_gitlab_token;
-    RunningBot bot(options);
+    RunningBot bot(std::move(options));
     std::string pipeline = fixture("gitlab/pipeline-event.json");
     httplib::Headers headers{{"X-Gitlab-Event", "Pipeline Hook"}, {"X-Gitlab-Token", k_gitlab_token},
                              {"X-Gitlab-Event-UUID", "u-1"}};
@@ -208,7 +208,7 @@ TEST_CASE("serve: delivers to Slack, never sooner than a 429's Retry-After, and 
     slack.fail_next(429, 1);
     bot::ServerOptions options;
     options.destinations = {destination("slack", core::DestinationType::slack, slack.url())};
-    RunningBot bot(options);
+    RunningBot bot(std::move(options));
     REQUIRE(bot.post("/v1/events", crash("run-a").dump())->status == 202);
     REQUIRE(eventually([&] { return slack.messages().size() == 1; }));
     json batch = json::array({crash("run-b"), crash("run-c"),
@@ -234,7 +234,7 @@ TEST_CASE("serve: retries 5xx with backoff until the destination recovers") {
     slack.fail_next(503, 2);
     bot::ServerOptions options;
     options.destinations = {destination("slack", core::DestinationType::slack, slack.url())};
-    RunningBot bot(options);
+    RunningBot bot(std::move(options));
     REQUIRE(bot.post("/v1/events", crash("run-5xx").dump())->status == 202);
     REQUIRE(eventually([&] { return slack.messages().size() == 1; }, 15));
     REQUIRE(eventually([&] { return bot.pending() == 0; }));  // marked delivered just after the 200
@@ -252,7 +252,7 @@ TEST_CASE("serve: a 404 disables the destination, shown in /healthz and /metrics
     slack.fail_next(404, 100);
     bot::ServerOptions options;
     options.destinations = {destination("slack", core::DestinationType::slack, slack.url())};
-    RunningBot bot(options);
+    RunningBot bot(std::move(options));
     REQUIRE(bot.post("/v1/events", crash("run-404").dump())->status == 202);
     REQUIRE(eventually([&] { return slack.requests().size() == 1; }));
     REQUIRE(eventually([&] { return body_of(bot.client().Get("/healthz"))["destinations"][0]["state"] == "disabled"; }));
@@ -279,7 +279,7 @@ TEST_CASE("serve: Discord gets wait=true, allowed_mentions and its rate limit re
     ChatStandIn discord(ChatStandIn::Platform::discord);
     bot::ServerOptions options;
     options.destinations = {destination("discord", core::DestinationType::discord, discord.url())};
-    RunningBot bot(options);
+    RunningBot bot(std::move(options));
     for (int i = 0; i < 8; ++i) {
         REQUIRE(bot.post("/v1/events", crash("d-run-" + std::to_string(i)).dump())->status == 202);
         REQUIRE(eventually([&] { return bot.pending() == 0; }));  // one message each: more than the bucket of 5
@@ -320,7 +320,7 @@ TEST_CASE("serve refuses a non-loopback address without a token") {
 TEST_CASE("emit sends to the configured bot with the token, or handles the event here without one") {
     bot::ServerOptions options;
     options.token = "t0ken";
-    RunningBot bot(options);
+    RunningBot bot(std::move(options));
     test::TempDir dir;
     std::map<std::string, std::string> env{{"MEMEOPS_BOT_URL", "http://127.0.0.1:" + std::to_string(bot.port())},
                                            {"MEMEOPS_TOKEN", "t0ken"},
