@@ -27,7 +27,7 @@ USAGE
 
 PACKAGES=(build-essential cmake pkg-config git sqlite3
           libgit2-dev libcpp-httplib-dev libssl-dev nlohmann-json3-dev libsqlite3-dev
-          catch2 libcli11-dev)
+          catch2 libcli11-dev ccache)
 
 run_tests=0
 sanitize=0
@@ -83,6 +83,11 @@ fi
 # readable reports and skips the benchmarks, which it would never run.
 build_flags=(-DCMAKE_BUILD_TYPE=Release -DMEMEOPS_SANITIZE=OFF)
 [[ $sanitize -eq 1 ]] && build_flags=(-DCMAKE_BUILD_TYPE=RelWithDebInfo -DMEMEOPS_SANITIZE=ON -DMEMEOPS_BUILD_BENCH=OFF)
+
+# ccache keeps rebuilds of a clean clone (CI) cheap; base_dir makes its hits independent of
+# where the clone lives.
+command -v ccache >/dev/null && build_flags+=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$PWD}"
 
 say "Building in $build_dir/"
 cmake -S . -B "$build_dir" "${build_flags[@]}" -DCMAKE_INSTALL_PREFIX="$prefix" >/dev/null
