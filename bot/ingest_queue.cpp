@@ -13,7 +13,7 @@ constexpr size_t k_max_group_events = 4000;  // one transaction stays short even
 
 IngestQueue::IngestQueue(const std::string& archive_path, std::vector<core::Destination> destinations,
                          meme::DetectorThresholds thresholds,
-                         std::function<void(const std::vector<HandledEvent>&, const std::vector<meme::Event>&)> committed)
+                         std::function<void(const std::vector<pipeline::Outcome>&, const std::vector<meme::Event>&)> committed)
     : m_archive(storage::Archive::open(archive_path)),
       m_handler(*m_archive, std::move(destinations), thresholds),
       m_committed(std::move(committed)),
@@ -63,7 +63,7 @@ void IngestQueue::writer_loop() {
 
 void IngestQueue::commit_group(std::vector<Request>& group) {
     std::vector<IngestResult> results(group.size());
-    std::vector<HandledEvent> all_handled;
+    std::vector<pipeline::Outcome> all_handled;
     std::vector<meme::Event> all_events;
     try {
         storage::Transaction transaction(m_archive->database());
@@ -77,6 +77,7 @@ void IngestQueue::commit_group(std::vector<Request>& group) {
         }
         transaction.commit();
     } catch (const std::exception& e) {
+        m_handler.forget_cached_state();
         for (auto& r : results) r = {{}, std::string("the archive could not commit: ") + e.what()};
         core::log(core::LogLevel::error, "ingest.commit_failed", {{"requests", std::to_string(group.size())}, {"error", e.what()}});
     }

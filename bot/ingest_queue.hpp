@@ -1,5 +1,5 @@
 // Durable ingest with group commit: request threads hand their validated events to one writer
-// thread and wait; the writer takes every request waiting, handles them (bot/event_handler.hpp)
+// thread and wait; the writer takes every request waiting, handles them (pipeline/pipeline.hpp)
 // in one archive transaction, commits, and only then answers them all. So a 202 always means
 // "committed", and a burst of requests costs one commit, not one each.
 //
@@ -16,12 +16,12 @@
 #include <thread>
 #include <vector>
 
-#include "bot/event_handler.hpp"
+#include "pipeline/pipeline.hpp"
 
 namespace memeops::bot {
 
 struct IngestResult {
-    std::vector<HandledEvent> handled;  // in the order submitted; empty on error
+    std::vector<pipeline::Outcome> handled;  // in the order submitted; empty on error
     std::string error;                  // set when the archive could not take them
 };
 
@@ -32,7 +32,7 @@ public:
     // delivery workers.
     IngestQueue(const std::string& archive_path, std::vector<core::Destination> destinations,
                 meme::DetectorThresholds thresholds,
-                std::function<void(const std::vector<HandledEvent>&, const std::vector<meme::Event>&)> committed);
+                std::function<void(const std::vector<pipeline::Outcome>&, const std::vector<meme::Event>&)> committed);
     ~IngestQueue();
 
     // Blocks until the events are committed (or failed). Thread-safe.
@@ -52,8 +52,8 @@ private:
     void commit_group(std::vector<Request>& group);
 
     std::unique_ptr<storage::Archive> m_archive;
-    EventHandler m_handler;
-    std::function<void(const std::vector<HandledEvent>&, const std::vector<meme::Event>&)> m_committed;
+    pipeline::Pipeline m_handler;
+    std::function<void(const std::vector<pipeline::Outcome>&, const std::vector<meme::Event>&)> m_committed;
     std::mutex m_mutex;
     std::condition_variable m_wake;
     std::deque<Request> m_waiting;

@@ -59,6 +59,12 @@ const core::Settings& Context::settings() {
     return *m_settings;
 }
 
+std::optional<pipeline::BotLink> Context::bot_link() {
+    auto url = settings().lookup(core::k_bot_url_setting, std::nullopt);
+    if (!url) return std::nullopt;
+    return pipeline::bot_link(*url, core::env("MEMEOPS_TOKEN"));
+}
+
 std::vector<core::Destination> Context::destinations() { return core::configured_destinations(settings()); }
 
 meme::DetectorThresholds Context::detector_thresholds() {

@@ -19,6 +19,7 @@
 #include "core/destinations.hpp"
 #include "core/settings.hpp"
 #include "meme/detectors.hpp"
+#include "pipeline/handoff.hpp"
 #include "storage/archive.hpp"
 
 namespace memeops::cli {
@@ -54,6 +55,9 @@ public:
     // The archive for a read-only command: nullptr when no archive exists yet, so a first
     // `history` says "nothing yet" instead of creating files.
     std::unique_ptr<storage::Archive> open_existing_archive();
+    // The team's bot (MEMEOPS_BOT_URL or memeops.botUrl, with MEMEOPS_TOKEN), or nullopt when
+    // events are handled here. Throws core::Fatal for a bot URL that is not http(s).
+    std::optional<pipeline::BotLink> bot_link();
     // The destinations memes are routed to (core/destinations.hpp).
     std::vector<core::Destination> destinations();
     // The detector thresholds of the --config file's "detectors" (defaults without one).

@@ -3,6 +3,10 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <openssl/rand.h>
+
+#include <stdexcept>
+#include <vector>
 
 namespace memeops::core {
 namespace {
@@ -37,6 +41,13 @@ std::string sha256_hex(std::string_view text) {
 
 bool constant_time_equal(std::string_view a, std::string_view b) {
     return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+std::string random_hex(size_t bytes) {
+    std::vector<unsigned char> buffer(bytes);
+    if (RAND_bytes(buffer.data(), static_cast<int>(buffer.size())) != 1)
+        throw std::runtime_error("the system's random number generator failed");
+    return to_hex(buffer.data(), static_cast<unsigned int>(buffer.size()));
 }
 
 }  // namespace memeops::core

@@ -14,6 +14,9 @@ std::string hmac_sha256_hex(std::string_view key, std::string_view message);
 // Lower-case hex of SHA-256(text).
 std::string sha256_hex(std::string_view text);
 
+// `bytes` random bytes from OpenSSL's CSPRNG, as lower-case hex (2 × bytes digits).
+std::string random_hex(size_t bytes);
+
 // True when a and b are equal, taking the same time for any two inputs of the same length
 // (OpenSSL's CRYPTO_memcmp); a length difference returns false at once.
 bool constant_time_equal(std::string_view a, std::string_view b);

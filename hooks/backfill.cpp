@@ -4,6 +4,8 @@
 #include <vector>
 
 #include "hooks/capture.hpp"
+#include "pipeline/pipeline.hpp"
+#include "storage/repo_store.hpp"
 
 namespace memeops::hooks {
 namespace {
@@ -22,6 +24,14 @@ std::vector<git_oid> reachable_commits(git_repository* repo, std::optional<size_
     return oids;
 }
 
+// Entries archived under the repository's path before it had a remote join its identity.
+void join_path_identity(storage::Archive& archive, const RepoFacts& facts) {
+    if (facts.path == facts.identity) return;
+    storage::Transaction transaction(archive.database());
+    if (storage::RepoStore(archive).join(facts.path, facts.identity) > 0) archive.forget_cached_repos();
+    transaction.commit();
+}
+
 }  // namespace
 
 BackfillResult backfill(git_repository* repo, storage::Archive& archive, std::optional<size_t> limit,
@@ -30,8 +40,10 @@ BackfillResult backfill(git_repository* repo, storage::Archive& archive, std::op
     auto elapsed = [&] {
         return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     };
-    std::string identity = repository_identity(repo);
-    auto archived = archive.archived_commits(identity);
+    RepoFacts facts = repo_facts(repo);
+    facts.branch.reset();  // history is not on one branch
+    join_path_identity(archive, facts);
+    auto archived = archive.archived_commits(facts.identity);
     std::vector<git_oid> oids = reachable_commits(repo, limit);
 
     BackfillResult result;
@@ -48,7 +60,7 @@ BackfillResult backfill(git_repository* repo, storage::Archive& archive, std::op
             git_commit* raw = nullptr;
             if (git_commit_lookup(&raw, repo, &oids[i]) == 0) {
                 Commit commit(raw);
-                pending.push_back(commit_entry(read_commit(repo, commit.get()), identity, std::nullopt));
+                pending.push_back(pipeline::commit_entry(meme::parse_event(commit_event(read_commit(repo, commit.get()), facts), 0)));
             }
         }
         if (pending.size() >= batch) flush(i + 1);

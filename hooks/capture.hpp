@@ -1,18 +1,17 @@
-// What the hooks do: archive commits as they are made, follow amends and rebases, and tag
-// model versions by the repository's tag policy. Everything here is local (libgit2 and the
-// archive); nothing waits on the network: memes are queued in the outbox for delivery.
+// What the hooks see of git, turned into events (contract §3, kind "commit") for the pipeline
+// or the team's bot: the commits since the last archived one, the rewrites of amend and rebase,
+// and which commits the tag policy makes model versions. Nothing here writes the archive.
 #pragma once
 
+#include <functional>
 #include <istream>
 #include <optional>
-#include <ostream>
 #include <string>
+#include <utility>
 #include <vector>
 
-#include "core/destinations.hpp"
 #include "hooks/git.hpp"
-#include "meme/pun_name.hpp"
-#include "storage/archive.hpp"
+#include <nlohmann/json.hpp>
 
 namespace memeops::hooks {
 
@@ -29,48 +28,41 @@ std::vector<std::string> version_paths(git_repository* repo);
 // True when the commit changed a path matching one of `patterns`.
 bool touches_version_paths(const CommitInfo& commit, const std::vector<std::string>& patterns);
 
-// The archive entry of a commit.
-storage::Entry commit_entry(const CommitInfo& commit, const std::string& repo,
-                            const std::optional<std::string>& branch);
+// Whether the policy makes `commit` a model version. REQUIRES: for TagPolicy::versions, the
+// commit was read WithPaths::yes.
+bool is_version_commit(TagPolicy policy, const CommitInfo& commit, const std::vector<std::string>& patterns);
 
-// Everything a capture needs, owned by the caller.
-struct CaptureContext {
-    git_repository* repo;
-    storage::Archive& archive;
-    std::vector<core::Destination> destinations;
-    std::ostream& out;  // at most one line, and only when a version was tagged
+// What every commit event of one repository carries.
+struct RepoFacts {
+    std::string identity;  // repository_identity()
+    std::string path;      // the main worktree's path, so an archive can join it to the identity
+    std::optional<std::string> branch;
 };
 
-enum class DryRun { no, yes };
+RepoFacts repo_facts(git_repository* repo);
 
-struct TagRequest {
-    std::optional<std::string> run;
-    storage::Metrics metrics;
-    DryRun dry_run = DryRun::no;
-};
+// A commit as a "commit" event document (contract §3): its sha, message, time, author, parents
+// and diff stats, the repository's identity and path, and the branch.
+nlohmann::json commit_event(const CommitInfo& commit, const RepoFacts& facts);
 
-struct TagResult {
-    meme::PunName names;  // tag carries the numeric suffix when one was needed
-    bool created = false;  // false: the commit already had this tag, or a dry run
-    std::int64_t entry_id = 0;
-    std::string caption;
-    std::string caption_en;
-    std::string tag_message;
-};
+// Answers whether a commit sha is archived already.
+using IsArchived = std::function<bool(const std::string& sha)>;
 
-// Makes `commit` a model version: an annotated git tag named by its pun name (with "-2", "-3", …
-// when the name is taken by another commit), the version entry in the archive with `request`'s
-// metrics, and a queued version.tagged meme. With DryRun::yes it changes nothing.
-TagResult tag_version(CaptureContext& context, git_commit* commit, const TagRequest& request);
+// Every commit reachable from `head` that is not archived, newest first: the walk follows
+// parents and stops only at archived commits, so no commit is missed however many there are
+// and whatever their dates. A repository with nothing archived yet starts at `head` alone
+// (backfill is for older history).
+std::vector<std::string> unarchived_commits(git_repository* repo, const std::string& head, const IsArchived& archived,
+                                            bool repo_has_commits);
 
-// post-commit: archives HEAD and tags it when the policy says so.
-void capture_post_commit(CaptureContext& context);
+// post-rewrite's standard input: "<old sha> <new sha>" lines (extra fields ignored).
+std::vector<std::pair<std::string, std::string>> read_rewrites(std::istream& lines);
 
-// post-merge: archives the merge result and any commits the merge brought in.
-void capture_post_merge(CaptureContext& context);
+// The commit an amend replaced, when HEAD's newest reflog entry is `git commit --amend`.
+std::optional<std::string> amended_commit(git_repository* repo);
 
-// post-rewrite: archives the rewritten commits and marks the old entries as rewritten into
-// them; `kind` is "amend" or "rebase", `lines` git's "<old> <new>" list on standard input.
-void capture_post_rewrite(CaptureContext& context, const std::string& kind, std::istream& lines);
+// True while a rebase, cherry-pick sequence or am is replaying commits: their post-commit runs
+// are followed by post-rewrite, which carries versions over, so post-commit makes no new tags.
+bool replaying_commits(git_repository* repo);
 
 }  // namespace memeops::hooks

@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "core/error.hpp"
+#include "core/repo_identity.hpp"
 #include "core/settings.hpp"
 
 namespace memeops::hooks {
@@ -50,14 +51,11 @@ std::optional<std::string> config_string(git_repository* repo, const char* key) 
     return std::string(value);
 }
 
-std::string strip_url_credentials(const std::string& url) {
-    size_t scheme = url.find("://");
-    if (scheme == std::string::npos) return url;
-    size_t host_start = scheme + 3;
-    size_t at = url.find('@', host_start);
-    size_t slash = url.find('/', host_start);
-    if (at == std::string::npos || (slash != std::string::npos && at > slash)) return url;
-    return url.substr(0, host_start) + url.substr(at + 1);
+std::string main_worktree_path(git_repository* repo) {
+    fs::path common = fs::path(git_repository_commondir(repo)).lexically_normal();
+    if (common.filename().empty()) common = common.parent_path();
+    if (common.filename() == ".git") common = common.parent_path();
+    return common.string();
 }
 
 std::string repository_identity(git_repository* repo) {
@@ -65,12 +63,9 @@ std::string repository_identity(git_repository* repo) {
     if (git_remote_lookup(&remote, repo, "origin") == 0) {
         std::string url = git_remote_url(remote) ? git_remote_url(remote) : "";
         git_remote_free(remote);
-        if (!url.empty()) return strip_url_credentials(url);
+        if (auto identity = core::normalize_remote_url(url)) return *identity;
     }
-    fs::path common = fs::path(git_repository_commondir(repo)).lexically_normal();
-    if (common.filename().empty()) common = common.parent_path();
-    if (common.filename() == ".git") common = common.parent_path();
-    return common.string();
+    return main_worktree_path(repo);
 }
 
 std::optional<std::string> current_branch(git_repository* repo) {

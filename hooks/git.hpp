@@ -48,15 +48,15 @@ Repository open_repository(const std::optional<std::string>& dir);
 // A string from the repository's config (with global and system), or nullopt.
 std::optional<std::string> config_string(git_repository* repo, const char* key);
 
-// What identifies the repository across machines: the origin URL without credentials, else the
-// main working tree's path (shared by its linked worktrees).
+// What identifies the repository across machines (contract §2): the origin URL normalised to
+// "host/owner/name" (core/repo_identity.hpp), else the main working tree's path.
 std::string repository_identity(git_repository* repo);
+
+// The main working tree's path (shared by its linked worktrees; a bare repository's folder).
+std::string main_worktree_path(git_repository* repo);
 
 // The branch HEAD is on ("main"), or nullopt when HEAD is detached or unborn.
 std::optional<std::string> current_branch(git_repository* repo);
-
-// "https://user:token@host/x.git" → "https://host/x.git".
-std::string strip_url_credentials(const std::string& url);
 
 struct DiffStats {
     int files = 0;

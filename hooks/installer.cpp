@@ -121,8 +121,9 @@ std::string hook_script(const std::string& name, const std::string& memeops_path
     s << "#!/bin/sh\n"
       << k_marker << " " << name << " (installed by `memeops install`)\n"
       << "# `memeops uninstall` removes this script and restores the hook that was here before,\n"
-      << "# which is kept as " << name << k_chained_suffix << " and runs first. MEMEOPS=0 skips memeops;\n"
-      << "# MEMEOPS_HOOK_FOREGROUND=1 makes git wait for it.\n"
+      << "# which is kept as " << name << k_chained_suffix << " and runs first. MEMEOPS=0 skips memeops.\n"
+      << "# memeops returns at once: it prints a version tag's line, then archives in the background\n"
+      << "# (MEMEOPS_HOOK_FOREGROUND=1 makes git wait for all of it).\n"
       << "hook_dir=${0%/*}\n"
       << "status=0\n";
     if (with_stdin) s << "input=$(cat)\n";
@@ -132,14 +133,8 @@ std::string hook_script(const std::string& name, const std::string& memeops_path
       << "if [ \"${MEMEOPS:-1}\" != 0 ]; then\n"
       << "    memeops=" << shell_quote(memeops_path) << "\n"
       << "    [ -x \"$memeops\" ] || memeops=$(command -v memeops 2>/dev/null) || memeops=\n"
-      << "    if [ -z \"$memeops\" ]; then\n"
-      << "        :\n"
-      << "    elif [ \"${MEMEOPS_HOOK_FOREGROUND:-0}\" = 1 ]; then\n"
+      << "    if [ -n \"$memeops\" ]; then\n"
       << "        " << feed << "\"$memeops\" hook " << name << " \"$@\"" << from_null << " >&2 || :\n"
-      << "    else\n"
-      << "        # In the background, so git returns at once; a version tag's one line may\n"
-      << "        # follow git's own output.\n"
-      << "        (" << feed << "\"$memeops\" hook " << name << " \"$@\"" << from_null << " >&2 &)\n"
       << "    fi\n"
       << "fi\n"
       << "exit $status\n";

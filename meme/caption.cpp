@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "core/repo_identity.hpp"
 #include "meme/caption_templates.hpp"
 #include "meme/detectors.hpp"
 
@@ -19,7 +20,24 @@ std::uint64_t stable_hash(const std::string& text) {
     return hash;
 }
 
+void erase_all(std::string& text, const std::string& what) {
+    for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at)) text.erase(at, what.size());
+}
+
 }  // namespace
+
+std::string tidy_caption(std::string text) {
+    for (const char* empty : {" ()", "()", "（）", "「」", "“”"}) erase_all(text, empty);
+    for (size_t at = text.find("  "); at != std::string::npos; at = text.find("  ", at)) text.erase(at, 1);
+    while (!text.empty() && text.back() == ' ') text.pop_back();
+    return text;
+}
+
+std::string subject_place(const std::optional<std::string>& repo, const std::optional<std::string>& branch) {
+    std::string place = repo && !repo->empty() ? core::repo_short_name(*repo) : "";
+    if (branch && !branch->empty()) place += (place.empty() ? "" : " · ") + *branch;
+    return place;
+}
 
 std::string fill_placeholders(const std::string& text, const std::map<std::string, std::string>& values) {
     std::string out;
@@ -42,10 +60,10 @@ Caption render_caption(const std::string& reaction, const std::string& subject,
                        const std::map<std::string, std::string>& values) {
     const auto& variants = caption_templates().at(reaction);
     const auto& chosen = variants.at(stable_hash(subject) % variants.size());
+    std::map<std::string, std::string> complete = values;
+    for (const auto& name : known_placeholders()) complete.try_emplace(name, "");
     auto fill = [&](const char* language) {
-        std::string text = fill_placeholders(chosen.at(language).get<std::string>(), values);
-        while (!text.empty() && text.back() == ' ') text.pop_back();  // an empty trailing {url}
-        return text;
+        return tidy_caption(fill_placeholders(chosen.at(language).get<std::string>(), complete));
     };
     return {fill("zh"), fill("en")};
 }

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 
 namespace memeops::meme {
@@ -13,10 +14,18 @@ struct Caption {
 };
 
 // The caption of `reaction` for `subject` (a tag, run or pipeline: the same subject always gets
-// the same variant), with {name} placeholders replaced from `values`; unknown placeholders stay
-// as written. Throws std::out_of_range for a reaction without captions.
+// the same variant), with {name} placeholders replaced from `values`. A placeholder without a
+// value renders empty and tidy_caption() removes what that leaves, so no caption ever shows a
+// placeholder or a stand-in like "?". Throws std::out_of_range for a reaction without captions.
 Caption render_caption(const std::string& reaction, const std::string& subject,
                        const std::map<std::string, std::string>& values);
+
+// `text` without the brackets and doubled spaces that empty placeholders leave behind.
+std::string tidy_caption(std::string text);
+
+// The {where} of a caption: the repository's short name and the branch, whichever are known,
+// as "vision · main"; empty when neither is.
+std::string subject_place(const std::optional<std::string>& repo, const std::optional<std::string>& branch);
 
 struct Detection;
 

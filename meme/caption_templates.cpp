@@ -13,12 +13,6 @@
 namespace memeops::meme {
 namespace {
 
-const std::set<std::string>& known_placeholders() {
-    static const std::set<std::string> names{"tag", "display", "repo", "branch", "commit", "summary", "run",
-                                             "epoch", "metric", "value", "delta", "spark", "pipeline",
-                                             "url", "status", "text"};
-    return names;
-}
 
 int line_of_offset(const std::string& text, size_t offset) {
     offset = std::min(offset, text.size());
@@ -70,6 +64,13 @@ std::optional<std::string> read_override() {
 }
 
 }  // namespace
+
+const std::set<std::string>& known_placeholders() {
+    static const std::set<std::string> names{"tag", "display", "repo", "branch", "commit", "summary", "run",
+                                             "epoch", "metric", "value", "delta", "spark", "pipeline",
+                                             "url", "status", "text", "where"};
+    return names;
+}
 
 const std::vector<std::string>& required_reactions() {
     static const std::vector<std::string> reactions{

@@ -5,10 +5,14 @@
 
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
 namespace memeops::meme {
+
+// The placeholder names a caption may use ({tag}, {repo}, {where}, …).
+const std::set<std::string>& known_placeholders();
 
 // The reactions every caption file must cover (contract §3, plus version.tagged).
 const std::vector<std::string>& required_reactions();

@@ -91,12 +91,23 @@ ConfusionMatrix confusion_matrix(const std::vector<Prediction>& predictions, con
         return static_cast<size_t>(it - m.labels.begin());
     };
     size_t n = m.labels.size();
-    m.counts.assign(n, std::vector<long>(n, 0));
-    long correct = 0;
-    for (const auto& p : predictions) {
-        size_t row = index(p.label), column = index(p.pred);
-        ++m.counts[row][column];
-        if (row == column) ++correct;
+    std::vector<std::vector<long>> counts(n, std::vector<long>(n, 0));
+    for (const auto& p : predictions) ++counts[index(p.label)][index(p.pred)];
+    return confusion_from_counts(m.labels, counts);
+}
+
+ConfusionMatrix confusion_from_counts(const std::vector<std::string>& labels, const std::vector<std::vector<long>>& counts) {
+    ConfusionMatrix m{labels, counts, {}, 0};
+    size_t n = labels.size();
+    if (counts.size() != n) throw std::runtime_error("the matrix needs one row per label");
+    long correct = 0, total = 0;
+    for (size_t r = 0; r < n; ++r) {
+        if (counts[r].size() != n) throw std::runtime_error("the matrix needs one column per label");
+        for (size_t c = 0; c < n; ++c) {
+            if (counts[r][c] < 0) throw std::runtime_error("the matrix holds a negative count");
+            total += counts[r][c];
+            if (r == c) correct += counts[r][c];
+        }
     }
     for (size_t c = 0; c < n; ++c) {
         long predicted = 0, actual = 0;
@@ -109,7 +120,7 @@ ConfusionMatrix confusion_matrix(const std::vector<Prediction>& predictions, con
         s.support = actual;
         m.scores.push_back(s);
     }
-    m.accuracy = ratio(correct, static_cast<long>(predictions.size()));
+    m.accuracy = ratio(correct, total);
     return m;
 }
 

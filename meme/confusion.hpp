@@ -39,6 +39,11 @@ struct ConfusionMatrix {
 ConfusionMatrix confusion_matrix(const std::vector<Prediction>& predictions,
                                  const std::vector<std::string>& labels = {});
 
+// The matrix of `counts` (rows: true label, columns: predicted) over `labels`, with its scores.
+// Throws std::runtime_error when the counts are not a square of the labels' size, or negative.
+ConfusionMatrix confusion_from_counts(const std::vector<std::string>& labels,
+                                      const std::vector<std::vector<long>>& counts);
+
 // {"labels","matrix","per_class":{label:{"precision","recall","f1","support"}},"accuracy"}
 nlohmann::json to_json(const ConfusionMatrix& matrix);
 

@@ -6,6 +6,7 @@
 
 #include "meme/detectors.hpp"
 #include "meme/metrics_log.hpp"
+#include "meme/pun_name.hpp"
 
 namespace memeops::meme {
 namespace {
@@ -108,11 +109,48 @@ void parse_ci(const nlohmann::json& doc, Event& e) {
     }
 }
 
+bool optional_bool(const nlohmann::json& doc, const char* field) {
+    auto it = doc.find(field);
+    if (it == doc.end() || it->is_null()) return false;
+    if (!it->is_boolean()) throw InvalidEvent(field, "must be true or false, not " + type_name(*it));
+    return it->get<bool>();
+}
+
+void parse_commit(const nlohmann::json& doc, Event& e) {
+    e.commit = required_string(doc, "commit", 128);
+    e.version = optional_bool(doc, "version");
+    e.tag = optional_string(doc, "tag", 100);
+    if (e.tag && !is_valid_tag(*e.tag)) throw InvalidEvent("tag", "is not a valid version tag (contract §6)");
+    e.repo_path = optional_string(doc, "repo_path", 4096);
+    e.rewrites = optional_string(doc, "rewrites", 128);
+    e.metrics = parse_metrics(doc, false);
+}
+
+void parse_confusion(const nlohmann::json& doc, Event& e) {
+    e.run = required_string(doc, "run");
+    auto labels = doc.find("labels");
+    auto matrix = doc.find("matrix");
+    constexpr size_t k_max_labels = 100;
+    if (labels == doc.end() || !labels->is_array() || labels->empty() || labels->size() > k_max_labels)
+        throw InvalidEvent("labels", "must be an array of 1 to 100 label strings");
+    if (matrix == doc.end() || !matrix->is_array()) throw InvalidEvent("matrix", "must be an array of rows of counts");
+    try {
+        auto names = labels->get<std::vector<std::string>>();
+        auto counts = matrix->get<std::vector<std::vector<long>>>();
+        e.confusion = confusion_from_counts(names, counts);
+    } catch (const nlohmann::json::exception&) {
+        throw InvalidEvent("matrix", "must be rows of integer counts, one per label");
+    } catch (const std::runtime_error& error) {
+        throw InvalidEvent("matrix", error.what());
+    }
+}
+
 }  // namespace
 
 const std::vector<std::string>& event_kinds() {
     static const std::vector<std::string> kinds{"training.epoch", "training.end", "training.crash",
-                                                "ci.pipeline",    "commit",       "message"};
+                                                "ci.pipeline",    "commit",       "message",
+                                                "confusion.matrix"};
     return kinds;
 }
 
@@ -133,8 +171,9 @@ Event parse_event(const nlohmann::json& doc, core::TimeMs received) {
     e.time = parse_time(doc, received);
     if (e.kind.starts_with("training.")) parse_training(doc, e);
     else if (e.kind == "ci.pipeline") parse_ci(doc, e);
-    else if (e.kind == "commit") e.commit = required_string(doc, "commit", 128);
+    else if (e.kind == "commit") parse_commit(doc, e);
     else if (e.kind == "message") e.text = required_string(doc, "text", k_max_text_bytes);
+    else if (e.kind == "confusion.matrix") parse_confusion(doc, e);
     e.raw = doc;
     return e;
 }

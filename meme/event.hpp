@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "core/time.hpp"
+#include "meme/confusion.hpp"
 #include "storage/entry.hpp"
 
 namespace memeops::meme {
@@ -27,7 +28,8 @@ private:
     std::string m_field;
 };
 
-// "training.epoch", "training.end", "training.crash", "ci.pipeline", "commit", "message".
+// "training.epoch", "training.end", "training.crash", "ci.pipeline", "commit", "message",
+// "confusion.matrix".
 const std::vector<std::string>& event_kinds();
 
 struct Event {
@@ -43,6 +45,14 @@ struct Event {
     std::optional<std::string> provider;  // github, gitlab, other
     std::optional<std::string> name;      // the pipeline or workflow
     std::optional<double> duration_s;
+    // commit (made by the hooks and `tag`; git details such as author, parents, files,
+    // insertions and deletions stay in `raw`)
+    bool version = false;                   // make the commit a model version
+    std::optional<std::string> tag;         // the version tag the git side created, if any
+    std::optional<std::string> repo_path;   // the main worktree's path (joins a path identity)
+    std::optional<std::string> rewrites;    // the commit this one replaced (amend, rebase)
+    // confusion.matrix: "labels" and "matrix" (rows: true label, columns: predicted)
+    std::optional<ConfusionMatrix> confusion;
     nlohmann::json raw = nlohmann::json::object();  // the event as received
 };
 

@@ -68,6 +68,15 @@ nlohmann::json to_json(const PunName& name) {
     return {{"sha", name.sha}, {"tag", name.tag}, {"display", name.display}, {"docker_tag", name.docker_tag}};
 }
 
+std::string first_free_tag(const PunName& names, const std::optional<std::string>& preferred,
+                           const std::function<bool(const std::string&)>& taken) {
+    if (preferred && !taken(*preferred)) return *preferred;
+    for (int n = 1;; ++n) {
+        std::string candidate = n == 1 ? names.tag : tag_with_suffix(names.tag, n);
+        if (!taken(candidate)) return candidate;
+    }
+}
+
 std::string tag_with_suffix(std::string_view tag, int n) {
     return std::string(tag) + "-" + std::to_string(n);
 }

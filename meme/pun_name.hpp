@@ -7,6 +7,7 @@
 // Docker tag. The display form is for chat: "emo了 😶 b16e8a7f-l0g1ts".
 #pragma once
 
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -30,6 +31,13 @@ nlohmann::json to_json(const PunName& name);
 
 // The tag to use when `tag` already names another commit: "<tag>-<n>" for n = 2, 3, …
 std::string tag_with_suffix(std::string_view tag, int n);
+
+// The version tag of a commit whose pun name is `names` (contract §6), the one rule every tagger
+// uses: `preferred` (a tag the git side already created) when `taken` says it is free,
+// else the first of names.tag, names.tag-2, names.tag-3, … that is free. `taken(tag)` answers
+// whether the tag names a commit other than names.sha.
+std::string first_free_tag(const PunName& names, const std::optional<std::string>& preferred,
+                           const std::function<bool(const std::string&)>& taken);
 
 // True when `text` matches ^[a-z0-9][a-z0-9._-]{0,99}$ (the tag rule of contract §6).
 bool is_valid_tag(std::string_view text);

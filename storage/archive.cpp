@@ -8,8 +8,10 @@
 #include <limits>
 #include <unordered_map>
 
+#include "core/repo_identity.hpp"
 #include "core/text.hpp"
 #include "core/error.hpp"
+#include "storage/repo_store.hpp"
 #include "storage/schema.hpp"
 #include "storage/search_tokenizer.hpp"
 
@@ -99,15 +101,6 @@ int prepare_archive(Database& db, const std::string& path, Durability durability
 
 }  // namespace
 
-std::string repo_short_name(std::string_view identity) {
-    while (!identity.empty() && (identity.back() == '/' || identity.back() == '\\'))
-        identity.remove_suffix(1);
-    if (identity.size() > 4 && identity.substr(identity.size() - 4) == ".git")
-        identity.remove_suffix(4);
-    size_t cut = identity.find_last_of("/:\\");
-    return std::string(cut == std::string_view::npos ? identity : identity.substr(cut + 1));
-}
-
 std::unique_ptr<Archive> Archive::open(const std::string& path, ArchiveOptions options) {
     auto db = open_database(path, options);
     // Several processes opening a new archive at once race to switch it to WAL and migrate it;
@@ -175,7 +168,7 @@ void Archive::add_meme(std::int64_t entry_id, Meme& meme) {
 bool Archive::insert_entry(Entry& entry, OnConflict on_conflict) {
     if (entry.repo && !m_known_repos.contains(*entry.repo)) {
         m_db->cached("INSERT OR IGNORE INTO repos(identity, name) VALUES (?1, ?2)")
-            .bind_all(*entry.repo, repo_short_name(*entry.repo))
+            .bind_all(*entry.repo, core::repo_short_name(*entry.repo))
             .run();
         m_known_repos.insert(*entry.repo);
     }
@@ -235,35 +228,84 @@ std::unordered_set<std::string> Archive::archived_commits(const std::string& rep
     return shas;
 }
 
-void Archive::mark_rewritten(const std::string& repo, const std::string& old_sha,
-                             std::int64_t new_entry_id) {
+void Archive::carry_over_rewrite(const std::string& old_sha, std::int64_t new_entry_id) {
     Transaction transaction(*m_db);
-    m_db->cached(
-            "UPDATE entries SET rewritten_into = ?3 WHERE repo = ?1 AND commit_sha = ?2 "
-            "AND (kind = 'commit' OR kind = 'version') AND id <> ?3")
-        .bind_all(repo, old_sha, new_entry_id)
-        .run();
+    auto old = m_db->cached(
+        "SELECT o.id, o.kind = 'version' AND n.kind <> 'version', o.tag, o.display, o.docker_tag, o.run "
+        "FROM entries o JOIN entries n ON n.id = ?2 AND o.repo IS n.repo "
+        "WHERE o.commit_sha = ?1 AND (o.kind = 'commit' OR o.kind = 'version') AND o.id <> ?2");
+    old.bind_all(old_sha, new_entry_id);
+    if (!old.step()) {
+        old.reset();
+        return;
+    }
+    std::int64_t old_id = old.column_int(0);
+    bool moves_version = old.column_int(1) != 0;
+    VersionNames names{old.column_optional_text(2).value_or(""), old.column_optional_text(3).value_or(""),
+                       old.column_optional_text(4).value_or(""), old.column_optional_text(5)};
+    old.reset();
+    m_db->cached("UPDATE entries SET rewritten_into = ?2 WHERE id = ?1").bind_all(old_id, new_entry_id).run();
+    if (moves_version) {
+        m_db->cached("UPDATE entries SET kind = 'commit', tag = NULL, display = NULL, docker_tag = NULL WHERE id = ?1")
+            .bind(1, old_id)
+            .run();
+        m_db->cached("UPDATE entries SET kind = 'version', tag = ?2, display = ?3, docker_tag = ?4, run = coalesce(run, ?5) "
+                     "WHERE id = ?1")
+            .bind_all(new_entry_id, names.tag, names.display, names.docker_tag, names.run)
+            .run();
+        m_db->cached("INSERT OR IGNORE INTO metrics(entry_id, name, value) SELECT ?2, name, value FROM metrics "
+                     "WHERE entry_id = ?1")
+            .bind_all(old_id, new_entry_id)
+            .run();
+        for (std::int64_t id : {old_id, new_entry_id}) {
+            m_db->cached("DELETE FROM search_index WHERE rowid = ?1").bind(1, id).run();
+            m_db->cached("INSERT OR IGNORE INTO search_backlog(entry_id) VALUES (?1)").bind(1, id).run();
+        }
+    }
     transaction.commit();
 }
 
-bool Archive::make_version(std::int64_t entry_id, const VersionNames& names, const Metrics& metrics,
-                           Meme& meme) {
+namespace {
+
+std::optional<double> stored_metric(Database& db, std::int64_t entry_id, const std::string& name) {
+    auto select = db.cached("SELECT value FROM metrics WHERE entry_id = ?1 AND name = ?2");
+    select.bind_all(entry_id, name);
+    std::optional<double> value;
+    if (select.step())
+        value = select.is_null(0) ? std::numeric_limits<double>::quiet_NaN() : select.column_double(0);
+    select.reset();
+    return value;
+}
+
+bool same_metric(std::optional<double> stored, double value) {
+    if (!stored) return false;
+    return (std::isnan(*stored) && std::isnan(value)) || *stored == value;
+}
+
+}  // namespace
+
+Archive::VersionChange Archive::make_version(std::int64_t entry_id, const VersionNames& names,
+                                             const Metrics& metrics) {
     Transaction transaction(*m_db);
-    // Only the first of several processes tagging one commit announces it; a later `tag` of an
-    // existing version updates its run and metrics without a second meme.
-    bool was_version = false;
-    {
-        auto kind = m_db->cached("SELECT kind = 'version' FROM entries WHERE id = ?1");
-        kind.bind(1, entry_id);
-        was_version = kind.step() && kind.column_int(0) != 0;
-        kind.reset();
+    VersionChange change;
+    auto current = m_db->cached("SELECT kind = 'version', tag, display, docker_tag, run FROM entries WHERE id = ?1");
+    current.bind(1, entry_id);
+    if (!current.step()) {
+        current.reset();
+        throw core::Fatal("cannot make entry #" + std::to_string(entry_id) + " a version", "no such entry");
     }
-    m_db->cached(
-            "UPDATE entries SET kind = 'version', tag = coalesce(tag, ?2), display = coalesce(display, ?3), "
-            "docker_tag = coalesce(docker_tag, ?4), run = coalesce(?5, run) WHERE id = ?1")
-        .bind_all(entry_id, names.tag, names.display, names.docker_tag, names.run)
+    bool was_version = current.column_int(0) != 0;
+    change.names = {current.column_optional_text(1).value_or(names.tag), current.column_optional_text(2).value_or(names.display),
+                    current.column_optional_text(3).value_or(names.docker_tag), current.column_optional_text(4)};
+    current.reset();
+    change.made = !was_version;
+    if (!change.names.run) change.names.run = names.run;
+    m_db->cached("UPDATE entries SET kind = 'version', tag = ?2, display = ?3, docker_tag = ?4, run = ?5 WHERE id = ?1")
+        .bind_all(entry_id, change.names.tag, change.names.display, change.names.docker_tag, change.names.run)
         .run();
     for (const auto& [name, value] : metrics) {
+        if (same_metric(stored_metric(*m_db, entry_id, name), value)) continue;
+        change.metrics_changed.push_back(name);
         auto upsert = m_db->cached(
             "INSERT INTO metrics(entry_id, name, value) VALUES (?1, ?2, ?3) "
             "ON CONFLICT(entry_id, name) DO UPDATE SET value = excluded.value");
@@ -272,11 +314,30 @@ bool Archive::make_version(std::int64_t entry_id, const VersionNames& names, con
         else upsert.bind(3, value);
         upsert.run();
     }
-    if (!was_version) insert_meme(entry_id, meme);
     m_db->cached("DELETE FROM search_index WHERE rowid = ?1").bind(1, entry_id).run();
     m_db->cached("INSERT OR IGNORE INTO search_backlog(entry_id) VALUES (?1)").bind(1, entry_id).run();
     transaction.commit();
-    return !was_version;
+    return change;
+}
+
+std::optional<std::string> Archive::tag_of_commit(const std::string& sha) {
+    auto select = m_db->cached("SELECT tag FROM entries WHERE commit_sha = ?1 AND tag IS NOT NULL LIMIT 1");
+    select.bind(1, sha);
+    std::optional<std::string> tag;
+    if (select.step()) tag = select.column_text(0);
+    select.reset();
+    return tag;
+}
+
+std::optional<std::int64_t> Archive::only_git_entry_id(const std::string& sha) {
+    auto select = m_db->cached(
+        "SELECT id FROM entries WHERE commit_sha = ?1 AND (kind = 'commit' OR kind = 'version') LIMIT 2");
+    select.bind(1, sha);
+    std::vector<std::int64_t> ids;
+    while (select.step()) ids.push_back(select.column_int(0));
+    select.reset();
+    if (ids.size() != 1) return std::nullopt;
+    return ids.front();
 }
 
 bool Archive::tag_names_other_commit(const std::string& tag, const std::string& sha) {
@@ -386,25 +447,12 @@ std::vector<Entry> Archive::load(const std::vector<std::int64_t>& ids) {
     return ordered;
 }
 
-std::optional<std::string> Archive::resolve_repo(const std::string& repo) {
-    auto exact = m_db->cached("SELECT identity FROM repos WHERE identity = ?1").bind(1, repo);
-    if (exact.step()) {
-        exact.reset();
-        return repo;
-    }
-    auto by_name = m_db->cached("SELECT identity FROM repos WHERE name = ?1 LIMIT 1").bind(1, repo);
-    std::optional<std::string> found;
-    if (by_name.step()) found = by_name.column_text(0);
-    by_name.reset();
-    return found;
-}
-
 std::vector<Entry> Archive::history(const HistoryQuery& query) {
     // Filters are fixed SQL fragments with bound values; the order matches the binds below.
     std::string sql = "SELECT id FROM entries WHERE 1";
     std::optional<std::string> repo;
     if (query.repo) {
-        repo = resolve_repo(*query.repo);
+        repo = RepoStore(*this).resolve(*query.repo);
         if (!repo) return {};
         sql += " AND repo = ?1";
     }

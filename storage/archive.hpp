@@ -37,7 +37,7 @@ struct ArchiveOptions {
 
 // Filters of `memeops history`; unset filters match everything.
 struct HistoryQuery {
-    std::optional<std::string> repo;  // full identity, or its short name ("my-model")
+    std::optional<std::string> repo;  // as RepoStore::resolve takes it: identity, owner/name, short name, path
     std::optional<std::string> branch;
     std::optional<EntryKind> kind;
     std::optional<core::TimeMs> since;  // inclusive
@@ -75,20 +75,34 @@ public:
     bool has_commits(const std::string& repo);
     // Every commit sha archived for `repo`.
     std::unordered_set<std::string> archived_commits(const std::string& repo);
-    // Records that `old_sha` was rewritten (amend, rebase) into the entry `new_entry_id`.
-    void mark_rewritten(const std::string& repo, const std::string& old_sha, std::int64_t new_entry_id);
+    // Records that `old_sha` was rewritten (amend, rebase) into the entry `new_entry_id` (of the
+    // same repository). When the old commit was a model version, the version moves with it: the
+    // new entry takes its tag, names, run and metrics (unless it is a version already), and the
+    // old one stays as a plain commit pointing at it.
+    void carry_over_rewrite(const std::string& old_sha, std::int64_t new_entry_id);
     struct VersionNames {
         std::string tag;
         std::string display;
         std::string docker_tag;
         std::optional<std::string> run;
     };
-    // Turns a commit entry into a model version: its names, metrics and the version meme.
-    // Returns false (and adds no meme) when the entry already was a version.
-    bool make_version(std::int64_t entry_id, const VersionNames& names, const Metrics& metrics,
-                      Meme& meme);
+    struct VersionChange {
+        bool made = false;                  // the entry became a version now
+        std::vector<std::string> metrics_changed;  // names whose value is new or different
+        VersionNames names;                 // the names the entry has now
+    };
+    // Turns a commit entry into a model version with its names and metrics. An entry that
+    // already is a version keeps its names and its run (a later training run never takes it
+    // over); its metrics are updated, and the result says which changed.
+    VersionChange make_version(std::int64_t entry_id, const VersionNames& names, const Metrics& metrics);
     // True when `tag` is archived for a commit other than `sha`.
     bool tag_names_other_commit(const std::string& tag, const std::string& sha);
+    // The version tag archived for the commit `sha` under any repository spelling, if any.
+    std::optional<std::string> tag_of_commit(const std::string& sha);
+    // The commit or version entry of `sha` when exactly one repository has it archived.
+    std::optional<std::int64_t> only_git_entry_id(const std::string& sha);
+    // Forgets what this connection cached about the repos table (after RepoStore::join).
+    void forget_cached_repos() { m_known_repos.clear(); }
 
     // Entries newest first.
     std::vector<Entry> history(const HistoryQuery& query);
@@ -131,7 +145,6 @@ private:
     std::optional<Entry> find_by_tag(std::string_view ref);
     std::optional<Entry> find_by_id(std::string_view ref);
     std::optional<Entry> find_by_sha(std::string_view ref);
-    std::optional<std::string> resolve_repo(const std::string& repo);
 
     // New entries are indexed for search once this many wait, and before every search.
     static constexpr std::int64_t k_search_batch = 256;
@@ -141,8 +154,5 @@ private:
     int m_opened_version;
     std::unordered_set<std::string> m_known_repos;  // already in the repos table
 };
-
-// The short name of a repository identity: "git@host:team/my-model.git" → "my-model".
-std::string repo_short_name(std::string_view identity);
 
 }  // namespace memeops::storage

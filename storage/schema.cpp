@@ -3,6 +3,8 @@
 #include <vector>
 
 #include "core/error.hpp"
+#include "core/repo_identity.hpp"
+#include "storage/repo_store.hpp"
 
 namespace memeops::storage {
 namespace {
@@ -145,11 +147,41 @@ ALTER TABLE destinations ADD COLUMN url_fingerprint TEXT;
 CREATE INDEX deliveries_by_state ON deliveries(destination, state);
 )sql";
 
+// Version 6: team mode's spool (events waiting for the team's bot), and repository identities
+// normalised to host/owner/name (core/repo_identity.hpp), see normalise_repo_identities().
+constexpr const char* k_schema_v6 = R"sql(
+CREATE TABLE spool(
+  id INTEGER PRIMARY KEY,
+  body TEXT NOT NULL,          -- one event, JSON, with its idempotency key
+  created INTEGER NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  last_error TEXT
+);
+)sql";
+
 struct Migration {
     int version;
     const char* sql;
     bool rebuilds_search;
+    void (*then)(Database& db) = nullptr;  // data changes SQL alone cannot express
 };
+
+// Archives written before version 6 kept remote URLs as git printed them
+// ("git@github.com:team/vision.git"); every spelling of one remote becomes one identity, and a
+// commit archived under two spellings keeps one entry.
+void normalise_repo_identities(Database& db) {
+    std::vector<std::string> identities;
+    {
+        auto select = db.prepare("SELECT identity FROM repos");
+        Statement rows(select.get());
+        while (rows.step()) identities.push_back(rows.column_text(0));
+    }
+    for (const auto& identity : identities) {
+        auto normal = core::normalize_remote_url(identity);
+        if (!normal || *normal == identity) continue;
+        RepoStore(db).join(identity, *normal);
+    }
+}
 
 const std::vector<Migration>& migrations() {
     static const std::vector<Migration> list{
@@ -157,6 +189,7 @@ const std::vector<Migration>& migrations() {
         {2, k_schema_v2, true},
         {3, k_schema_v3, false},
         {4, k_schema_v4, false},
+        {6, k_schema_v6, false, normalise_repo_identities},
     };
     return list;
 }
@@ -217,6 +250,7 @@ int migrate_archive(Database& db, const std::string& path) {
     for (const auto& migration : migrations()) {
         if (migration.version <= found) continue;
         db.exec(migration.sql);
+        if (migration.then) migration.then(db);
         if (migration.rebuilds_search) rebuild_search_index(db);
     }
     if (found < latest_schema_version()) {

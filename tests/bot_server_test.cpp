@@ -168,7 +168,7 @@ TEST_CASE("serve: GitHub webhooks are signature-checked, deduplicated and mapped
     CHECK(ci[1].memes.at(0).reaction == "ci.failed");
     CHECK(ci[1].memes.at(0).caption.find("CodeQL / linters") != std::string::npos);
     CHECK(ci[0].memes.at(0).reaction == "ci.failed");
-    CHECK(ci[0].repo == "https://github.com/octo-org/octo-repo.git");
+    CHECK(ci[0].repo == "github.com/octo-org/octo-repo");  // one identity for every spelling
 }
 
 TEST_CASE("serve: GitLab webhooks check the token and map pipelines and failed jobs") {

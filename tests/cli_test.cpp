@@ -208,14 +208,25 @@ TEST_CASE("memeops memeify --dry-run --json gives the meme and the exact payload
     CHECK_FALSE(std::filesystem::exists(db));
 }
 
-TEST_CASE("memeops memeify archives and queues without --dry-run") {
+TEST_CASE("memeops memeify previews by default and changes nothing; --post archives and delivers like emit") {
     test::TempDir dir;
     std::string db = dir.file("archive.db");
-    auto r = test::run_cli({"memeify", "--db", db}, R"({"kind":"ci.pipeline","name":"CI","status":"failure","branch":"main"})");
-    REQUIRE(r.code == 0);
-    CHECK(r.out.find("P1 ci.failed") != std::string::npos);
-    CHECK(r.out.find("queued") != std::string::npos);
-    CHECK(storage::Archive::open(db)->pending_deliveries() == 1);
+    std::string event = R"({"kind":"ci.pipeline","name":"CI","status":"failure","branch":"main"})";
+    auto preview = test::run_cli({"memeify", "--db", db}, event);
+    REQUIRE(preview.code == 0);
+    CHECK(preview.out.find("P1 ci.failed") != std::string::npos);
+    CHECK(preview.out.find("a preview: nothing archived") != std::string::npos);
+    CHECK_FALSE(std::filesystem::exists(db));
+    auto posted = test::run_cli({"memeify", "--post", "--db", db}, event);
+    REQUIRE(posted.code == 0);
+    CHECK(posted.out.find("P1 ci.failed") != std::string::npos);  // the console delivery
+    CHECK(posted.out.find("Archived as #1") != std::string::npos);
+    auto archive = storage::Archive::open(db);
+    auto entries = archive->history({});
+    REQUIRE(entries.size() == 1);
+    REQUIRE(entries[0].memes.size() == 1);
+    CHECK(entries[0].memes[0].deliveries.at(0).state == storage::DeliveryState::delivered);
+    CHECK(archive->pending_deliveries() == 0);
 }
 
 TEST_CASE("memeops memeify rejects bad input with the field named, archiving nothing") {
@@ -237,9 +248,10 @@ TEST_CASE("memeops confusion --post archives the matrix and queues its meme") {
     test::write_file(csv, "label,pred\ncat,cat\ncat,dog\ndog,dog\ndog,dog\n");
     auto r = test::run_cli({"confusion", csv, "--post", "--run", "resnet-7", "--db", db});
     REQUIRE(r.code == 0);
-    CHECK(r.out.find("queued for 1 destination") != std::string::npos);
+    CHECK(r.out.find("Archived as #1") != std::string::npos);
+    CHECK(r.out.find("confusion.matrix") != std::string::npos);  // delivered to the console at once
     auto archive = storage::Archive::open(db);
-    CHECK(archive->pending_deliveries() == 1);
+    CHECK(archive->pending_deliveries() == 0);
     auto entries = archive->history({});
     REQUIRE(entries.size() == 1);
     REQUIRE(entries[0].memes.size() == 1);

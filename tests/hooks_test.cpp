@@ -161,7 +161,7 @@ TEST_CASE("hooks: tag policy none and all, and memeops tag with metrics") {
     CHECK_THAT(message, Catch::Contains("val_acc = 0.93"));
     CHECK_THAT(message, Catch::Contains("run: run-7"));
     auto shown = nlohmann::json::parse(repo.run_in_repo({"show", result["tag"], "--json"}).out);
-    CHECK(shown["metrics"]["val_acc"] == 0.93);
+    CHECK(shown["metrics"]["val_accuracy"] == 0.93);  // the events' canonical name for val_acc
     CHECK(shown["run"] == "run-7");
     CHECK(repo.run_in_repo({"tag", "--metric", "oops"}).code == 2);
 }
@@ -441,17 +441,20 @@ TEST_CASE("hooks: backfill archives history once, and again only what is new") {
 TEST_CASE("hooks: status shows hooks, policy, destinations with URLs redacted, and the outbox") {
     TestRepo repo;
     REQUIRE(repo.run_in_repo({"install"}).code == 0);
-    repo.git({"config", "memeops.botUrl", "http://127.0.0.1:9"});  // a bot delivers: the hook starts no flush
-    repo.commit_file("models/m.pt", "w", "model");
+    // A webhook nothing listens at: the hook's delivery fails and the meme waits in the outbox.
+    std::map<std::string, std::string> webhook{{"MEMEOPS_SLACK_WEBHOOK", "http://127.0.0.1:9/services/T000/B000/SECRETTOKEN"}};
+    test::write_file(repo.path() + "/m.pt", "w");
+    repo.git({"add", "m.pt"});
+    REQUIRE(repo.git({"commit", "-q", "-m", "model"}, webhook).code == 0);
     auto env = repo.env();
-    env["MEMEOPS_SLACK_WEBHOOK"] = "https://hooks.slack.com/services/T000/B000/SECRETTOKEN";
+    env.insert(webhook.begin(), webhook.end());
     auto result = test::run_process("sh", {"-c", "cd '" + repo.path() + "' && exec '" + MEMEOPS_BINARY + "' status --json"}, env);
     REQUIRE(result.code == 0);
     auto status = nlohmann::json::parse(result.out);
     CHECK(status["repository"]["hooks"][0]["state"] == "installed");
     CHECK(status["repository"]["tag_policy"] == "versions");
     CHECK(status["outbox_pending"] == 1);
-    CHECK(status["destinations"][0]["url"] == "https://hooks.slack.com/…");
+    CHECK(status["destinations"][0]["url"] == "http://127.0.0.1:9/…");
     CHECK(result.out.find("SECRETTOKEN") == std::string::npos);
     auto people = test::run_process("sh", {"-c", "cd '" + repo.path() + "' && exec '" + MEMEOPS_BINARY + "' status"}, env);
     CHECK(people.out.find("SECRETTOKEN") == std::string::npos);

@@ -4,6 +4,7 @@
 #include <fstream>
 
 #include "cli/command.hpp"
+#include "cli/event_submit.hpp"
 #include "core/error.hpp"
 #include "core/text.hpp"
 #include "meme/caption.hpp"
@@ -21,29 +22,9 @@ struct ConfusionOptions {
     bool json = false;
 };
 
-constexpr int k_confusion_priority = 3;
-
-// Archives the matrix as a message entry with a confusion.matrix meme queued for every
-// destination that takes it. Returns the entry.
-storage::Entry post_matrix(Context& context, const meme::ConfusionMatrix& matrix, const std::string& subject) {
-    std::string grid = meme::render_confusion(matrix);
-    char accuracy[16];
-    std::snprintf(accuracy, sizeof accuracy, "%.3f", matrix.accuracy);
-    auto caption = meme::render_caption("confusion.matrix", subject,
-                                        {{"run", subject}, {"value", accuracy}, {"text", "```\n" + grid + "```"}});
-    storage::Entry entry;
-    entry.kind = storage::EntryKind::message;
-    entry.time = core::now_ms();
-    entry.run = subject;
-    entry.summary = "confusion matrix of " + subject + ": accuracy " + accuracy;
-    entry.body = grid;
-    entry.details = {{"confusion", meme::to_json(matrix)}};
-    storage::Meme meme{0, "confusion.matrix", k_confusion_priority, caption.zh, caption.en, entry.time, {}};
-    for (const auto& name : core::routes_for(context.destinations(), meme.reaction, meme.priority))
-        meme.deliveries.push_back({name, storage::DeliveryState::pending, 0, std::nullopt});
-    entry.memes.push_back(std::move(meme));
-    context.open_archive()->add(entry);
-    return entry;
+// The matrix as a confusion.matrix event (contract §3), named after what it is about.
+nlohmann::json matrix_event(const meme::ConfusionMatrix& matrix, const std::string& subject) {
+    return {{"kind", "confusion.matrix"}, {"run", subject}, {"labels", matrix.labels}, {"matrix", matrix.counts}};
 }
 
 int run_confusion(Context& context, const ConfusionOptions& options) {
@@ -55,21 +36,25 @@ int run_confusion(Context& context, const ConfusionOptions& options) {
     } catch (const std::runtime_error& e) {
         throw core::Fatal("cannot read predictions from " + options.file, e.what());
     }
-    std::optional<storage::Entry> posted;
-    if (options.post)
-        posted = post_matrix(context, matrix, options.run.value_or(std::filesystem::path(options.file).stem().string()));
+    Io& io = context.io();
+    std::optional<Submission> posted;
+    if (options.post) {
+        std::string subject = options.run.value_or(std::filesystem::path(options.file).stem().string());
+        posted = submit_events(context, {matrix_event(matrix, subject)}, options.json ? io.err : io.out);
+    }
     if (options.json) {
         auto doc = meme::to_json(matrix);
-        if (posted) doc["posted"] = storage::to_json(*posted);
-        context.io().out << doc.dump() << "\n";
+        if (posted && !posted->outcomes.empty()) doc["posted"] = {{"entry_id", posted->outcomes.front().entry_id}};
+        if (posted && (posted->bot_answer || posted->spooled)) doc["posted"] = {{"sent_to_bot", posted->bot_answer.has_value()}};
+        io.out << doc.dump() << "\n";
         return 0;
     }
-    context.io().out << meme::render_confusion(matrix);
-    if (posted) {
-        size_t queued = posted->memes[0].deliveries.size();
-        context.io().out << "Archived as #" << posted->id << "; queued for " << queued
-                         << (queued == 1 ? " destination" : " destinations") << " (sent by `memeops flush` or the bot).\n";
-    }
+    io.out << meme::render_confusion(matrix);
+    if (posted && !posted->outcomes.empty())
+        io.out << "Archived as #" << posted->outcomes.front().entry_id << "; its meme is delivered or queued (see `memeops show #"
+               << posted->outcomes.front().entry_id << "`).\n";
+    else if (posted && posted->bot_answer) io.out << "Sent to the bot.\n";
+    else if (posted) io.out << "The bot cannot be reached: the matrix waits in the spool.\n";
     return 0;
 }
 

@@ -1,10 +1,8 @@
-// memeops emit KIND: sends one event to the bot at the configured bot URL (with the token), or,
-// with none, handles it here: archives it, queues its memes and delivers them.
-#include <mutex>
-
-#include "bot/delivery/drain.hpp"
-#include "bot/event_handler.hpp"
+// memeops emit KIND: sends one event to the bot at the configured bot URL (with the token;
+// spooled while it cannot be reached), or, with none, handles it here: archives it, queues its
+// memes and delivers them.
 #include "cli/command.hpp"
+#include "cli/event_submit.hpp"
 #include "cli/metric_flags.hpp"
 #include "core/error.hpp"
 
@@ -43,46 +41,35 @@ nlohmann::json event_json(const EmitOptions& o) {
     return event;
 }
 
-int send_to_bot(Context& context, const std::string& bot_url, const nlohmann::json& event, bool json) {
-    std::string url = bot_url;
-    while (!url.empty() && url.back() == '/') url.pop_back();
-    url += "/v1/events";
-    auto parsed = bot::delivery::parse_url(url);
-    if (!parsed) throw core::Fatal("cannot send to the bot", "MEMEOPS_BOT_URL is not an http(s) URL");
-    auto token = core::env("MEMEOPS_TOKEN");
-    auto reply = bot::delivery::post_json(url, event.dump(), {5, 30}, token ? "Bearer " + *token : "");
-    if (reply.status == 0) throw core::Fatal("cannot reach the bot at " + core::redact_url(bot_url), reply.error);
-    auto body = nlohmann::json::parse(reply.body, nullptr, false);
-    if (reply.status != 202) {
-        std::string why = body.is_object() && body.contains("error") ? body["error"].get<std::string>() : reply.body;
-        throw core::Fatal("the bot refused the event (HTTP " + std::to_string(reply.status) + ")", why);
-    }
-    if (json) context.io().out << body.dump() << "\n";
-    else context.io().out << "Sent to the bot: " << (body.value("duplicates", 0) ? "already received" : "accepted") << ".\n";
-    return 0;
+nlohmann::json outcome_json(const pipeline::Outcome& h) {
+    nlohmann::json memes = nlohmann::json::array();
+    for (const auto& m : h.memes) memes.push_back({{"reaction", m.reaction}, {"priority", storage::priority_label(m.priority)}});
+    return {{"entry_id", h.entry_id}, {"duplicate", h.duplicate}, {"memes", memes}};
 }
 
-int handle_locally(Context& context, const nlohmann::json& doc, bool json) {
-    auto events = meme::parse_events(doc, core::now_ms());
-    auto archive = context.open_archive();
-    auto destinations = context.destinations();
-    bot::EventHandler handler(*archive, destinations, context.detector_thresholds());
-    auto handled = handler.handle(events, "event");
-    std::mutex console_mutex;
-    bot::delivery::Deliverer deliverer(*archive, context.io().out, console_mutex);
-    auto summaries = bot::delivery::drain(deliverer, destinations, core::now_ms() + 30'000);
-    const auto& h = handled.front();
-    if (json) {
-        nlohmann::json memes = nlohmann::json::array();
-        for (const auto& m : h.memes) memes.push_back({{"reaction", m.reaction}, {"priority", storage::priority_label(m.priority)}});
-        context.io().out << nlohmann::json{{"entry_id", h.entry_id}, {"duplicate", h.duplicate}, {"memes", memes}}.dump() << "\n";
-        return 0;
+void print_json(Io& io, const Submission& s) {
+    nlohmann::json out;
+    if (s.bot_answer) out = {{"sent_to_bot", true}, {"bot", *s.bot_answer}};
+    else if (s.spooled) out = {{"sent_to_bot", false}, {"spooled", true}, {"spool_waiting", s.spool_waiting}, {"reason", s.spool_reason}};
+    else out = outcome_json(s.outcomes.front());
+    io.out << out.dump() << "\n";
+}
+
+void print_for_people(Io& io, const Submission& s) {
+    if (s.bot_answer) {
+        io.out << "Sent to the bot: " << (s.bot_answer->value("duplicates", 0) ? "already received" : "accepted") << ".\n";
+        return;
     }
-    if (h.duplicate) context.io().out << "Already received (entry #" << h.entry_id << ").\n";
-    else if (h.memes.empty()) context.io().out << "Archived as #" << h.entry_id << "; nothing to react to.\n";
-    for (const auto& [name, s] : summaries)
-        if (!s.last_error.empty()) context.io().err << "memeops: delivery to " << name << " : " << s.last_error << "\n";
-    return 0;
+    if (s.spooled) {
+        io.out << "The bot cannot be reached (" << s.spool_reason << "): the event waits in the spool (" << s.spool_waiting
+               << " waiting) for the next hook, flush or emit.\n";
+        return;
+    }
+    const auto& h = s.outcomes.front();
+    if (h.duplicate) io.out << "Already received (entry #" << h.entry_id << ").\n";
+    else if (h.memes.empty()) io.out << "Archived as #" << h.entry_id << "; nothing to react to.\n";
+    for (const auto& [name, d] : s.deliveries)
+        if (!d.last_error.empty()) io.err << "memeops: delivery to " << name << " : " << d.last_error << "\n";
 }
 
 int run_emit(Context& context, const EmitOptions& options) {
@@ -92,9 +79,12 @@ int run_emit(Context& context, const EmitOptions& options) {
     } catch (const meme::InvalidEvent& e) {
         throw core::UsageError(std::string("invalid event: ") + e.what());
     }
-    if (auto bot_url = context.settings().lookup(core::k_bot_url_setting, std::nullopt))
-        return send_to_bot(context, *bot_url, event, options.json);
-    return handle_locally(context, event, options.json);
+    Io& io = context.io();
+    // With --json, stdout is the JSON alone: console memes go to stderr.
+    Submission submission = submit_events(context, {event}, options.json ? io.err : io.out);
+    if (options.json) print_json(io, submission);
+    else print_for_people(io, submission);
+    return 0;
 }
 
 }  // namespace

@@ -1,8 +1,15 @@
 // memeops hook NAME [ARGS…]: what the installed hook scripts run.
 //
-// It must never make a git command fail or hang: every failure becomes one line on stderr and a
-// line in the hook log, the exit code is always 0, the archive wait is short, and an alarm ends
-// the process if anything still takes too long.
+// It never makes a git command fail or hang. It runs in two halves:
+// - the foreground, while git waits: post-commit tags HEAD when the tag policy makes it a model
+//   version and prints that one line (a version costs a few milliseconds, an ordinary commit
+//   only the check); every other hook prints nothing;
+// - the background, detached from git (its own session, standard streams on /dev/null, none of
+//   git's descriptors kept): the commit events go through the pipeline, or to the team's bot
+//   (spooled while it is down), and the memes for chat destinations are delivered.
+// Every failure becomes a line in the hook log (and on stderr while git still listens); the
+// exit code is always 0; alarms end either half if anything takes too long.
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -10,21 +17,36 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <mutex>
 
+#include "bot/delivery/drain.hpp"
 #include "cli/command.hpp"
-#include "core/destinations.hpp"
 #include "core/error.hpp"
-#include "hooks/capture.hpp"
+#include "hooks/hook_events.hpp"
+#include "pipeline/handoff.hpp"
+#include "pipeline/pipeline.hpp"
+#include "storage/repo_store.hpp"
 
 namespace memeops::cli {
 namespace {
 
-constexpr int k_hook_busy_timeout_ms = 4000;
-constexpr unsigned k_hook_deadline_s = 20;
+constexpr int k_tag_check_busy_ms = 300;   // the foreground's look at the archive
+constexpr int k_capture_busy_ms = 4000;    // the background's wait for the write lock
+constexpr unsigned k_foreground_deadline_s = 3;
+constexpr unsigned k_background_deadline_s = 120;
+constexpr core::TimeMs k_delivery_budget_ms = 3000;  // one pass: what fails waits for the next hook, flush or serve
 
 struct HookOptions {
     std::string name;
     std::vector<std::string> args;
+};
+
+struct HookRun {
+    std::string name;
+    hooks::Rewrites rewrites;                // post-rewrite's standard input
+    std::optional<hooks::HeadVersion> head;  // the version tag post-commit made
+    bool printed = false;                    // its line reached the terminal
+    std::vector<int> inherited_fds;          // descriptors git handed over (3 and up)
 };
 
 std::string hook_log_path() {
@@ -33,72 +55,161 @@ std::string hook_log_path() {
     return "/tmp/memeops-hook.log";
 }
 
-void log_failure(const std::string& hook, const std::string& why) {
+void log_line(const std::string& hook, const std::string& what) {
     std::string path = hook_log_path();
     std::error_code ignored;
     std::filesystem::create_directories(std::filesystem::path(path).parent_path(), ignored);
     std::ofstream log(path, std::ios::app);
     log << core::format_iso8601(core::now_ms()) << " " << hook << " (pid " << getpid() << ", in "
-        << std::filesystem::current_path(ignored).string() << "): " << why << "\n";
+        << std::filesystem::current_path(ignored).string() << "): " << what << "\n";
 }
 
-// Starts `memeops flush` detached (its own session, no terminal, not waited for) when memes
-// wait in the outbox and no bot is configured to deliver them; the git command never waits.
-void start_detached_flush(Context& context, storage::Archive& archive) {
-    if (archive.pending_deliveries() == 0) return;
-    if (context.settings().lookup(core::k_bot_url_setting, std::nullopt)) return;  // the bot delivers them
-    std::string self = std::filesystem::read_symlink("/proc/self/exe").string();
-    std::string db = context.archive_path();
+// The descriptors above stderr this process started with (git's, none of ours yet).
+std::vector<int> open_descriptors() {
+    std::vector<int> fds;
+    DIR* dir = opendir("/proc/self/fd");
+    if (!dir) return fds;
+    int own = dirfd(dir);
+    while (dirent* entry = readdir(dir)) {
+        int fd = std::atoi(entry->d_name);
+        if (fd > 2 && fd != own) fds.push_back(fd);
+    }
+    closedir(dir);
+    return fds;
+}
+
+// Forks a detached worker: its own session, a grandchild (nobody waits for it), standard
+// streams on /dev/null and git's descriptors closed, so `git commit | cat` ends when git does.
+// Returns true in the worker, false in the caller (also when the fork failed: then no worker).
+bool detach(const HookRun& run) {
     pid_t child = fork();
-    if (child != 0) {
-        if (child > 0) waitpid(child, nullptr, 0);  // the intermediate child exits at once
-        return;
+    if (child < 0) return false;
+    if (child > 0) {
+        waitpid(child, nullptr, 0);  // the intermediate child exits at once
+        return false;
     }
     setsid();
     if (fork() != 0) _exit(0);
     int null_fd = open("/dev/null", O_RDWR);
-    dup2(null_fd, 0);
-    dup2(null_fd, 1);
-    dup2(null_fd, 2);
-    alarm(0);
-    auto config = context.global().config;
-    if (config)
-        execl(self.c_str(), self.c_str(), "flush", "--timeout", "120", "--db", db.c_str(), "--config", config->c_str(),
-              static_cast<char*>(nullptr));
-    else
-        execl(self.c_str(), self.c_str(), "flush", "--timeout", "120", "--db", db.c_str(), static_cast<char*>(nullptr));
-    _exit(127);
+    for (int fd : {0, 1, 2}) dup2(null_fd, fd);
+    if (null_fd > 2) close(null_fd);
+    for (int fd : run.inherited_fds) close(fd);
+    alarm(k_background_deadline_s);
+    return true;
 }
 
-void capture(Context& context, const HookOptions& options) {
-    hooks::LibGit2 lib;
-    auto repo = hooks::open_repository(std::nullopt);
-    storage::ArchiveOptions archive_options;
-    archive_options.busy_timeout_ms = k_hook_busy_timeout_ms;
-    auto archive = storage::Archive::open(context.archive_path(), archive_options);
-    hooks::CaptureContext capture{repo.get(), *archive, core::configured_destinations(context.settings()),
-                                  context.io().out};
-    if (options.name == "post-commit") hooks::capture_post_commit(capture);
-    else if (options.name == "post-merge") hooks::capture_post_merge(capture);
-    else if (options.name == "post-rewrite")
-        hooks::capture_post_rewrite(capture, options.args.empty() ? "" : options.args[0], std::cin);
-    start_detached_flush(context, *archive);
+// Whether the local archive gives `tag` to another commit; unknown (false) when it cannot say
+// quickly. Only consulted when tagging.
+hooks::TagTaken quick_archive_check(Context& context) {
+    return [&context](const std::string& tag, const std::string& sha) {
+        try {
+            storage::ArchiveOptions options;
+            options.create = storage::CreateIfMissing::no;
+            options.busy_timeout_ms = k_tag_check_busy_ms;
+            if (!std::filesystem::exists(context.archive_path())) return false;
+            return storage::Archive::open(context.archive_path(), options)->tag_names_other_commit(tag, sha);
+        } catch (const std::exception&) {
+            return false;
+        }
+    };
+}
+
+void foreground(Context& context, HookRun& run, git_repository* repo) {
+    if (run.name != "post-commit") return;
+    run.head = hooks::tag_head(repo, quick_archive_check(context));
+    if (!run.head) return;
+    context.io().out << hooks::tag_line(*run.head) << "\n" << std::flush;
+    run.printed = context.io().out.good();
+}
+
+void join_path_identity(storage::Archive& archive, const hooks::RepoFacts& facts) {
+    if (facts.path == facts.identity) return;
+    storage::Transaction transaction(archive.database());
+    if (storage::RepoStore(archive).join(facts.path, facts.identity) > 0) archive.forget_cached_repos();
+    transaction.commit();
+}
+
+std::vector<meme::Event> parse_all(const std::vector<nlohmann::json>& documents) {
+    std::vector<meme::Event> events;
+    for (const auto& doc : documents) events.push_back(meme::parse_event(doc, core::now_ms()));
+    return events;
+}
+
+// Local handling: the head's version meme was shown by the foreground's line; the rest waits
+// for the destinations, and the chat ones are delivered now (this is the detached worker).
+void handle_locally(Context& context, storage::Archive& archive, const HookRun& run,
+                    const std::vector<nlohmann::json>& documents, std::vector<core::Destination> destinations) {
+    auto events = parse_all(documents);
+    pipeline::Pipeline pipeline(archive, destinations, context.detector_thresholds());
+    std::span<const meme::Event> all(events);
+    bool head_last = run.printed && !events.empty() && events.back().commit == run.head->sha;
+    pipeline.handle(head_last ? all.first(all.size() - 1) : all, "hook");
+    if (head_last) pipeline.handle(all.last(1), "hook", pipeline::Mode::apply, pipeline::ConsoleShown::yes);
+    std::erase_if(destinations, [](const auto& d) { return d.type == core::DestinationType::console; });
+    if (destinations.empty() || archive.pending_deliveries() == 0) return;
+    std::mutex console_mutex;
+    bot::delivery::Deliverer deliverer(archive, std::cerr, console_mutex);
+    bot::delivery::drain(deliverer, destinations, core::now_ms() + k_delivery_budget_ms);
+}
+
+// Team mode: a local copy for the archive's history (routed nowhere), and the events to the bot.
+void hand_to_bot(Context& context, storage::Archive& archive, const HookRun& run,
+                 const std::vector<nlohmann::json>& documents, const pipeline::BotLink& bot) {
+    if (!documents.empty()) {
+        pipeline::Pipeline(archive, {}, context.detector_thresholds()).handle(parse_all(documents), "hook");
+        pipeline::spool_events(archive, documents);
+    }
+    auto forwarded = pipeline::forward_spool(archive, bot);
+    if (!forwarded.error.empty())
+        log_line(run.name, forwarded.error + "; " + std::to_string(forwarded.waiting) +
+                               " events wait in the spool for the next hook, flush or emit");
+}
+
+void background(Context& context, const HookRun& run, git_repository* repo) {
+    storage::ArchiveOptions options;
+    options.busy_timeout_ms = k_capture_busy_ms;
+    auto archive = storage::Archive::open(context.archive_path(), options);
+    hooks::RepoFacts facts = hooks::repo_facts(repo);
+    join_path_identity(*archive, facts);
+    auto archived = [&](const std::string& sha) { return archive->git_entry_id(facts.identity, sha).has_value(); };
+    auto taken = [&](const std::string& tag, const std::string& sha) { return archive->tag_names_other_commit(tag, sha); };
+    auto documents = hooks::hook_events(repo, archived, archive->has_commits(facts.identity), run.head, run.rewrites, taken);
+    if (auto bot = context.bot_link()) hand_to_bot(context, *archive, run, documents, *bot);
+    else if (!documents.empty()) handle_locally(context, *archive, run, documents, context.destinations());
+}
+
+// Runs `step`; a failure becomes a line in the hook log, and on stderr while git listens.
+template <typename Step>
+void guarded(Context& context, const std::string& hook, bool git_listens, Step step) {
+    try {
+        step();
+    } catch (const core::Fatal& e) {
+        if (git_listens)
+            context.io().err << "memeops: hook " << hook << " : " << e.subject() << " : " << e.reason()
+                             << " (the git command is unaffected)\n";
+        log_line(hook, e.subject() + " : " + e.reason());
+    } catch (const std::exception& e) {
+        if (git_listens) context.io().err << "memeops: hook " << hook << " : " << e.what() << " (the git command is unaffected)\n";
+        log_line(hook, e.what());
+    }
 }
 
 int run_hook(Context& context, const HookOptions& options) {
     if (core::env("MEMEOPS") == "0") return 0;
-    alarm(k_hook_deadline_s);
-    try {
-        capture(context, options);
-    } catch (const core::Fatal& e) {
-        context.io().err << "memeops: hook " << options.name << " : " << e.subject() << " : "
-                         << e.reason() << " (the git command is unaffected)\n";
-        log_failure(options.name, e.subject() + " : " + e.reason());
-    } catch (const std::exception& e) {
-        context.io().err << "memeops: hook " << options.name << " : " << e.what()
-                         << " (the git command is unaffected)\n";
-        log_failure(options.name, e.what());
-    }
+    HookRun run{options.name, {}, std::nullopt, false, open_descriptors()};
+    if (options.name == "post-rewrite") run.rewrites = hooks::read_rewrites(std::cin);
+    alarm(k_foreground_deadline_s);
+    hooks::LibGit2 lib;
+    hooks::Repository repo;
+    guarded(context, options.name, true, [&] {
+        repo = hooks::open_repository(std::nullopt);
+        foreground(context, run, repo.get());
+    });
+    if (!repo) return 0;
+    bool in_foreground = core::env("MEMEOPS_HOOK_FOREGROUND") == "1";
+    if (in_foreground) alarm(k_background_deadline_s);
+    else if (!detach(run)) return 0;
+    guarded(context, options.name, in_foreground, [&] { background(context, run, repo.get()); });
     return 0;
 }
 

@@ -1,21 +1,23 @@
-// memeops memeify: the meme for one event read from stdin, and with --json the exact Slack,
-// Discord and console payloads. Without --dry-run the event is archived and its memes queued,
-// as `emit` does locally.
+// memeops memeify: a preview of the memes for one event (or an array) read from stdin, and with
+// --json the exact Slack, Discord and console payloads. It changes nothing unless --post, which
+// hands the events over exactly as `emit` does (the team's bot, or the pipeline here and an
+// immediate delivery).
 #include <filesystem>
 #include <iterator>
 
 #include "bot/console/console_payload.hpp"
 #include "bot/discord/discord_payload.hpp"
-#include "bot/event_handler.hpp"
 #include "bot/slack/slack_payload.hpp"
 #include "cli/command.hpp"
+#include "cli/event_submit.hpp"
 #include "core/error.hpp"
 
 namespace memeops::cli {
 namespace {
 
 struct MemeifyOptions {
-    bool dry_run = false;
+    bool post = false;
+    bool dry_run = false;  // the default; kept for scripts written when --post did not exist
     bool json = false;
 };
 
@@ -26,7 +28,7 @@ nlohmann::json sarcasm_json(const meme::SarcasmScore& score) {
     return {{"score", score.score}, {"sarcastic", score.sarcastic}, {"reasons", reasons}};
 }
 
-nlohmann::json handled_json(const bot::HandledEvent& handled, bool dry_run) {
+nlohmann::json handled_json(const pipeline::Outcome& handled, bool dry_run) {
     nlohmann::json memes = nlohmann::json::array();
     std::vector<bot::ChatMeme> chat;
     for (const auto& m : handled.memes) {
@@ -49,7 +51,7 @@ nlohmann::json handled_json(const bot::HandledEvent& handled, bool dry_run) {
     return out;
 }
 
-void print_for_people(std::ostream& out, const bot::HandledEvent& handled, bool dry_run) {
+void print_for_people(std::ostream& out, const pipeline::Outcome& handled, bool dry_run) {
     if (handled.duplicate) {
         out << "Already received (entry #" << handled.entry_id << "): nothing new.\n";
         return;
@@ -57,7 +59,7 @@ void print_for_people(std::ostream& out, const bot::HandledEvent& handled, bool 
     std::vector<bot::ChatMeme> chat;
     for (const auto& m : handled.memes) chat.push_back(bot::to_chat(m));
     if (chat.empty()) out << "Nothing to react to.\n";
-    else out << bot::console::payload(chat);
+    else if (dry_run) out << bot::console::payload(chat);  // posted: the console delivery printed them
     if (handled.sarcasm) {
         char score[16];
         std::snprintf(score, sizeof score, "%.2f", handled.sarcasm->score);
@@ -70,17 +72,39 @@ void print_for_people(std::ostream& out, const bot::HandledEvent& handled, bool 
         }
         out << "\n";
     }
-    if (dry_run) out << "(dry run: nothing archived or queued)\n";
-    else if (!chat.empty()) out << "Archived as #" << handled.entry_id << "; queued for `memeops flush` or the bot.\n";
+    if (dry_run) out << "(a preview: nothing archived or queued; --post hands it over)\n";
+    else if (!chat.empty())
+        out << "Archived as #" << handled.entry_id << "; " << chat.size() << (chat.size() == 1 ? " meme" : " memes")
+            << " delivered or queued (see `memeops show #" << handled.entry_id << "`).\n";
     else out << "Archived as #" << handled.entry_id << ".\n";
 }
 
-// The archive to work against: the real one, or for a dry run without one, an empty one in
-// memory (a dry run never creates files).
-std::unique_ptr<storage::Archive> archive_for(Context& context, bool dry_run) {
-    if (!dry_run) return context.open_archive();
+// The archive a preview works against (and rolls back): the real one, so CI status and run
+// history count, or an empty one in memory when there is none (a preview never creates files).
+std::unique_ptr<storage::Archive> preview_archive(Context& context) {
     if (auto existing = context.open_existing_archive()) return existing;
     return storage::Archive::open(":memory:");
+}
+
+std::vector<pipeline::Outcome> preview(Context& context, const std::vector<meme::Event>& events) {
+    auto archive = preview_archive(context);
+    pipeline::Pipeline pipeline(*archive, context.destinations(), context.detector_thresholds());
+    return pipeline.handle(events, "event", pipeline::Mode::preview);
+}
+
+void print_bot_answer(Io& io, const Submission& s, bool json) {
+    if (json) {
+        io.out << nlohmann::json{{"sent_to_bot", s.bot_answer.has_value()}, {"bot", s.bot_answer.value_or(nullptr)},
+                                 {"spooled", s.spooled}, {"spool_waiting", s.spool_waiting}}
+                      .dump()
+               << "\n";
+    } else if (s.bot_answer) {
+        io.out << "Sent to the bot: " << s.bot_answer->value("accepted", 0) << " accepted, "
+               << s.bot_answer->value("duplicates", 0) << " already received.\n";
+    } else {
+        io.out << "The bot cannot be reached (" << s.spool_reason << "): the events wait in the spool ("
+               << s.spool_waiting << " waiting) for the next hook, flush or emit.\n";
+    }
 }
 
 int run_memeify(Context& context, const MemeifyOptions& options) {
@@ -94,15 +118,26 @@ int run_memeify(Context& context, const MemeifyOptions& options) {
     } catch (const meme::InvalidEvent& e) {
         throw core::Fatal("invalid event", e.what());
     }
-    auto archive = archive_for(context, options.dry_run);
-    bot::EventHandler handler(*archive, context.destinations(), context.detector_thresholds());
-    auto handled = handler.handle(events, "event", options.dry_run ? bot::Commit::dry_run : bot::Commit::yes);
+    bool dry_run = !options.post;
+    std::vector<pipeline::Outcome> outcomes;
+    if (options.post) {
+        std::vector<nlohmann::json> documents = doc.is_array() ? doc.get<std::vector<nlohmann::json>>()
+                                                               : std::vector<nlohmann::json>{doc};
+        Submission submission = submit_events(context, documents, options.json ? io.err : io.out);
+        if (submission.bot_answer || submission.spooled) {
+            print_bot_answer(io, submission, options.json);
+            return 0;
+        }
+        outcomes = std::move(submission.outcomes);
+    } else {
+        outcomes = preview(context, events);
+    }
     if (options.json) {
         nlohmann::json out = nlohmann::json::array();
-        for (const auto& h : handled) out.push_back(handled_json(h, options.dry_run));
+        for (const auto& h : outcomes) out.push_back(handled_json(h, dry_run));
         io.out << (doc.is_array() ? out : out[0]).dump() << "\n";
     } else {
-        for (const auto& h : handled) print_for_people(io.out, h, options.dry_run);
+        for (const auto& h : outcomes) print_for_people(io.out, h, dry_run);
     }
     return 0;
 }
@@ -112,8 +147,9 @@ int run_memeify(Context& context, const MemeifyOptions& options) {
 Handler define_memeify(CLI::App& app, Context& context) {
     auto options = std::make_shared<MemeifyOptions>();
     app.footer("Reads one event (or an array of events) as JSON on stdin, e.g.\n"
-               "  echo '{\"kind\":\"message\",\"text\":\"Oh great, NaN again\"}' | memeops memeify --dry-run");
-    app.add_flag("--dry-run", options->dry_run, "Work out the meme and payloads; archive and queue nothing");
+               "  echo '{\"kind\":\"message\",\"text\":\"Oh great, NaN again\"}' | memeops memeify");
+    app.add_flag("--post", options->post, "Hand the events over as `emit` does: archive, queue and deliver (or send to the bot)");
+    app.add_flag("--dry-run", options->dry_run, "A preview, changing nothing (the default without --post)");
     app.add_flag("--json", options->json, "Print the memes with the exact Slack, Discord and console payloads");
     return [&context, options] { return run_memeify(context, *options); };
 }

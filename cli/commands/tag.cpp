@@ -1,9 +1,15 @@
-// memeops tag [REV]: makes a commit a model version.
+// memeops tag [REV]: makes a commit a model version. The git side (the annotated pun-name tag)
+// happens here; the archive side goes through the pipeline as a "commit" event with
+// "version": true, locally or at the team's bot, like the hooks' events.
+//
+// Tagging is idempotent per commit: a commit keeps the tag it has. Run again with metrics, it
+// updates the version's metrics in the archive and says which changed.
 #include "cli/command.hpp"
 #include "cli/metric_flags.hpp"
-#include "core/destinations.hpp"
 #include "core/error.hpp"
 #include "hooks/capture.hpp"
+#include "hooks/version_tag.hpp"
+#include "pipeline/pipeline.hpp"
 
 namespace memeops::cli {
 namespace {
@@ -16,28 +22,105 @@ struct TagOptions {
     bool json = false;
 };
 
+struct TagReport {
+    meme::PunName names;
+    meme::Caption caption;
+    bool created = false;                     // it became a version now
+    std::vector<std::string> metrics_updated;  // of an existing version
+    std::optional<std::int64_t> entry_id;
+    bool sent_to_bot = false;
+};
+
+nlohmann::json version_event(const hooks::CommitInfo& info, const hooks::RepoFacts& facts, const std::string& tag,
+                             const TagOptions& options, const storage::Metrics& metrics) {
+    nlohmann::json event = pipeline::with_id(hooks::commit_event(info, facts));
+    event["version"] = true;
+    event["tag"] = tag;
+    if (options.run) event["run"] = *options.run;
+    if (!metrics.empty()) {
+        event["metrics"] = nlohmann::json::object();
+        for (const auto& [name, value] : metrics) event["metrics"][name] = storage::metric_to_json(value);
+    }
+    return event;
+}
+
+// The archive side, locally: the version's entry, and its meme queued for the destinations
+// (none in team mode: the bot routes).
+void archive_version(Context& context, storage::Archive& archive, const nlohmann::json& event, bool team, TagReport& report) {
+    std::vector<meme::Event> events{meme::parse_event(event, core::now_ms())};
+    pipeline::Pipeline pipeline(archive, team ? std::vector<core::Destination>{} : context.destinations(),
+                                context.detector_thresholds());
+    // The caption printed below is the version meme, shown to whoever tagged.
+    auto outcome = pipeline.handle(events, "tag", pipeline::Mode::apply, pipeline::ConsoleShown::yes).front();
+    report.entry_id = outcome.entry_id;
+    if (!outcome.version) return;
+    report.created = outcome.version->made;
+    report.metrics_updated = outcome.version->metrics_changed;
+    report.names.tag = report.names.docker_tag = outcome.version->names.tag;
+}
+
+void hand_to_bot(storage::Archive& archive, const nlohmann::json& event, const pipeline::BotLink& bot, Io& io) {
+    pipeline::spool_events(archive, {event});
+    auto forwarded = pipeline::forward_spool(archive, bot);
+    if (!forwarded.error.empty())
+        io.err << "memeops: tag : " << forwarded.error << "; the version waits in the spool (" << forwarded.waiting
+               << " events) for the next hook, flush or emit\n";
+}
+
+void print_report(Io& io, const TagReport& report, bool dry_run) {
+    std::string verb = dry_run ? "would tag" : (report.created ? "tagged" : "already tagged");
+    io.out << verb << " " << io.terminal.paint(report.names.tag, "1;33") << "  " << report.names.display << "\n";
+    if (!dry_run && !report.created) {
+        if (report.metrics_updated.empty()) io.out << "  nothing changed\n";
+        std::string names;
+        for (const auto& name : report.metrics_updated) names += (names.empty() ? "" : ", ") + name;
+        if (!names.empty()) io.out << "  updated " << names << " in the archive (the git tag keeps its first message)\n";
+        return;
+    }
+    io.out << "  " << report.caption.zh << "\n  " << io.terminal.paint(report.caption.en, "2") << "\n";
+}
+
+void print_json(Io& io, const TagReport& report, bool dry_run) {
+    nlohmann::json out = meme::to_json(report.names);
+    out.update({{"created", report.created},
+                {"dry_run", dry_run},
+                {"metrics_updated", report.metrics_updated},
+                {"entry_id", report.entry_id ? nlohmann::json(*report.entry_id) : nlohmann::json(nullptr)},
+                {"sent_to_bot", report.sent_to_bot},
+                {"caption", report.caption.zh},
+                {"caption_en", report.caption.en}});
+    io.out << out.dump() << "\n";
+}
 
 int run_tag(Context& context, const TagOptions& options) {
-    hooks::TagRequest request{options.run, parse_metric_flags(options.metrics),
-                              options.dry_run ? hooks::DryRun::yes : hooks::DryRun::no};
+    storage::Metrics metrics = parse_metric_flags(options.metrics);
     hooks::LibGit2 lib;
     auto repo = hooks::open_repository(context.global().repo_dir);
     auto commit = hooks::resolve_commit(repo.get(), options.rev);
-    auto archive = context.open_archive();
-    Io& io = context.io();
-    hooks::CaptureContext capture{repo.get(), *archive, core::configured_destinations(context.settings()), io.out};
-    auto result = hooks::tag_version(capture, commit.get(), request);
-    if (options.json) {
-        nlohmann::json out = meme::to_json(result.names);
-        out.update({{"created", result.created}, {"dry_run", options.dry_run},
-                    {"entry_id", result.entry_id ? nlohmann::json(result.entry_id) : nlohmann::json(nullptr)},
-                    {"caption", result.caption}, {"caption_en", result.caption_en}});
-        io.out << out.dump() << "\n";
-        return 0;
+    hooks::CommitInfo info = hooks::read_commit(repo.get(), commit.get());
+    hooks::RepoFacts facts = hooks::repo_facts(repo.get());
+    auto archive = options.dry_run ? context.open_existing_archive() : context.open_archive();
+    TagReport report;
+    report.names = hooks::choose_version_tag(repo.get(), info.sha, [&](const std::string& tag, const std::string& sha) {
+        return archive && archive->tag_names_other_commit(tag, sha);
+    });
+    meme::Event subject;
+    subject.repo = facts.identity;
+    subject.branch = facts.branch;
+    subject.commit = info.sha;
+    meme::VersionNames names{report.names.tag, report.names.display, report.names.docker_tag, options.run};
+    report.caption = meme::version_reaction(names, subject, info.summary).caption;
+    if (!options.dry_run) {
+        hooks::create_version_tag(repo.get(), commit.get(), report.names.tag,
+                                  hooks::format_tag_message({report.caption, options.run, metrics}));
+        nlohmann::json event = version_event(info, facts, report.names.tag, options, metrics);
+        auto bot = context.bot_link();
+        archive_version(context, *archive, event, bot.has_value(), report);
+        if (bot) hand_to_bot(*archive, event, *bot, context.io());
+        report.sent_to_bot = bot.has_value();
     }
-    std::string verb = options.dry_run ? "would tag" : (result.created ? "tagged" : "already tagged");
-    io.out << verb << " " << io.terminal.paint(result.names.tag, "1;33") << "  " << result.names.display << "\n"
-           << "  " << result.caption << "\n  " << io.terminal.paint(result.caption_en, "2") << "\n";
+    if (options.json) print_json(context.io(), report, options.dry_run);
+    else print_report(context.io(), report, options.dry_run);
     return 0;
 }
 

@@ -1,7 +1,7 @@
 #include <catch2/catch.hpp>
 #include <filesystem>
 
-#include "bot/event_handler.hpp"
+#include "pipeline/pipeline.hpp"
 #include "storage/archive.hpp"
 #include "test_support.hpp"
 
@@ -16,13 +16,13 @@ json epoch_event(const std::string& run, int epoch, double loss, double val_loss
     return {{"kind", "training.epoch"}, {"run", run}, {"epoch", epoch}, {"metrics", {{"loss", loss}, {"val_loss", val_loss}}}};
 }
 
-std::vector<bot::HandledEvent> handle(bot::EventHandler& handler, const json& doc,
-                                      bot::Commit commit = bot::Commit::yes) {
+std::vector<pipeline::Outcome> handle(pipeline::Pipeline& handler, const json& doc,
+                                      pipeline::Mode mode = pipeline::Mode::apply) {
     auto events = meme::parse_events(doc, core::now_ms());
-    return handler.handle(events, "event", commit);
+    return handler.handle(events, "event", mode);
 }
 
-std::vector<std::string> reactions(const std::vector<bot::HandledEvent>& handled) {
+std::vector<std::string> reactions(const std::vector<pipeline::Outcome>& handled) {
     std::vector<std::string> out;
     for (const auto& h : handled)
         for (const auto& m : h.memes) out.push_back(m.reaction);
@@ -38,10 +38,10 @@ std::vector<json> overfitting_run(const std::string& run) {
 
 }  // namespace
 
-TEST_CASE("bot::EventHandler fires training reactions once per streak and archives the run") {
+TEST_CASE("pipeline::Pipeline fires training reactions once per streak and archives the run") {
     test::TempDir dir;
     auto archive = storage::Archive::open(dir.file("a.db"));
-    bot::EventHandler handler(*archive, console_only());
+    pipeline::Pipeline handler(*archive, console_only());
     std::vector<std::string> fired;
     for (const auto& e : overfitting_run("r1"))
         for (const auto& r : reactions(handle(handler, e))) fired.push_back(r);
@@ -55,34 +55,34 @@ TEST_CASE("bot::EventHandler fires training reactions once per streak and archiv
     CHECK(runs[0].memes[0].caption.find("r1") != std::string::npos);  // the meme names its run
 }
 
-TEST_CASE("bot::EventHandler keeps detector state across a restart") {
+TEST_CASE("pipeline::Pipeline keeps detector state across a restart") {
     test::TempDir dir;
     auto run = overfitting_run("r2");
     std::vector<std::string> fired;
     for (size_t i = 0; i < run.size(); ++i) {
         // A fresh archive connection and handler per epoch: as if the bot restarted each time.
         auto archive = storage::Archive::open(dir.file("a.db"));
-        bot::EventHandler handler(*archive, console_only());
+        pipeline::Pipeline handler(*archive, console_only());
         auto handled = handle(handler, run[i]);
         for (const auto& m : handled[0].memes) fired.push_back(m.reaction + "@" + std::to_string(i));
     }
     CHECK(fired == std::vector<std::string>{"training.overfitting@3"});
 }
 
-TEST_CASE("bot::EventHandler does not judge a resent epoch again") {
+TEST_CASE("pipeline::Pipeline does not judge a resent epoch again") {
     test::TempDir dir;
     auto archive = storage::Archive::open(dir.file("a.db"));
-    bot::EventHandler handler(*archive, console_only());
+    pipeline::Pipeline handler(*archive, console_only());
     auto run = overfitting_run("r3");
     for (int i = 0; i < 4; ++i) handle(handler, run[i]);
     CHECK(reactions(handle(handler, run[3])).empty());
     CHECK(reactions(handle(handler, run[2])).empty());
 }
 
-TEST_CASE("bot::EventHandler suppresses duplicate ids, within a batch and across batches") {
+TEST_CASE("pipeline::Pipeline suppresses duplicate ids, within a batch and across batches") {
     test::TempDir dir;
     auto archive = storage::Archive::open(dir.file("a.db"));
-    bot::EventHandler handler(*archive, console_only());
+    pipeline::Pipeline handler(*archive, console_only());
     json crash{{"kind", "training.crash"}, {"run", "r4"}, {"text", "CUDA error"}, {"id", "c-1"}};
     auto first = handle(handler, json::array({crash, crash}));
     CHECK_FALSE(first[0].duplicate);
@@ -94,12 +94,12 @@ TEST_CASE("bot::EventHandler suppresses duplicate ids, within a batch and across
     CHECK(archive->pending_deliveries() == 1);
 }
 
-TEST_CASE("bot::EventHandler dry run works everything out and keeps nothing") {
+TEST_CASE("pipeline::Pipeline dry run works everything out and keeps nothing") {
     test::TempDir dir;
     auto archive = storage::Archive::open(dir.file("a.db"));
-    bot::EventHandler handler(*archive, console_only());
+    pipeline::Pipeline handler(*archive, console_only());
     auto handled = handle(handler, json{{"kind", "message"}, {"text", "Oh great, NaN again 🙃"}, {"id", "m1"}},
-                          bot::Commit::dry_run);
+                          pipeline::Mode::preview);
     CHECK(reactions(handled) == std::vector<std::string>{"sarcasm"});
     REQUIRE(handled[0].sarcasm);
     CHECK(handled[0].sarcasm->score >= 0.7);
@@ -109,10 +109,10 @@ TEST_CASE("bot::EventHandler dry run works everything out and keeps nothing") {
     CHECK_FALSE(handle(handler, json{{"kind", "message"}, {"text", "Oh great, NaN again 🙃"}, {"id", "m1"}})[0].duplicate);
 }
 
-TEST_CASE("bot::EventHandler reacts to CI: failed, fixed, passed per repo, branch and pipeline") {
+TEST_CASE("pipeline::Pipeline reacts to CI: failed, fixed, passed per repo, branch and pipeline") {
     test::TempDir dir;
     auto archive = storage::Archive::open(dir.file("a.db"));
-    bot::EventHandler handler(*archive, console_only());
+    pipeline::Pipeline handler(*archive, console_only());
     auto ci = [&](const std::string& status, const std::string& branch) {
         return reactions(handle(handler, json{{"kind", "ci.pipeline"}, {"name", "tests"}, {"status", status},
                                               {"branch", branch}, {"repo", "git@example.com:t/m.git"}}));
@@ -128,23 +128,23 @@ TEST_CASE("bot::EventHandler reacts to CI: failed, fixed, passed per repo, branc
     CHECK(failed[4].memes.at(0).caption.find("tests") != std::string::npos);  // names its pipeline
 }
 
-TEST_CASE("bot::EventHandler routes memes by priority and reaction") {
+TEST_CASE("pipeline::Pipeline routes memes by priority and reaction") {
     test::TempDir dir;
     auto archive = storage::Archive::open(dir.file("a.db"));
     std::vector<core::Destination> routes{{"urgent", core::DestinationType::slack, "https://x.invalid/a", 1, {}},
                                           {"training", core::DestinationType::discord, "https://x.invalid/b", 3,
                                            {"training.*"}}};
-    bot::EventHandler handler(*archive, routes);
+    pipeline::Pipeline handler(*archive, routes);
     auto crash = handle(handler, json{{"kind", "training.crash"}, {"run", "r5"}, {"text", "OOM"}});
     CHECK(crash[0].memes.at(0).deliveries.size() == 2);
     auto passed = handle(handler, json{{"kind", "ci.pipeline"}, {"name", "ci"}, {"status", "success"}});
     CHECK(passed[0].memes.at(0).deliveries.empty());  // P3 and not training: nobody takes it
 }
 
-TEST_CASE("bot::EventHandler makes a successful run's commit a model version") {
+TEST_CASE("pipeline::Pipeline makes a successful run's commit a model version") {
     test::TempDir dir;
     auto archive = storage::Archive::open(dir.file("a.db"));
-    bot::EventHandler handler(*archive, console_only());
+    pipeline::Pipeline handler(*archive, console_only());
     std::string sha = "b16e8a7f" + std::string(32, '0');
     auto handled = handle(handler, json{{"kind", "training.end"}, {"run", "r6"}, {"status", "success"},
                                         {"commit", sha}, {"repo", "git@example.com:t/m.git"},
@@ -160,10 +160,10 @@ TEST_CASE("bot::EventHandler makes a successful run's commit a model version") {
     CHECK(reactions(failed).empty());
 }
 
-TEST_CASE("bot::EventHandler leaves sincere messages without a meme but archives them") {
+TEST_CASE("pipeline::Pipeline leaves sincere messages without a meme but archives them") {
     test::TempDir dir;
     auto archive = storage::Archive::open(dir.file("a.db"));
-    bot::EventHandler handler(*archive, console_only());
+    pipeline::Pipeline handler(*archive, console_only());
     auto handled = handle(handler, json{{"kind", "message"}, {"text", "CI is green again after the fix, thanks!"}});
     CHECK(handled[0].memes.empty());
     REQUIRE(handled[0].sarcasm);

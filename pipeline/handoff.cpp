@@ -1,0 +1,82 @@
+#include "pipeline/handoff.hpp"
+
+#include "bot/delivery/http_client.hpp"
+#include "core/crypto.hpp"
+#include "core/error.hpp"
+#include "core/time.hpp"
+#include "meme/event.hpp"
+#include "storage/spool_store.hpp"
+
+namespace memeops::pipeline {
+namespace {
+
+constexpr int k_forward_batch = static_cast<int>(meme::k_max_batch);
+
+std::string dump(const nlohmann::json& value) {
+    return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+// What went wrong, in one line without the bot's URL.
+std::string failure_reason(const BotReply& reply) {
+    if (reply.status == 0) return "cannot reach the bot: " + reply.error;
+    std::string why = reply.body.is_object() && reply.body.contains("error") && reply.body["error"].is_string()
+                          ? reply.body["error"].get<std::string>()
+                          : "no reason given";
+    return "the bot answered HTTP " + std::to_string(reply.status) + ": " + why;
+}
+
+}  // namespace
+
+BotLink bot_link(const std::string& bot_url, const std::optional<std::string>& token) {
+    std::string url = bot_url;
+    while (!url.empty() && url.back() == '/') url.pop_back();
+    url += "/v1/events";
+    if (!bot::delivery::parse_url(url))
+        throw core::Fatal("cannot hand events to the bot", "the bot URL is not an http(s) URL");
+    return {url, token ? "Bearer " + *token : ""};
+}
+
+BotReply post_events(const BotLink& link, const nlohmann::json& events) {
+    auto reply = bot::delivery::post_json(link.events_url, dump(events), {link.connect_timeout_s, link.timeout_s},
+                                          link.authorization);
+    BotReply out{reply.status, nlohmann::json::parse(reply.body, nullptr, false), reply.error};
+    if (out.body.is_discarded()) out.body = nullptr;
+    return out;
+}
+
+nlohmann::json with_id(nlohmann::json event) {
+    if (!event.contains("id") || !event["id"].is_string()) event["id"] = "memeops-" + core::random_hex(16);
+    return event;
+}
+
+void spool_events(storage::Archive& archive, const std::vector<nlohmann::json>& events) {
+    storage::SpoolStore spool(archive);
+    storage::Transaction transaction(archive.database());
+    for (const auto& event : events) spool.add(dump(with_id(event)), core::now_ms());
+    transaction.commit();
+}
+
+ForwardSummary forward_spool(storage::Archive& archive, const BotLink& link) {
+    storage::SpoolStore spool(archive);
+    ForwardSummary summary;
+    for (auto batch = spool.oldest(k_forward_batch); !batch.empty(); batch = spool.oldest(k_forward_batch)) {
+        nlohmann::json events = nlohmann::json::array();
+        std::vector<std::int64_t> ids;
+        for (const auto& e : batch) {
+            events.push_back(nlohmann::json::parse(e.body, nullptr, false));
+            ids.push_back(e.id);
+        }
+        BotReply reply = post_events(link, events);
+        if (reply.status != 202) {
+            summary.error = failure_reason(reply);
+            spool.record_failure(ids, summary.error);
+            break;
+        }
+        spool.remove(ids);
+        summary.forwarded += static_cast<int>(ids.size());
+    }
+    summary.waiting = spool.summary().waiting;
+    return summary;
+}
+
+}  // namespace memeops::pipeline

@@ -1,0 +1,295 @@
+#include "pipeline/pipeline.hpp"
+
+#include <algorithm>
+#include <cstdio>
+
+#include "core/repo_identity.hpp"
+#include "core/text.hpp"
+#include "meme/ci_reactions.hpp"
+#include "meme/pun_name.hpp"
+#include "storage/ingest_store.hpp"
+#include "storage/repo_store.hpp"
+
+namespace memeops::pipeline {
+namespace {
+
+// Stage 1: the spellings every producer agrees on (a repository's identity, contract §2).
+meme::Event normalise(const meme::Event& received) {
+    meme::Event event = received;
+    if (event.repo) event.repo = core::repo_identity(*event.repo);
+    if (event.commit) event.commit = core::ascii_lower(*event.commit);
+    if (event.rewrites) event.rewrites = core::ascii_lower(*event.rewrites);
+    return event;
+}
+
+std::optional<std::string> key_of(const meme::Event& event, const std::string& key_source) {
+    if (!event.id) return std::nullopt;
+    return key_source + ":" + *event.id;
+}
+
+storage::Entry base_entry(const meme::Event& event) {
+    storage::Entry entry;
+    entry.kind = meme::entry_kind(event);
+    entry.time = event.time;
+    entry.repo = event.repo;
+    entry.branch = event.branch;
+    entry.commit = event.commit;
+    entry.run = event.run;
+    entry.body = event.text.value_or("");
+    entry.details = {{"event", event.raw}};
+    return entry;
+}
+
+meme::VersionNames to_meme(const storage::Archive::VersionNames& names) {
+    return {names.tag, names.display, names.docker_tag, names.run};
+}
+
+}  // namespace
+
+storage::Entry commit_entry(const meme::Event& event) {
+    storage::Entry entry = base_entry(event);
+    entry.kind = storage::EntryKind::commit;
+    entry.run.reset();
+    entry.summary = core::first_line(event.text.value_or(*event.commit));
+    nlohmann::json details = nlohmann::json::object();
+    for (const char* field : {"author", "parents", "files", "insertions", "deletions"})
+        if (auto it = event.raw.find(field); it != event.raw.end()) details[field] = *it;
+    if (details.empty()) details["event"] = event.raw;
+    entry.details = details;
+    return entry;
+}
+
+Pipeline::Pipeline(storage::Archive& archive, std::vector<core::Destination> destinations,
+                   meme::DetectorThresholds thresholds)
+    : m_archive(archive), m_destinations(std::move(destinations)), m_thresholds(thresholds) {
+    for (const auto& d : m_destinations)
+        if (d.type == core::DestinationType::console) m_console_destinations.push_back(d);
+}
+
+std::vector<Outcome> Pipeline::handle(std::span<const meme::Event> events, const std::string& key_source, Mode mode,
+                                      ConsoleShown shown) {
+    m_shown = shown;
+    std::vector<Outcome> outcomes;
+    outcomes.reserve(events.size());
+    try {
+        storage::Transaction transaction(m_archive.database());
+        for (const auto& event : events) outcomes.push_back(handle_one(event, key_source));
+        if (mode == Mode::apply) transaction.commit();
+    } catch (...) {
+        forget_cached_state();  // the detectors moved ahead of an archive that rolled back
+        throw;
+    }
+    if (mode == Mode::preview) forget_cached_state();
+    return outcomes;
+}
+
+void Pipeline::forget_cached_state() {
+    m_runs.clear();
+    m_archive.forget_cached_repos();
+}
+
+Outcome Pipeline::handle_one(const meme::Event& received, const std::string& key_source) {
+    meme::Event event = normalise(received);
+    auto key = key_of(event, key_source);
+    Outcome out;
+    if (key) {
+        if (auto first = storage::IngestStore(m_archive).find_key(*key)) {
+            out.entry_id = *first;
+            out.duplicate = true;
+            return out;
+        }
+    }
+    Archived archived = archive(event);
+    auto reactions = react(event, archived);
+    out.memes = enqueue(archived.entry_id, reactions);
+    remember(event, archived);
+    if (key) storage::IngestStore(m_archive).remember_key(*key, archived.entry_id, event.time);
+    out.entry_id = archived.entry_id;
+    out.duplicate = archived.seen_commit && out.memes.empty() && !(archived.version && !archived.version->metrics_changed.empty());
+    out.sarcasm = archived.sarcasm;
+    out.version = archived.version;
+    return out;
+}
+
+// --- stage: archive ----------------------------------------------------------------------
+
+Pipeline::Archived Pipeline::archive(const meme::Event& event) {
+    if (event.kind.starts_with("training.")) return archive_training(event);
+    if (event.kind == "ci.pipeline") return archive_ci(event);
+    if (event.kind == "commit") return archive_commit(event);
+    if (event.kind == "confusion.matrix") return archive_confusion(event);
+    return archive_message(event);
+}
+
+std::pair<std::int64_t, std::int64_t> Pipeline::run_entry(const meme::Event& event) {
+    storage::IngestStore store(m_archive);
+    if (auto found = store.run_version(*event.run); found && found->first) return *found;
+    storage::Entry entry = base_entry(event);
+    entry.kind = storage::EntryKind::training;
+    entry.summary = "run " + *event.run;
+    entry.body = *event.run;
+    m_archive.add(entry);
+    return {entry.id, store.save_run_state(*event.run, entry.id, nlohmann::json::object(), event.time)};
+}
+
+meme::TrainingDetector& Pipeline::run_detector(const std::string& run, std::int64_t entry_id, std::int64_t version) {
+    auto cached = m_runs.find(run);
+    if (cached != m_runs.end() && cached->second.version == version) return cached->second.detector;
+    if (m_runs.size() >= k_max_cached_runs) m_runs.clear();
+    storage::IngestStore store(m_archive);
+    auto state = store.run_state(run);
+    std::vector<meme::EpochMetrics> recent;
+    for (auto& [epoch, metrics] : store.recent_epochs(entry_id, static_cast<int>(meme::TrainingDetector::k_kept_epochs)))
+        recent.push_back({epoch, std::move(metrics)});
+    auto detector = meme::TrainingDetector::restore(state ? state->state : nlohmann::json::object(), std::move(recent),
+                                                    m_thresholds);
+    return m_runs.insert_or_assign(run, CachedRun{version, std::move(detector)}).first->second.detector;
+}
+
+Pipeline::Archived Pipeline::archive_training(const meme::Event& event) {
+    Archived archived;
+    auto [entry_id, version] = run_entry(event);
+    archived.entry_id = entry_id;
+    if (event.kind == "training.epoch") {
+        meme::TrainingDetector& detector = run_detector(*event.run, entry_id, version);
+        int epoch = *event.epoch;
+        storage::IngestStore(m_archive).add_epoch(entry_id, epoch, event.time, event.metrics,
+                                                  meme::epoch_summary(*event.run, epoch, event.metrics));
+        if (epoch <= detector.last_epoch()) m_runs.erase(*event.run);  // resent: archived, not judged again
+        else archived.detector = &detector;
+    } else if (event.kind == "training.end" && event.status == "success" && event.commit) {
+        bool seen = false;
+        std::int64_t commit_id = commit_entry_id(event, seen);
+        if (commit_id) {
+            archived.version = make_version(commit_id, event);
+            archived.version_summary = "run " + *event.run;
+        }
+    }
+    return archived;
+}
+
+Pipeline::Archived Pipeline::archive_ci(const meme::Event& event) {
+    Archived archived;
+    storage::Entry entry = base_entry(event);
+    const std::string& name = *event.name;
+    entry.summary = name + " " + *event.status + (event.branch ? " on " + *event.branch : "");
+    entry.body = entry.summary.value() + (event.text ? "\n" + *event.text : "");
+    m_archive.add(entry);
+    archived.entry_id = entry.id;
+    std::string repo = event.repo.value_or(""), branch = event.branch.value_or("");
+    archived.previous_ci = m_archive.last_ci_status(repo, branch, name);
+    if (meme::classify_ci_status(*event.status) != meme::CiOutcome::other)
+        m_archive.record_ci_status(repo, branch, name, *event.status, entry.id, event.time);
+    return archived;
+}
+
+std::int64_t Pipeline::commit_entry_id(const meme::Event& event, bool& seen) {
+    if (event.repo && event.repo_path && storage::RepoStore(m_archive).join(*event.repo_path, *event.repo) > 0)
+        m_archive.forget_cached_repos();
+    auto existing = event.repo ? m_archive.git_entry_id(*event.repo, *event.commit) : std::nullopt;
+    if (!existing) existing = m_archive.only_git_entry_id(*event.commit);
+    seen = existing.has_value();
+    if (existing) return *existing;
+    if (!event.repo && event.kind != "commit") return 0;  // nothing to say which repository
+    storage::Entry entry = commit_entry(event);
+    if (event.kind != "commit") entry.summary = "model of run " + event.run.value_or("");
+    m_archive.add(entry);
+    return entry.id;
+}
+
+VersionResult Pipeline::make_version(std::int64_t entry_id, const meme::Event& event) {
+    auto names = *meme::pun_name(*event.commit);
+    auto archived_tag = m_archive.tag_of_commit(names.sha);
+    names.tag = meme::first_free_tag(names, archived_tag ? archived_tag : event.tag, [&](const std::string& tag) {
+        return m_archive.tag_names_other_commit(tag, names.sha);
+    });
+    names.docker_tag = names.tag;
+    auto change = m_archive.make_version(entry_id, {names.tag, names.display, names.docker_tag, event.run}, event.metrics);
+    return {to_meme(change.names), change.made, change.metrics_changed};
+}
+
+Pipeline::Archived Pipeline::archive_commit(const meme::Event& event) {
+    Archived archived;
+    archived.entry_id = commit_entry_id(event, archived.seen_commit);
+    if (event.rewrites) m_archive.carry_over_rewrite(*event.rewrites, archived.entry_id);
+    if (event.version && meme::pun_name(*event.commit)) {
+        archived.version = make_version(archived.entry_id, event);
+        archived.version_summary = core::first_line(event.text.value_or(""));
+    }
+    return archived;
+}
+
+Pipeline::Archived Pipeline::archive_message(const meme::Event& event) {
+    Archived archived;
+    storage::Entry entry = base_entry(event);
+    entry.summary = core::first_line(*event.text);
+    archived.sarcasm = meme::score_sarcasm(*event.text);
+    entry.details["sarcasm"] = archived.sarcasm->score;
+    m_archive.add(entry);
+    archived.entry_id = entry.id;
+    return archived;
+}
+
+Pipeline::Archived Pipeline::archive_confusion(const meme::Event& event) {
+    storage::Entry entry = base_entry(event);
+    char accuracy[16];
+    std::snprintf(accuracy, sizeof accuracy, "%.3f", event.confusion->accuracy);
+    entry.summary = "confusion matrix of " + *event.run + ": accuracy " + accuracy;
+    entry.body = meme::render_confusion(*event.confusion);
+    entry.details = {{"confusion", meme::to_json(*event.confusion)}, {"event", event.raw}};
+    m_archive.add(entry);
+    Archived archived;
+    archived.entry_id = entry.id;
+    return archived;
+}
+
+// --- stage: react (meme/ only) -----------------------------------------------------------
+
+std::vector<meme::Reaction> Pipeline::react(const meme::Event& event, Archived& archived) {
+    std::vector<meme::Reaction> reactions;
+    if (archived.detector) {
+        auto detections = archived.detector->feed({*event.epoch, event.metrics});
+        reactions = meme::training_reactions(detections, *event.run, *archived.detector);
+    }
+    if (event.kind == "training.crash") reactions.push_back(meme::crash_reaction(event));
+    if (event.kind == "training.end" && event.status == "success") reactions.push_back(meme::finished_reaction(event));
+    if (archived.version && archived.version->made)
+        reactions.push_back(meme::version_reaction(archived.version->names, event, archived.version_summary));
+    if (event.kind == "ci.pipeline")
+        if (auto r = meme::ci_pipeline_reaction(event, archived.previous_ci)) reactions.push_back(*r);
+    if (archived.sarcasm)
+        if (auto r = meme::sarcasm_reaction(event, *archived.sarcasm)) reactions.push_back(*r);
+    if (event.kind == "confusion.matrix") reactions.push_back(meme::confusion_reaction(event));
+    return reactions;
+}
+
+// --- stage: enqueue ----------------------------------------------------------------------
+
+std::vector<storage::Meme> Pipeline::enqueue(std::int64_t entry_id, const std::vector<meme::Reaction>& reactions) {
+    std::vector<storage::Meme> memes;
+    for (const auto& r : reactions) {
+        storage::Meme meme{0, r.reaction, r.priority, r.caption.zh, r.caption.en, core::now_ms(), {}};
+        auto shown = m_shown == ConsoleShown::yes ? core::routes_for(m_console_destinations, r.reaction, r.priority)
+                                                  : std::vector<std::string>{};
+        for (const auto& key : core::routes_for(m_destinations, r.reaction, r.priority)) {
+            bool printed = std::find(shown.begin(), shown.end(), key) != shown.end();
+            meme.deliveries.push_back({key, printed ? storage::DeliveryState::delivered : storage::DeliveryState::pending,
+                                       printed ? 1 : 0, std::nullopt});
+        }
+        m_archive.add_meme(entry_id, meme);
+        memes.push_back(std::move(meme));
+    }
+    return memes;
+}
+
+// --- stage: remember ---------------------------------------------------------------------
+
+void Pipeline::remember(const meme::Event& event, const Archived& archived) {
+    if (!archived.detector) return;
+    m_runs[*event.run].version = -1;  // ahead of the archive until the save succeeds
+    auto saved = storage::IngestStore(m_archive).save_run_state(*event.run, archived.entry_id,
+                                                                archived.detector->state(), event.time);
+    m_runs[*event.run].version = saved;
+}
+
+}  // namespace memeops::pipeline
