@@ -264,6 +264,17 @@ TEST_CASE("serve: a 404 disables the destination, shown in /healthz and /metrics
     std::this_thread::sleep_for(std::chrono::milliseconds(1500));
     CHECK(slack.requests().size() == 1);  // nothing more is sent to a disabled destination
     CHECK(bot.pending() == 2);
+    // status, as a child process next to the running bot, shows the same from the archive.
+    test::TempDir home;
+    auto status = test::run_memeops({"status", "--json", "--db", bot.archive_path()},
+                                    {{"MEMEOPS_SLACK_WEBHOOK", slack.url()}, {"HOME", home.path().string()}});
+    REQUIRE(status.code == 0);
+    auto shown = json::parse(status.out);
+    CHECK(shown["outbox_pending"] == 2);
+    CHECK(shown["destinations"][0]["state"] == "disabled");
+    CHECK(shown["destinations"][0]["last_error"].get<std::string>().starts_with("HTTP 404"));
+    CHECK(status.out.find("SECRET") == std::string::npos);
+    CHECK(status.err.find("SECRET") == std::string::npos);
 }
 
 TEST_CASE("serve: Discord gets wait=true, allowed_mentions and its rate limit respected") {
