@@ -166,6 +166,15 @@ std::string ascii_lower(std::string_view text) {
     return out;
 }
 
+std::string join(const std::vector<std::string>& parts, std::string_view separator) {
+    std::string out;
+    for (size_t i = 0; i < parts.size(); ++i) {
+        if (i) out += separator;
+        out += parts[i];
+    }
+    return out;
+}
+
 std::vector<std::string> split_commas(std::string_view text) {
     std::vector<std::string> parts;
     size_t pos = 0;

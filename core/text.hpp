@@ -45,6 +45,9 @@ std::string ascii_lower(std::string_view text);
 // " a, b,,c " → {"a", "b", "c"}.
 std::vector<std::string> split_commas(std::string_view text);
 
+// `parts` with `separator` between them: join({"a", "b"}, ", ") → "a, b".
+std::string join(const std::vector<std::string>& parts, std::string_view separator);
+
 // Appends the UTF-8 encoding of `cp` to `out`.
 void append_utf8(std::string& out, char32_t cp);
 

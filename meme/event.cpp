@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 
+#include "core/text.hpp"
 #include "meme/detectors.hpp"
 #include "meme/metrics_log.hpp"
 
@@ -40,9 +41,7 @@ std::string required_string(const nlohmann::json& doc, const char* field, size_t
 
 std::string one_of(const std::string& value, const char* field, const std::vector<std::string>& allowed) {
     if (std::find(allowed.begin(), allowed.end(), value) != allowed.end()) return value;
-    std::string list;
-    for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
-    throw InvalidEvent(field, "is \"" + value + "\", expected one of " + list);
+    throw InvalidEvent(field, "is \"" + value + "\", expected one of " + core::join(allowed, ", "));
 }
 
 double metric_value(const std::string& name, const nlohmann::json& value) {
