@@ -346,3 +346,26 @@ TEST_CASE("emit sends to the configured bot with the token, or handles the event
     CHECK(local.out.find("local-run") != std::string::npos);
     CHECK(storage::Archive::open(dir.file("local.db"))->pending_deliveries() == 0);
 }
+
+TEST_CASE("serve: an address already in use is refused with exit 1 and the reason, never shared") {
+    // A listener with cpp-httplib's own socket options (SO_REUSEPORT), as another program has.
+    httplib::Server other;
+    other.Get("/", [](const httplib::Request&, httplib::Response& res) { res.set_content("other", "text/plain"); });
+    int port = other.bind_to_any_port("127.0.0.1");
+    REQUIRE(port > 0);
+    std::thread listener([&] { other.listen_after_bind(); });
+    RunningBot bot;
+    test::TempDir dir;
+    for (int taken : {port, bot.port()}) {
+        auto started = std::chrono::steady_clock::now();
+        auto result = test::run_process(MEMEOPS_BINARY, {"serve", "--listen", "127.0.0.1:" + std::to_string(taken)},
+                                        {{"MEMEOPS_DB", dir.file("second.db")}, {"HOME", dir.path().string()}}, 10);
+        CHECK(result.code == 1);
+        CHECK_THAT(result.err, Catch::EndsWith("memeops: serve : cannot listen on 127.0.0.1:" + std::to_string(taken) +
+                                               " : address already in use\n"));
+        CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(5));
+    }
+    CHECK(httplib::Client("127.0.0.1", port).Get("/")->body == "other");  // still the first listener's
+    other.stop();
+    listener.join();
+}
