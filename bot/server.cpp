@@ -14,6 +14,7 @@
 #include "core/log.hpp"
 #include "core/text.hpp"
 #include "meme/caption_templates.hpp"
+#include "meme/event.hpp"
 #include "storage/outbox.hpp"
 
 namespace memeops::bot {
@@ -184,7 +185,7 @@ bool Server::authorised(const httplib::Request& req, httplib::Response& res) con
 
 void Server::ingest(const httplib::Request& req, httplib::Response& res) {
     if (!is_json(req)) return error(res, 415, "Content-Type must be application/json");
-    auto doc = json::parse(req.body, nullptr, false);
+    auto doc = meme::parse_event_document(req.body);
     if (doc.is_discarded()) return error(res, 400, "the body is not valid JSON");
     std::vector<meme::Event> events;
     try {

@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 #include <httplib.h>
 
+#include <cmath>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -345,6 +346,26 @@ TEST_CASE("emit sends to the configured bot with the token, or handles the event
     CHECK(local.out.find("P0 training.crash") != std::string::npos);
     CHECK(local.out.find("local-run") != std::string::npos);
     CHECK(storage::Archive::open(dir.file("local.db"))->pending_deliveries() == 0);
+}
+
+TEST_CASE("serve: POST /v1/events takes Python's bare NaN and infinities, and NaN makes a training.nan meme") {
+    RunningBot bot;
+    auto r = bot.post("/v1/events", R"({"kind":"training.epoch","run":"r","epoch":3,"metrics":{"loss":NaN}})");
+    REQUIRE(r->status == 202);
+    auto batch = bot.post("/v1/events", R"([{"kind":"training.epoch","run":"r2","epoch":0,"metrics":{"loss":-Infinity}},)"
+                                         R"({"kind":"message","text":"is NaN or Infinity a good loss?"}])");
+    REQUIRE(batch->status == 202);
+    CHECK(body_of(batch)["accepted"] == 2);
+    auto archive = storage::Archive::open(bot.archive_path());
+    auto entry = archive->find("#" + std::to_string(body_of(r)["ids"][0].get<int>()));
+    REQUIRE(entry);
+    CHECK(std::isnan(entry->metrics.at("loss")));
+    REQUIRE(entry->memes.size() == 1);
+    CHECK(entry->memes[0].reaction == "training.nan");
+    auto message = archive->find("#" + std::to_string(body_of(batch)["ids"][1].get<int>()));
+    REQUIRE(message);
+    CHECK_THAT(storage::to_json(*message).dump(), Catch::Contains("is NaN or Infinity a good loss?"));
+    CHECK(bot.post("/v1/events", R"({"kind":"training.epoch","run":"r","epoch":4,"metrics":{"loss":NaNa}})")->status == 400);
 }
 
 TEST_CASE("serve: an address already in use is refused with exit 1 and the reason, never shared") {

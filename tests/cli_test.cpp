@@ -250,3 +250,26 @@ TEST_CASE("memeops confusion --post archives the matrix and queues its meme") {
     CHECK(meme.caption.find("0.750") != std::string::npos);
     CHECK(entries[0].details.at("confusion").at("accuracy") == Approx(0.75));
 }
+
+TEST_CASE("cli: memeify, emit and replay take Python's bare NaN and infinities") {
+    test::TempDir dir;
+    std::string db = dir.file("archive.db");
+    auto memeified = test::run_cli({"memeify", "--json", "--db", db},
+                                   R"({"kind":"training.epoch","run":"py","epoch":3,"metrics":{"loss":NaN}})");
+    REQUIRE(memeified.code == 0);
+    CHECK(nlohmann::json::parse(memeified.out).at("memes").at(0).at("reaction") == "training.nan");
+
+    auto emitted = test::run_cli({"emit", "training.epoch", "--run", "py-2", "--epoch", "0", "--metric",
+                                  "val_loss=-Infinity", "--json", "--db", db});
+    REQUIRE(emitted.code == 0);
+    // The console destination prints the meme first; the JSON result is the last line.
+    std::string last_line = emitted.out.substr(emitted.out.rfind('\n', emitted.out.size() - 2) + 1);
+    CHECK(nlohmann::json::parse(last_line).at("memes").at(0).at("reaction") == "training.nan");
+
+    std::string log = dir.file("run.jsonl");
+    test::write_file(log, "{\"kind\":\"training.epoch\",\"epoch\":0,\"metrics\":{\"loss\":1.0}}\n"
+                          "{\"kind\":\"training.epoch\",\"epoch\":1,\"metrics\":{\"loss\":Infinity}}\n");
+    auto replayed = test::run_cli({"replay", log, "--json"});
+    REQUIRE(replayed.code == 0);
+    CHECK(nlohmann::json::parse(replayed.out.substr(0, replayed.out.find('\n'))).at("reaction") == "training.nan");
+}

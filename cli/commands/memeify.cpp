@@ -10,6 +10,7 @@
 #include "bot/slack/slack_payload.hpp"
 #include "cli/command.hpp"
 #include "core/error.hpp"
+#include "meme/event.hpp"
 
 namespace memeops::cli {
 namespace {
@@ -86,7 +87,7 @@ std::unique_ptr<storage::Archive> archive_for(Context& context, bool dry_run) {
 int run_memeify(Context& context, const MemeifyOptions& options) {
     Io& io = context.io();
     std::string input{std::istreambuf_iterator<char>(*io.in), std::istreambuf_iterator<char>()};
-    auto doc = nlohmann::json::parse(input, nullptr, false);
+    auto doc = meme::parse_event_document(input);
     if (doc.is_discarded()) throw core::Fatal("cannot read the event on stdin", "not valid JSON");
     std::vector<meme::Event> events;
     try {
