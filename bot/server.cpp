@@ -1,6 +1,12 @@
 #include "bot/server.hpp"
 
 #include <httplib.h>
+#include <netdb.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 
 #include "bot/webhooks.hpp"
 #include "core/crypto.hpp"
@@ -8,6 +14,7 @@
 #include "core/log.hpp"
 #include "core/text.hpp"
 #include "meme/caption_templates.hpp"
+#include "meme/event.hpp"
 #include "storage/outbox.hpp"
 
 namespace memeops::bot {
@@ -34,6 +41,32 @@ std::optional<int> int_param(const httplib::Request& req, const char* name) {
     } catch (const std::exception&) {
         throw meme::InvalidEvent(name, "must be an integer");
     }
+}
+
+// cpp-httplib's default sets SO_REUSEPORT on the listening socket, and Linux lets every socket
+// with that option bind a port already listened on: a second `serve` would start and quietly
+// share the port. SO_REUSEADDR alone still allows a restart over connections in TIME_WAIT.
+void exclusive_listen_options(socket_t sock) {
+    int yes = 1;
+    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+}
+
+// Why binding host:port fails, in the system's words ("address already in use"): cpp-httplib
+// reports only that it failed, so the bind is tried again on a socket of our own.
+std::string bind_failure(const std::string& host, int port) {
+    addrinfo hints{};
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_PASSIVE;
+    addrinfo* found = nullptr;
+    if (int failed = getaddrinfo(host.c_str(), std::to_string(port).c_str(), &hints, &found))
+        return core::ascii_lower(gai_strerror(failed));
+    int sock = socket(found->ai_family, found->ai_socktype, found->ai_protocol);
+    exclusive_listen_options(sock);
+    int failed = sock < 0 || ::bind(sock, found->ai_addr, found->ai_addrlen) != 0 ? errno : 0;
+    if (sock >= 0) close(sock);
+    freeaddrinfo(found);
+    return failed ? core::ascii_lower(std::strerror(failed)) : "the address is not available here";
 }
 
 json entries_json(const std::vector<storage::Entry>& entries) {
@@ -77,12 +110,13 @@ int Server::bind() {
     m_http->set_keep_alive_timeout(m_options.timeout_s);
     m_http->set_keep_alive_max_count(10000);  // clients such as training scripts keep one connection open
     m_http->set_tcp_nodelay(true);            // answers go out at once, not after a delayed ACK
+    m_http->set_socket_options(exclusive_listen_options);
     int port = m_options.port;
     if (port == 0) port = m_http->bind_to_any_port(m_options.host);
     else if (!m_http->bind_to_port(m_options.host, port)) port = -1;
     if (port <= 0)
-        throw core::Fatal("cannot listen on " + m_options.host + ":" + std::to_string(m_options.port),
-                          "the address is in use or not available here");
+        throw core::Fatal("serve", "cannot listen on " + m_options.host + ":" + std::to_string(m_options.port) + " : " +
+                                       bind_failure(m_options.host, m_options.port));
     m_options.port = port;
     return port;
 }
@@ -151,7 +185,7 @@ bool Server::authorised(const httplib::Request& req, httplib::Response& res) con
 
 void Server::ingest(const httplib::Request& req, httplib::Response& res) {
     if (!is_json(req)) return error(res, 415, "Content-Type must be application/json");
-    auto doc = json::parse(req.body, nullptr, false);
+    auto doc = meme::parse_event_document(req.body);
     if (doc.is_discarded()) return error(res, 400, "the body is not valid JSON");
     std::vector<meme::Event> events;
     try {

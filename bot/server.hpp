@@ -56,7 +56,9 @@ public:
     Server(ServerOptions options, std::ostream& console);
     ~Server();
 
-    // Binds the address; returns the port (the chosen one for port 0). Throws core::Fatal.
+    // Binds the address, alone: a port another process listens on is refused, never shared.
+    // Returns the port (the chosen one for port 0). Throws core::Fatal ("serve", "cannot listen
+    // on ADDR:PORT : address already in use").
     int bind();
     // Serves until stop(); then lets in-flight requests and sends finish, leaving the rest queued.
     void run();

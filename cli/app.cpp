@@ -50,6 +50,9 @@ const std::vector<CommandSpec>& command_table() {
         {"show", "One entry with its metrics, memes and their delivery state", define_show},
         {"search", "Full-text search over captions, commit messages, tags and event text",
          define_search},
+        {"slang", "Chinese internet slang from the built-in lexicon: word, pinyin, emoji, gloss",
+         define_slang},
+        {"emojify", "Replace slang in a text with its emoji (YYDS → 👑, 绝绝子 → 💯)", define_emojify},
     };
     return table;
 }

@@ -102,5 +102,7 @@ Handler define_memeify(CLI::App& app, Context& context);
 Handler define_flush(CLI::App& app, Context& context);
 Handler define_serve(CLI::App& app, Context& context);
 Handler define_emit(CLI::App& app, Context& context);
+Handler define_slang(CLI::App& app, Context& context);
+Handler define_emojify(CLI::App& app, Context& context);
 
 }  // namespace memeops::cli

@@ -166,6 +166,21 @@ std::string ascii_lower(std::string_view text) {
     return out;
 }
 
+std::uint64_t stable_hash(std::string_view text) {
+    std::uint64_t hash = 14695981039346656037ULL;
+    for (unsigned char c : text) hash = (hash ^ c) * 1099511628211ULL;
+    return hash;
+}
+
+std::string join(const std::vector<std::string>& parts, std::string_view separator) {
+    std::string out;
+    for (size_t i = 0; i < parts.size(); ++i) {
+        if (i) out += separator;
+        out += parts[i];
+    }
+    return out;
+}
+
 std::vector<std::string> split_commas(std::string_view text) {
     std::vector<std::string> parts;
     size_t pos = 0;

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -44,6 +45,13 @@ std::string ascii_lower(std::string_view text);
 // The comma-separated items of `text`, trimmed of spaces and tabs, empty items dropped:
 // " a, b,,c " → {"a", "b", "c"}.
 std::vector<std::string> split_commas(std::string_view text);
+
+// FNV-1a (64 bits) of `text`: small, and the same on every machine and release (std::hash is
+// neither), for choices that must repeat wherever they are made.
+std::uint64_t stable_hash(std::string_view text);
+
+// `parts` with `separator` between them: join({"a", "b"}, ", ") → "a, b".
+std::string join(const std::vector<std::string>& parts, std::string_view separator);
 
 // Appends the UTF-8 encoding of `cp` to `out`.
 void append_utf8(std::string& out, char32_t cp);

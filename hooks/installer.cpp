@@ -2,11 +2,13 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
 #include "core/error.hpp"
+#include "core/text.hpp"
 #include "hooks/git.hpp"
 
 namespace memeops::hooks {
@@ -77,9 +79,20 @@ HookReport install_one(const fs::path& folder, const std::string& name, const st
 
 }  // namespace
 
-const std::vector<std::string>& default_hook_names() {
+const std::vector<std::string>& installable_hook_names() {
     static const std::vector<std::string> names{"post-commit", "post-merge", "post-rewrite"};
     return names;
+}
+
+const std::vector<std::string>& default_hook_names() { return installable_hook_names(); }
+
+bool is_installable_hook(std::string_view name) {
+    const auto& names = installable_hook_names();
+    return std::find(names.begin(), names.end(), name) != names.end();
+}
+
+std::string not_installable_reason(std::string_view name) {
+    return std::string(name) + " is not a hook memeops installs (" + core::join(installable_hook_names(), ", ") + ")";
 }
 
 bool hook_reads_stdin(const std::string& name) {
@@ -113,8 +126,9 @@ std::string hooks_folder(git_repository* repo) {
 }
 
 std::string hook_script(const std::string& name, const std::string& memeops_path) {
+    if (!is_installable_hook(name)) throw core::Fatal("install", not_installable_reason(name));
     bool with_stdin = hook_reads_stdin(name);
-    std::string chained = "\"$hook_dir/" + name + k_chained_suffix + "\"";
+    std::string chained = "\"$hook_dir\"/" + shell_quote(name + k_chained_suffix);
     std::string feed = with_stdin ? "printf '%s\\n' \"$input\" | " : "";
     std::string from_null = with_stdin ? "" : " </dev/null";
     std::ostringstream s;
@@ -134,7 +148,7 @@ std::string hook_script(const std::string& name, const std::string& memeops_path
       << "    memeops=" << shell_quote(memeops_path) << "\n"
       << "    [ -x \"$memeops\" ] || memeops=$(command -v memeops 2>/dev/null) || memeops=\n"
       << "    if [ -n \"$memeops\" ]; then\n"
-      << "        " << feed << "\"$memeops\" hook " << name << " \"$@\"" << from_null << " >&2 || :\n"
+      << "        " << feed << "\"$memeops\" hook " << shell_quote(name) << " \"$@\"" << from_null << " >&2 || :\n"
       << "    fi\n"
       << "fi\n"
       << "exit $status\n";
@@ -151,6 +165,8 @@ bool is_memeops_hook(const std::string& path) {
 
 std::vector<HookReport> install_hooks(const std::string& folder, const std::vector<std::string>& names,
                                       const std::string& memeops_path) {
+    for (const auto& name : names)
+        if (!is_installable_hook(name)) throw core::Fatal("install", not_installable_reason(name));
     std::error_code error;
     fs::create_directories(folder, error);
     if (error) throw core::Fatal("cannot create hooks folder " + folder, error.message());

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 
+#include "core/text.hpp"
 #include "meme/detectors.hpp"
 #include "meme/metrics_log.hpp"
 #include "meme/pun_name.hpp"
@@ -41,17 +42,44 @@ std::string required_string(const nlohmann::json& doc, const char* field, size_t
 
 std::string one_of(const std::string& value, const char* field, const std::vector<std::string>& allowed) {
     if (std::find(allowed.begin(), allowed.end(), value) != allowed.end()) return value;
-    std::string list;
-    for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
-    throw InvalidEvent(field, "is \"" + value + "\", expected one of " + list);
+    throw InvalidEvent(field, "is \"" + value + "\", expected one of " + core::join(allowed, ", "));
 }
 
 double metric_value(const std::string& name, const nlohmann::json& value) {
-    if (value.is_number()) return value.get<double>();
-    if (value.is_null()) return std::numeric_limits<double>::quiet_NaN();
-    if (value.is_string())
-        if (auto parsed = parse_metric_value(value.get<std::string>())) return *parsed;
+    if (auto parsed = parse_metric_json(value)) return *parsed;
     throw InvalidEvent("metrics." + name, "must be a number, \"nan\", \"inf\", \"-inf\" or null");
+}
+
+struct NonFiniteLiteral {
+    std::string_view bare;    // as Python writes it
+    std::string_view quoted;  // as the metric reader takes it
+};
+
+// "-Infinity" before "Infinity", so the sign is taken with it.
+constexpr NonFiniteLiteral k_nonfinite_literals[] = {
+    {"-Infinity", "\"-inf\""}, {"Infinity", "\"inf\""}, {"NaN", "\"nan\""}};
+
+bool is_identifier_char(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+// The length of the JSON string starting at text[pos] (a '"'), closing quote included; an
+// escaped quote (\") does not end it. Runs to the end of an unterminated string.
+size_t string_token_length(std::string_view text, size_t pos) {
+    size_t i = pos + 1;
+    while (i < text.size() && text[i] != '"') i += text[i] == '\\' ? 2 : 1;
+    return std::min(i + 1, text.size()) - pos;
+}
+
+// The literal standing at `pos` as a whole token ("NaN", not the start of "NaNa"), if any.
+const NonFiniteLiteral* literal_at(std::string_view text, size_t pos) {
+    if (pos > 0 && is_identifier_char(text[pos - 1])) return nullptr;
+    for (const auto& literal : k_nonfinite_literals) {
+        if (text.substr(pos, literal.bare.size()) != literal.bare) continue;
+        size_t end = pos + literal.bare.size();
+        return end < text.size() && is_identifier_char(text[end]) ? nullptr : &literal;
+    }
+    return nullptr;
 }
 
 storage::Metrics parse_metrics(const nlohmann::json& doc, bool required) {
@@ -146,6 +174,31 @@ void parse_confusion(const nlohmann::json& doc, Event& e) {
 }
 
 }  // namespace
+
+std::string quote_nonfinite_literals(std::string_view text) {
+    std::string out;
+    out.reserve(text.size() + 16);
+    for (size_t pos = 0; pos < text.size();) {
+        if (text[pos] == '"') {
+            size_t length = string_token_length(text, pos);
+            out.append(text.substr(pos, length));
+            pos += length;
+        } else if (const NonFiniteLiteral* literal = literal_at(text, pos)) {
+            out.append(literal->quoted);
+            pos += literal->bare.size();
+        } else {
+            out += text[pos++];
+        }
+    }
+    return out;
+}
+
+nlohmann::json parse_event_document(std::string_view text) {
+    // Most documents have no such word anywhere: they are parsed as they are, without a copy.
+    bool may_have_literal = text.find("NaN") != text.npos || text.find("Infinity") != text.npos;
+    if (!may_have_literal) return nlohmann::json::parse(text, nullptr, false);
+    return nlohmann::json::parse(quote_nonfinite_literals(text), nullptr, false);
+}
 
 const std::vector<std::string>& event_kinds() {
     static const std::vector<std::string> kinds{"training.epoch", "training.end", "training.crash",

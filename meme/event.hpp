@@ -9,6 +9,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/time.hpp"
@@ -60,6 +61,17 @@ struct Event {
 inline constexpr size_t k_max_text_bytes = 64 * 1024;
 inline constexpr size_t k_max_field_bytes = 1024;
 inline constexpr size_t k_max_batch = 1000;
+
+// Python's json.dumps writes NaN and the infinities as the bare literals NaN, Infinity and
+// -Infinity, which JSON lacks. Returns `text` with each of them that stands outside a string as a
+// whole token replaced by the string the metric reader takes ("nan", "inf", "-inf"); everything
+// else, those words inside strings included, is kept byte for byte. Pure.
+std::string quote_nonfinite_literals(std::string_view text);
+
+// Reads an event document (one event or an array) as people send it: JSON plus the bare literals
+// above. The one parse every entry point uses (the bot's API, memeify, replay's JSON lines).
+// Returns a discarded value (is_discarded()) when the text is not JSON even so.
+nlohmann::json parse_event_document(std::string_view text);
 
 // Parses and validates one event object; `received` is used when it has no "time".
 // Throws InvalidEvent naming the field.

@@ -1,6 +1,7 @@
 #include "meme/metrics_log.hpp"
 
 #include "core/text.hpp"
+#include "meme/event.hpp"
 
 #include <cmath>
 #include <limits>
@@ -53,10 +54,7 @@ MetricsLog parse_csv(std::istream& in, std::string header) {
 }
 
 double json_metric(const nlohmann::json& value, size_t number, const std::string& name) {
-    if (value.is_number()) return value.get<double>();
-    if (value.is_null()) return std::numeric_limits<double>::quiet_NaN();
-    if (value.is_string())
-        if (auto parsed = parse_metric_value(value.get<std::string>())) return *parsed;
+    if (auto parsed = parse_metric_json(value)) return *parsed;
     bad_line(number, "metrics." + name + " is not a number");
 }
 
@@ -67,7 +65,7 @@ MetricsLog parse_json_lines(std::istream& in, std::string first) {
     do {
         ++number;
         if (line.find_first_not_of(" \r\t") == std::string::npos) continue;
-        auto event = nlohmann::json::parse(line, nullptr, false);
+        auto event = parse_event_document(line);
         if (event.is_discarded() || !event.is_object()) bad_line(number, "not a JSON object");
         if (event.value("kind", "training.epoch") != "training.epoch") continue;
         if (!event.contains("epoch") || !event["epoch"].is_number_integer() || event["epoch"].get<int>() < 0)
@@ -83,6 +81,13 @@ MetricsLog parse_json_lines(std::istream& in, std::string first) {
 }
 
 }  // namespace
+
+std::optional<double> parse_metric_json(const nlohmann::json& value) {
+    if (value.is_number()) return value.get<double>();
+    if (value.is_null()) return std::numeric_limits<double>::quiet_NaN();
+    if (value.is_string()) return parse_metric_value(value.get<std::string>());
+    return std::nullopt;
+}
 
 std::optional<double> parse_metric_value(const std::string& text) {
     std::string t = core::ascii_lower(text);

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <istream>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -23,5 +24,9 @@ MetricsLog parse_metrics_log(std::istream& in);
 
 // A metric value from text: a number, "nan", "inf", "-inf" (any case). nullopt otherwise.
 std::optional<double> parse_metric_value(const std::string& text);
+
+// A metric value from JSON: a number, null (NaN), or a string parse_metric_value takes.
+// nullopt otherwise (a boolean, an object, "fast").
+std::optional<double> parse_metric_json(const nlohmann::json& value);
 
 }  // namespace memeops::meme

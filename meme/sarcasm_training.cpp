@@ -4,6 +4,7 @@
 #include <fstream>
 
 #include "core/error.hpp"
+#include "core/text.hpp"
 
 namespace memeops::meme {
 namespace {
@@ -43,11 +44,7 @@ std::vector<LabelledText> read_sarcasm_dataset(const std::string& path) {
     return examples;
 }
 
-bool is_held_out(const std::string& text) {
-    std::uint64_t hash = 14695981039346656037ULL;  // FNV-1a
-    for (unsigned char c : text) hash = (hash ^ c) * 1099511628211ULL;
-    return hash % 5 == 0;
-}
+bool is_held_out(const std::string& text) { return core::stable_hash(text) % 5 == 0; }
 
 SarcasmModel train_sarcasm_model(const std::vector<LabelledText>& examples, const TrainingOptions& options) {
     const auto& names = sarcasm_feature_names();

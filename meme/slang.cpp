@@ -12,25 +12,31 @@ bool is_ascii_word_char(char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
 }
 
+struct SlangWord {
+    const SlangEntry* entry;
+    std::string lowered;  // the word with its Latin letters lower-cased, to match in any case
+};
+
 // Entries longest word first, for replacement.
-const std::vector<const SlangEntry*>& by_length() {
-    static const std::vector<const SlangEntry*> sorted = [] {
-        std::vector<const SlangEntry*> list;
-        for (const auto& e : slang_lexicon()) list.push_back(&e);
+const std::vector<SlangWord>& by_length() {
+    static const std::vector<SlangWord> sorted = [] {
+        std::vector<SlangWord> list;
+        for (const auto& e : slang_lexicon()) list.push_back({&e, core::ascii_lower(e.word)});
         std::stable_sort(list.begin(), list.end(),
-                         [](const SlangEntry* a, const SlangEntry* b) { return a->word.size() > b->word.size(); });
+                         [](const SlangWord& a, const SlangWord& b) { return a.lowered.size() > b.lowered.size(); });
         return list;
     }();
     return sorted;
 }
 
-// True when `word` matches `text` at `pos`; ASCII words must stand alone and match any case.
-bool matches_at(const std::string& text, const std::string& lowered, size_t pos, const std::string& word) {
-    bool ascii = std::all_of(word.begin(), word.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
-    if (!ascii) return text.compare(pos, word.size(), word) == 0;
-    if (lowered.compare(pos, word.size(), core::ascii_lower(word)) != 0) return false;
-    bool starts = pos == 0 || !is_ascii_word_char(text[pos - 1]);
-    bool ends = pos + word.size() == text.size() || !is_ascii_word_char(text[pos + word.size()]);
+// True when `word` matches `lowered` (the text, lower-cased) at `pos`; an edge of the word that is
+// a Latin letter or digit must not touch another one in the text. Chinese needs no such edge:
+// it is written without spaces.
+bool matches_at(const std::string& lowered, size_t pos, const std::string& word) {
+    if (lowered.compare(pos, word.size(), word) != 0) return false;
+    size_t end = pos + word.size();
+    bool starts = !is_ascii_word_char(word.front()) || pos == 0 || !is_ascii_word_char(lowered[pos - 1]);
+    bool ends = !is_ascii_word_char(word.back()) || end == lowered.size() || !is_ascii_word_char(lowered[end]);
     return starts && ends;
 }
 
@@ -50,15 +56,11 @@ std::string slang_to_emoji(const std::string& text) {
     std::string lowered = core::ascii_lower(text);
     std::string out;
     for (size_t pos = 0; pos < text.size();) {
-        const SlangEntry* hit = nullptr;
-        for (const SlangEntry* e : by_length())
-            if (matches_at(text, lowered, pos, e->word)) {
-                hit = e;
-                break;
-            }
-        if (hit) {
-            out += hit->emoji;
-            pos += hit->word.size();
+        auto hit = std::find_if(by_length().begin(), by_length().end(),
+                                [&](const SlangWord& w) { return matches_at(lowered, pos, w.lowered); });
+        if (hit != by_length().end()) {
+            out += hit->entry->emoji;
+            pos += hit->lowered.size();
         } else {
             out += text[pos++];
         }
@@ -66,11 +68,29 @@ std::string slang_to_emoji(const std::string& text) {
     return out;
 }
 
-const SlangEntry& SlangPicker::next(const std::string& tone) {
+const SlangEntry& slang_for_subject(std::string_view subject) {
+    const SlangEntry* best = nullptr;
+    std::uint64_t best_score = 0;
+    for (const auto& e : slang_lexicon()) {
+        std::string key = std::string(subject) + '\0' + e.word;  // NUL: "ab"+"c" differs from "a"+"bc"
+        std::uint64_t score = core::stable_hash(key);
+        if (!best || score > best_score) {
+            best = &e;
+            best_score = score;
+        }
+    }
+    return *best;
+}
+
+std::uint64_t SlangPicker::next_value() {
     m_state ^= m_state >> 12;
     m_state ^= m_state << 25;
     m_state ^= m_state >> 27;
-    std::uint64_t value = m_state * 0x2545F4914F6CDD1DULL;
+    return m_state * 0x2545F4914F6CDD1DULL;
+}
+
+const SlangEntry& SlangPicker::next(const std::string& tone) {
+    std::uint64_t value = next_value();
     const auto& all = slang_lexicon();
     std::vector<const SlangEntry*> pool;
     for (const auto& e : all)
@@ -78,6 +98,16 @@ const SlangEntry& SlangPicker::next(const std::string& tone) {
     if (pool.empty())
         for (const auto& e : all) pool.push_back(&e);
     return *pool[value % pool.size()];
+}
+
+std::vector<const SlangEntry*> SlangPicker::distinct(size_t count) {
+    std::vector<const SlangEntry*> pool;
+    for (const auto& e : slang_lexicon()) pool.push_back(&e);
+    count = std::min(count, pool.size());
+    // The first `count` steps of a Fisher-Yates shuffle.
+    for (size_t i = 0; i < count; ++i) std::swap(pool[i], pool[i + next_value() % (pool.size() - i)]);
+    pool.resize(count);
+    return pool;
 }
 
 }  // namespace memeops::meme

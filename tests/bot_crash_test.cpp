@@ -20,49 +20,6 @@ using test::ChatStandIn;
 
 namespace {
 
-std::string read_all(const std::string& path) {
-    std::ifstream in(path);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
-// A `memeops serve` child process on a free loopback port.
-class ServeProcess {
-public:
-    ServeProcess(const test::TempDir& dir, const std::map<std::string, std::string>& env, const std::string& tag)
-        : m_err(dir.file("serve-" + tag + ".err")) {
-        m_pid = test::spawn_process(MEMEOPS_BINARY, {"serve", "--listen", "127.0.0.1:0"}, env,
-                                    dir.file("serve-" + tag + ".out"), m_err);
-        std::smatch match;
-        for (int i = 0; i < 500 && m_port == 0; ++i) {
-            std::string err = read_all(m_err);
-            if (std::regex_search(err, match, std::regex("serving on http://127\\.0\\.0\\.1:(\\d+)"))) m_port = std::stoi(match[1]);
-            else std::this_thread::sleep_for(std::chrono::milliseconds(10));
-        }
-        REQUIRE(m_port != 0);
-    }
-    ~ServeProcess() { stop(SIGTERM); }
-
-    void stop(int signal) {
-        if (m_pid <= 0) return;
-        kill(m_pid, signal);
-        int status = 0;
-        waitpid(m_pid, &status, 0);
-        m_pid = 0;
-    }
-    int post(const json& event) const {
-        httplib::Client client("127.0.0.1", m_port);
-        client.set_read_timeout(10);
-        auto r = client.Post("/v1/events", event.dump(), "application/json");
-        return r ? r->status : 0;
-    }
-    std::string log() const { return read_all(m_err); }
-
-private:
-    std::string m_err;
-    pid_t m_pid = 0;
-    int m_port = 0;
-};
-
 json crash(int i) {
     return {{"kind", "training.crash"}, {"run", "burst-run-" + std::to_string(i) + "-end"}, {"id", "burst-" + std::to_string(i)},
             {"text", "CUDA out of memory"}};
@@ -105,7 +62,7 @@ TEST_CASE("serve survives kill -9 mid-burst: every accepted event's memes are de
     std::set<int> accepted;
     core::TimeMs killed_at = 0;
     {
-        ServeProcess first(dir, env, "first");
+        test::ServeProcess first(dir, env, "first");
         for (int i = 0; i < 30; ++i) {
             if (first.post(crash(i)) == 202) accepted.insert(i);
             if (i == 14) {  // in the middle of the burst, sends under way
@@ -115,7 +72,7 @@ TEST_CASE("serve survives kill -9 mid-burst: every accepted event's memes are de
         }
     }
     CHECK(accepted.size() == 15);
-    ServeProcess second(dir, env, "second");
+    test::ServeProcess second(dir, env, "second");
     for (int i = 0; i < 30; ++i)
         if (second.post(crash(i)) == 202) accepted.insert(i);  // the first 15 again: duplicates
     CHECK(accepted.size() == 30);
@@ -141,7 +98,7 @@ TEST_CASE("serve and flush keep webhook URLs, tokens and secrets out of their lo
                                            {"HOME", dir.path().string()}};
     std::string log;
     {
-        ServeProcess serve(dir, env, "log");
+        test::ServeProcess serve(dir, env, "log");
         serve.post(crash(1));  // 401: the token is missing
         log = serve.log();
     }

@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 #include <httplib.h>
 
+#include <cmath>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -264,6 +265,17 @@ TEST_CASE("serve: a 404 disables the destination, shown in /healthz and /metrics
     std::this_thread::sleep_for(std::chrono::milliseconds(1500));
     CHECK(slack.requests().size() == 1);  // nothing more is sent to a disabled destination
     CHECK(bot.pending() == 2);
+    // status, as a child process next to the running bot, shows the same from the archive.
+    test::TempDir home;
+    auto status = test::run_memeops({"status", "--json", "--db", bot.archive_path()},
+                                    {{"MEMEOPS_SLACK_WEBHOOK", slack.url()}, {"HOME", home.path().string()}});
+    REQUIRE(status.code == 0);
+    auto shown = json::parse(status.out);
+    CHECK(shown["outbox_pending"] == 2);
+    CHECK(shown["destinations"][0]["state"] == "disabled");
+    CHECK(shown["destinations"][0]["last_error"].get<std::string>().starts_with("HTTP 404"));
+    CHECK(status.out.find("SECRET") == std::string::npos);
+    CHECK(status.err.find("SECRET") == std::string::npos);
 }
 
 TEST_CASE("serve: Discord gets wait=true, allowed_mentions and its rate limit respected") {
@@ -334,4 +346,47 @@ TEST_CASE("emit sends to the configured bot with the token, or handles the event
     CHECK(local.out.find("P0 training.crash") != std::string::npos);
     CHECK(local.out.find("local-run") != std::string::npos);
     CHECK(storage::Archive::open(dir.file("local.db"))->pending_deliveries() == 0);
+}
+
+TEST_CASE("serve: POST /v1/events takes Python's bare NaN and infinities, and NaN makes a training.nan meme") {
+    RunningBot bot;
+    auto r = bot.post("/v1/events", R"({"kind":"training.epoch","run":"r","epoch":3,"metrics":{"loss":NaN}})");
+    REQUIRE(r->status == 202);
+    auto batch = bot.post("/v1/events", R"([{"kind":"training.epoch","run":"r2","epoch":0,"metrics":{"loss":-Infinity}},)"
+                                         R"({"kind":"message","text":"is NaN or Infinity a good loss?"}])");
+    REQUIRE(batch->status == 202);
+    CHECK(body_of(batch)["accepted"] == 2);
+    auto archive = storage::Archive::open(bot.archive_path());
+    auto entry = archive->find("#" + std::to_string(body_of(r)["ids"][0].get<int>()));
+    REQUIRE(entry);
+    CHECK(std::isnan(entry->metrics.at("loss")));
+    REQUIRE(entry->memes.size() == 1);
+    CHECK(entry->memes[0].reaction == "training.nan");
+    auto message = archive->find("#" + std::to_string(body_of(batch)["ids"][1].get<int>()));
+    REQUIRE(message);
+    CHECK_THAT(storage::to_json(*message).dump(), Catch::Contains("is NaN or Infinity a good loss?"));
+    CHECK(bot.post("/v1/events", R"({"kind":"training.epoch","run":"r","epoch":4,"metrics":{"loss":NaNa}})")->status == 400);
+}
+
+TEST_CASE("serve: an address already in use is refused with exit 1 and the reason, never shared") {
+    // A listener with cpp-httplib's own socket options (SO_REUSEPORT), as another program has.
+    httplib::Server other;
+    other.Get("/", [](const httplib::Request&, httplib::Response& res) { res.set_content("other", "text/plain"); });
+    int port = other.bind_to_any_port("127.0.0.1");
+    REQUIRE(port > 0);
+    std::thread listener([&] { other.listen_after_bind(); });
+    RunningBot bot;
+    test::TempDir dir;
+    for (int taken : {port, bot.port()}) {
+        auto started = std::chrono::steady_clock::now();
+        auto result = test::run_process(MEMEOPS_BINARY, {"serve", "--listen", "127.0.0.1:" + std::to_string(taken)},
+                                        {{"MEMEOPS_DB", dir.file("second.db")}, {"HOME", dir.path().string()}}, 10);
+        CHECK(result.code == 1);
+        CHECK_THAT(result.err, Catch::EndsWith("memeops: serve : cannot listen on 127.0.0.1:" + std::to_string(taken) +
+                                               " : address already in use\n"));
+        CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(5));
+    }
+    CHECK(httplib::Client("127.0.0.1", port).Get("/")->body == "other");  // still the first listener's
+    other.stop();
+    listener.join();
 }

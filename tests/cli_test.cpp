@@ -4,6 +4,7 @@
 
 #include "cli/table.hpp"
 #include "core/text.hpp"
+#include "meme/slang.hpp"
 #include "storage/archive.hpp"
 #include "test_support.hpp"
 
@@ -261,4 +262,73 @@ TEST_CASE("memeops confusion --post archives the matrix and queues its meme") {
     CHECK(meme.caption.find("💯 TP 2") != std::string::npos);
     CHECK(meme.caption.find("0.750") != std::string::npos);
     CHECK(entries[0].details.at("confusion").at("accuracy") == Approx(0.75));
+}
+
+TEST_CASE("cli: memeify, emit and replay take Python's bare NaN and infinities") {
+    test::TempDir dir;
+    std::string db = dir.file("archive.db");
+    auto memeified = test::run_cli({"memeify", "--json", "--db", db},
+                                   R"({"kind":"training.epoch","run":"py","epoch":3,"metrics":{"loss":NaN}})");
+    REQUIRE(memeified.code == 0);
+    CHECK(nlohmann::json::parse(memeified.out).at("memes").at(0).at("reaction") == "training.nan");
+
+    auto emitted = test::run_cli({"emit", "training.epoch", "--run", "py-2", "--epoch", "0", "--metric",
+                                  "val_loss=-Infinity", "--json", "--db", db});
+    REQUIRE(emitted.code == 0);
+    // The console destination prints the meme first; the JSON result is the last line.
+    std::string last_line = emitted.out.substr(emitted.out.rfind('\n', emitted.out.size() - 2) + 1);
+    CHECK(nlohmann::json::parse(last_line).at("memes").at(0).at("reaction") == "training.nan");
+
+    std::string log = dir.file("run.jsonl");
+    test::write_file(log, "{\"kind\":\"training.epoch\",\"epoch\":0,\"metrics\":{\"loss\":1.0}}\n"
+                          "{\"kind\":\"training.epoch\",\"epoch\":1,\"metrics\":{\"loss\":Infinity}}\n");
+    auto replayed = test::run_cli({"replay", log, "--json"});
+    REQUIRE(replayed.code == 0);
+    CHECK(nlohmann::json::parse(replayed.out.substr(0, replayed.out.find('\n'))).at("reaction") == "training.nan");
+}
+
+TEST_CASE("memeops slang prints lexicon entries as a table or JSON, the same for a seed") {
+    auto json_run = test::run_memeops({"slang", "--count", "3", "--seed", "42", "--json"});
+    REQUIRE(json_run.code == 0);
+    auto entries = nlohmann::json::parse(json_run.out);
+    REQUIRE(entries.size() == 3);
+    for (const auto& e : entries) {
+        CHECK(e.size() == 4);
+        for (const char* field : {"word", "pinyin", "emoji", "gloss"}) CHECK(!e.at(field).get<std::string>().empty());
+    }
+    CHECK(test::run_memeops({"slang", "--count", "3", "--seed", "42", "--json"}).out == json_run.out);
+    CHECK(test::run_memeops({"slang", "--count", "3", "--seed", "43", "--json"}).out != json_run.out);
+    CHECK(nlohmann::json::parse(test::run_memeops({"slang", "--json"}).out).size() == 5);  // the default count
+    auto every = nlohmann::json::parse(test::run_memeops({"slang", "--count", "100000", "--json"}).out);
+    CHECK(every.size() == meme::slang_lexicon().size());
+
+    auto table = test::run_memeops({"slang", "--count", "2", "--seed", "42"});
+    REQUIRE(table.code == 0);
+    std::istringstream lines(table.out);
+    std::vector<std::string> rows;
+    for (std::string line; std::getline(lines, line);) rows.push_back(line);
+    REQUIRE(rows.size() == 3);
+    CHECK(rows[0].starts_with("WORD"));
+    for (size_t i = 1; i < 3; ++i) {
+        const auto& e = entries.at(i - 1);  // the same seed picks the same entries in the same order
+        CHECK(rows[i].starts_with(e.at("word").get<std::string>()));
+        // Aligned: each column starts at the header's column, counted in terminal columns.
+        size_t gloss = rows[i].find(e.at("gloss").get<std::string>());
+        REQUIRE(gloss != std::string::npos);
+        CHECK(core::display_width(rows[i].substr(0, gloss)) == core::display_width(rows[0].substr(0, rows[0].find("GLOSS"))));
+    }
+    CHECK(test::run_memeops({"slang", "--count", "0"}).code == 2);
+    CHECK(test::run_memeops({"slang", "--help"}).out.find("--seed") != std::string::npos);
+}
+
+TEST_CASE("memeops emojify replaces slang with its emoji, from arguments or stdin") {
+    auto said = test::run_memeops({"emojify", "this model is yyds, 绝绝子"});
+    CHECK(said.code == 0);
+    CHECK(said.out == "this model is 👑, 💯\n");
+    CHECK(test::run_memeops({"emojify", "YYDS", "and", "xYYDS"}).out == "👑 and xYYDS\n");
+    auto piped = test::run_process("sh", {"-c", "printf '躺平 again\\n摆烂\\n' | \"$0\" emojify -", MEMEOPS_BINARY});
+    CHECK(piped.code == 0);
+    CHECK(piped.out == "🛌 again\n🫠\n");
+    CHECK(test::run_memeops({"emojify"}).code == 2);
+    CHECK(test::run_memeops({"emojify", "--help"}).out.find("stdin") != std::string::npos);
 }

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "core/error.hpp"
 #include "hooks/installer.hpp"
 #include "chat_standins.hpp"
 #include "test_support.hpp"
@@ -259,6 +260,62 @@ TEST_CASE("hooks: an existing hook keeps running, and uninstall restores it byte
     CHECK_FALSE(fs::exists(repo.path() + "/.git/hooks/post-merge"));
     repo.commit_file("b.txt", "b", "two");
     CHECK(repo.history().size() == 1);  // no longer captured
+}
+
+namespace {
+
+// Every file under `folder` (names and contents), to show that nothing was written.
+std::map<std::string, std::string> snapshot(const std::string& folder) {
+    std::map<std::string, std::string> files;
+    for (const auto& item : fs::recursive_directory_iterator(folder))
+        if (item.is_regular_file()) files[item.path().string()] = read_text(item.path().string());
+    return files;
+}
+
+}  // namespace
+
+TEST_CASE("hooks: install --hooks refuses a name memeops does not serve, before writing anything") {
+    TestRepo repo;
+    std::string config = repo.path() + "/.git/config";
+    auto before = snapshot(repo.file(""));
+    for (std::string name : {"../config", "pre-commit;x", "$(touch pwned)", "post-commit/../../config"}) {
+        auto refused = repo.run_in_repo({"install", "--hooks", "post-commit," + name});
+        CHECK(refused.code == 2);
+        CHECK(refused.err == "memeops: install : " + name +
+                                 " is not a hook memeops installs (post-commit, post-merge, post-rewrite)\n");
+        CHECK(refused.out.empty());
+    }
+    auto empty = repo.run_in_repo({"install", "--hooks", ","});
+    CHECK(empty.code == 2);
+    CHECK(snapshot(repo.file("")) == before);  // .git/config byte for byte, no hook, no "pwned"
+    CHECK_FALSE(fs::exists(repo.path() + "/pwned"));
+    CHECK_FALSE(fs::exists(repo.path() + "/.git/hooks/post-commit"));
+    CHECK(repo.run_in_repo({"install", "--hooks", " post-merge ,post-rewrite"}).code == 0);
+    CHECK(hooks::is_memeops_hook(repo.path() + "/.git/hooks/post-merge"));
+    CHECK_FALSE(fs::exists(repo.path() + "/.git/hooks/post-commit"));
+}
+
+TEST_CASE("hooks::install_hooks refuses unknown names and quotes the memeops path in the script") {
+    test::TempDir dir;
+    CHECK_THROWS_AS(hooks::install_hooks(dir.file("hooks"), {"post-commit", "../x"}, "memeops"), core::Fatal);
+    CHECK_FALSE(fs::exists(dir.file("hooks")));
+    CHECK_THROWS_AS(hooks::hook_script("pre-commit;x", "memeops"), core::Fatal);
+
+    // A memeops path full of shell syntax still runs that very binary, and nothing else.
+    TestRepo repo;
+    std::string odd = repo.file("it's $(touch pwned) `touch pwned2` \"x\"");
+    fs::create_directories(odd);
+    fs::copy_file(MEMEOPS_BINARY, odd + "/memeops");
+    auto reports = hooks::install_hooks(repo.path() + "/.git/hooks", hooks::default_hook_names(), odd + "/memeops");
+    for (const auto& report : reports) CHECK(report.state == hooks::HookState::installed);
+    for (const auto& name : hooks::default_hook_names())
+        CHECK(test::run_process("sh", {"-n", repo.path() + "/.git/hooks/" + name}).code == 0);
+    REQUIRE(repo.commit_file("a.txt", "a", "one").code == 0);
+    CHECK(repo.history().size() == 1);
+    for (const char* pwned : {"pwned", "pwned2"}) {
+        CHECK_FALSE(fs::exists(repo.path() + "/" + pwned));
+        CHECK_FALSE(fs::exists(repo.file(pwned)));
+    }
 }
 
 TEST_CASE("hooks: a chained hook receives post-rewrite's standard input") {

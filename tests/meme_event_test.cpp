@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <limits>
 
 #include "meme/event.hpp"
 
@@ -86,4 +87,36 @@ TEST_CASE("meme::entry_kind maps event kinds to archive kinds") {
     CHECK(kind("ci.pipeline") == storage::EntryKind::ci);
     CHECK(kind("commit") == storage::EntryKind::commit);
     CHECK(kind("message") == storage::EntryKind::message);
+}
+
+TEST_CASE("meme::quote_nonfinite_literals quotes Python's bare NaN and infinities outside strings only") {
+    using meme::quote_nonfinite_literals;
+    CHECK(quote_nonfinite_literals(R"({"loss":NaN})") == R"({"loss":"nan"})");
+    CHECK(quote_nonfinite_literals(R"({"a": Infinity, "b":-Infinity})") == R"({"a": "inf", "b":"-inf"})");
+    CHECK(quote_nonfinite_literals("[NaN,[Infinity,[ -Infinity ]],\n\tNaN ]") ==
+          "[\"nan\",[\"inf\",[ \"-inf\" ]],\n\t\"nan\" ]");
+    // Inside strings they stay text, escaped quotes and backslashes included.
+    std::string in_strings = R"({"text":"loss NaN, Infinity \"NaN\" -Infinity \\","NaN":"x\\\"Infinity"})";
+    CHECK(quote_nonfinite_literals(in_strings) == in_strings);
+    CHECK(quote_nonfinite_literals(R"({"t":"a\\","v":NaN})") == R"({"t":"a\\","v":"nan"})");
+    // Only whole tokens: parts of other words are not literals (and stay invalid JSON).
+    CHECK(quote_nonfinite_literals("[NaNa, xInfinity, Infinity2, nan]") == "[NaNa, xInfinity, Infinity2, nan]");
+    CHECK(quote_nonfinite_literals("") == "");
+    CHECK(quote_nonfinite_literals(R"({"open":"NaN)") == R"({"open":"NaN)");  // unterminated: copied
+}
+
+TEST_CASE("meme::parse_event_document reads events as Python's json.dumps writes them") {
+    auto doc = meme::parse_event_document(
+        R"({"kind":"training.epoch","run":"r","epoch":3,"metrics":{"loss":NaN,"val_loss":Infinity,"lr":-Infinity},)"
+        R"("text":"NaN stays text"})");
+    REQUIRE_FALSE(doc.is_discarded());
+    auto event = meme::parse_event(doc, k_received);
+    CHECK(std::isnan(event.metrics.at("loss")));
+    CHECK(event.metrics.at("val_loss") == std::numeric_limits<double>::infinity());
+    CHECK(event.metrics.at("lr") == -std::numeric_limits<double>::infinity());
+    CHECK(*event.text == "NaN stays text");
+    CHECK(event.raw["metrics"]["loss"] == "nan");  // the archived event is valid JSON
+    CHECK(meme::parse_event_document(R"({"kind":"message","text":"plain"})")["text"] == "plain");
+    CHECK(meme::parse_event_document("{NaN}").is_discarded());
+    CHECK(meme::parse_event_document("{oops").is_discarded());
 }

@@ -1,16 +1,22 @@
 #include "test_support.hpp"
 
 #include <fcntl.h>
+#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <random>
+#include <regex>
 #include <sstream>
+#include <string_view>
 #include <thread>
+
+#include <httplib.h>
 
 #include "cli/command.hpp"
 
@@ -47,24 +53,66 @@ std::string slurp(const std::string& path) {
 
 }  // namespace
 
+namespace {
+
+// This process's environment with `overrides` set over it, as "NAME=value" strings. Built before
+// spawning: a threaded process may not allocate or call setenv between fork and exec (the
+// sanitizers' allocator lock can be held by another thread at the fork, and the child hangs or
+// aborts), so the child gets a finished vector instead.
+std::vector<std::string> child_environment(const std::map<std::string, std::string>& overrides) {
+    std::vector<std::string> entries;
+    for (char** entry = environ; *entry; ++entry) {
+        std::string_view text(*entry);
+        if (!overrides.count(std::string(text.substr(0, text.find('='))))) entries.emplace_back(text);
+    }
+    for (const auto& [name, value] : overrides) entries.push_back(name + "=" + value);
+    return entries;
+}
+
+// Pointers into `strings`, null-terminated, as exec wants them; they live as long as `strings`.
+std::vector<char*> c_strings(std::vector<std::string>& strings) {
+    std::vector<char*> pointers;
+    for (auto& s : strings) pointers.push_back(s.data());
+    pointers.push_back(nullptr);
+    return pointers;
+}
+
+// File actions for a child: stdin from /dev/null, stdout and stderr into the files, and nothing
+// else of this process's descriptors (a bot's listening socket must not outlive the test in a
+// child). Owns the posix_spawn_file_actions_t.
+class ChildFiles {
+public:
+    ChildFiles(const std::string& out_path, const std::string& err_path) {
+        posix_spawn_file_actions_init(&m_actions);
+        posix_spawn_file_actions_addopen(&m_actions, 0, "/dev/null", O_RDONLY, 0);
+        posix_spawn_file_actions_addopen(&m_actions, 1, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        posix_spawn_file_actions_addopen(&m_actions, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        posix_spawn_file_actions_addclosefrom_np(&m_actions, 3);
+    }
+    ~ChildFiles() { posix_spawn_file_actions_destroy(&m_actions); }
+    ChildFiles(const ChildFiles&) = delete;
+    ChildFiles& operator=(const ChildFiles&) = delete;
+    const posix_spawn_file_actions_t* get() const { return &m_actions; }
+
+private:
+    posix_spawn_file_actions_t m_actions;
+};
+
+}  // namespace
+
 pid_t spawn_process(const std::string& program, const std::vector<std::string>& args,
                     const std::map<std::string, std::string>& env, const std::string& out_path,
                     const std::string& err_path) {
-    pid_t pid = fork();
-    if (pid == 0) {
-        int out_fd = open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        int err_fd = open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        int null_fd = open("/dev/null", O_RDONLY);
-        dup2(null_fd, 0);
-        dup2(out_fd, 1);
-        dup2(err_fd, 2);
-        for (const auto& [name, value] : env) setenv(name.c_str(), value.c_str(), 1);
-        std::vector<char*> argv{const_cast<char*>(program.c_str())};
-        for (const auto& arg : args) argv.push_back(const_cast<char*>(arg.c_str()));
-        argv.push_back(nullptr);
-        execvp(program.c_str(), argv.data());
-        _exit(127);
-    }
+    std::vector<std::string> argv_strings{program};
+    argv_strings.insert(argv_strings.end(), args.begin(), args.end());
+    std::vector<std::string> env_strings = child_environment(env);
+    std::vector<char*> argv = c_strings(argv_strings);
+    std::vector<char*> envp = c_strings(env_strings);
+    ChildFiles files(out_path, err_path);
+    pid_t pid = 0;
+    // posix_spawnp searches PATH (this process's, as execvp did) for a bare program name.
+    int failed = posix_spawnp(&pid, program.c_str(), files.get(), nullptr, argv.data(), envp.data());
+    if (failed) throw std::runtime_error("cannot start " + program + ": " + std::strerror(failed));
     return pid;
 }
 
@@ -87,6 +135,39 @@ CommandResult run_process(const std::string& program, const std::vector<std::str
     int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
     return {code, slurp(out_path), slurp(err_path)};
 }
+
+ServeProcess::ServeProcess(const TempDir& dir, const std::map<std::string, std::string>& env, const std::string& tag)
+    : m_err(dir.file("serve-" + tag + ".err")) {
+    m_pid = spawn_process(MEMEOPS_BINARY, {"serve", "--listen", "127.0.0.1:0"}, env, dir.file("serve-" + tag + ".out"),
+                          m_err);
+    std::smatch match;
+    const std::regex serving("serving on http://127\\.0\\.0\\.1:(\\d+)");
+    for (int i = 0; i < 1000 && m_port == 0; ++i) {
+        std::string err = slurp(m_err);
+        if (std::regex_search(err, match, serving)) m_port = std::stoi(match[1]);
+        else std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    if (m_port != 0) return;
+    stop(SIGKILL);  // the destructor does not run for a constructor that throws
+    throw std::runtime_error("memeops serve did not start: " + slurp(m_err));
+}
+
+void ServeProcess::stop(int signal) {
+    if (m_pid <= 0) return;
+    kill(m_pid, signal);
+    int status = 0;
+    waitpid(m_pid, &status, 0);
+    m_pid = 0;
+}
+
+int ServeProcess::post(const nlohmann::json& event) const {
+    httplib::Client client("127.0.0.1", m_port);
+    client.set_read_timeout(10);
+    auto r = client.Post("/v1/events", event.dump(), "application/json");
+    return r ? r->status : 0;
+}
+
+std::string ServeProcess::log() const { return slurp(m_err); }
 
 CommandResult run_memeops(const std::vector<std::string>& args,
                           const std::map<std::string, std::string>& env) {

@@ -2,10 +2,12 @@
 // binary, and entries to archive.
 #pragma once
 
+#include <signal.h>
 #include <sys/types.h>
 
 #include <filesystem>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -37,15 +39,43 @@ struct CommandResult {
 // Runs `memeops ARGS…` in this process (no terminal: plain output), with `input` as stdin.
 CommandResult run_cli(const std::vector<std::string>& args, const std::string& input = "");
 
-// Runs an executable with `args` as a child process, with extra environment variables, and
-// waits for it (killing it after `timeout_s`).
+// Runs an executable (a path, or a name looked up in PATH) with `args` as a child process, with
+// this process's environment plus `env`, and waits for it (killing it after `timeout_s`). Safe
+// in a process with threads: the child is started with posix_spawn, everything prepared before.
 CommandResult run_process(const std::string& program, const std::vector<std::string>& args,
                           const std::map<std::string, std::string>& env = {}, int timeout_s = 60);
 
-// Starts an executable in the background with its stdout and stderr in files; returns its pid.
+// Starts an executable in the background with its stdout and stderr in files and stdin from
+// /dev/null; returns its pid. Throws std::runtime_error when it cannot be started.
 pid_t spawn_process(const std::string& program, const std::vector<std::string>& args,
                     const std::map<std::string, std::string>& env, const std::string& out_path,
                     const std::string& err_path);
+
+// A `memeops serve` child process on a free loopback port, with this process's environment plus
+// `env` (give it MEMEOPS_DB and HOME of a temporary folder). Its stdout and stderr go to
+// "serve-<tag>.out" and ".err" in `dir`, which must outlive it. Stopped with SIGTERM on
+// destruction. Throws std::runtime_error (the child stopped) when it does not serve within 10 s.
+class ServeProcess {
+public:
+    ServeProcess(const TempDir& dir, const std::map<std::string, std::string>& env, const std::string& tag);
+    ~ServeProcess() { stop(SIGTERM); }
+    ServeProcess(const ServeProcess&) = delete;
+    ServeProcess& operator=(const ServeProcess&) = delete;
+
+    // Sends `signal` and waits for the process to end; does nothing once it has.
+    void stop(int signal);
+    // POST /v1/events with `event`; the HTTP status, 0 when there was no answer.
+    int post(const nlohmann::json& event) const;
+    // What it wrote to stderr so far (its log).
+    std::string log() const;
+    int port() const { return m_port; }
+    std::string url() const { return "http://127.0.0.1:" + std::to_string(m_port); }
+
+private:
+    std::string m_err;
+    pid_t m_pid = 0;
+    int m_port = 0;
+};
 
 // Runs the built memeops binary.
 CommandResult run_memeops(const std::vector<std::string>& args,

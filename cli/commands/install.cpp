@@ -1,4 +1,5 @@
 // memeops install / uninstall: the hook scripts of one repository.
+#include <optional>
 #include <sstream>
 
 #include "cli/command.hpp"
@@ -11,8 +12,17 @@ namespace memeops::cli {
 namespace {
 
 struct InstallOptions {
-    std::string hooks = "post-commit,post-merge,post-rewrite";
+    std::string hooks = core::join(hooks::default_hook_names(), ",");
 };
+
+// The first name of `names` memeops does not install, or an empty list's "": checked before the
+// repository is opened, so a refused name ("../config", "$(…)") changes nothing anywhere.
+std::optional<std::string> refused_hook(const std::vector<std::string>& names) {
+    if (names.empty()) return "";
+    for (const auto& name : names)
+        if (!hooks::is_installable_hook(name)) return name;
+    return std::nullopt;
+}
 
 void print_reports(Io& io, const std::string& folder, const std::vector<hooks::HookReport>& reports) {
     io.out << "Hooks folder: " << folder << "\n";
@@ -22,10 +32,16 @@ void print_reports(Io& io, const std::string& folder, const std::vector<hooks::H
 }
 
 int run_install(Context& context, const InstallOptions& options) {
+    auto names = core::split_commas(options.hooks);
+    if (auto refused = refused_hook(names)) {
+        context.io().err << "memeops: install : " << hooks::not_installable_reason(refused->empty() ? "\"\"" : *refused)
+                         << "\n";
+        return 2;  // a usage error, in install's own words
+    }
     hooks::LibGit2 lib;
     auto repo = hooks::open_repository(context.global().repo_dir);
     std::string folder = hooks::hooks_folder(repo.get());
-    auto reports = hooks::install_hooks(folder, core::split_commas(options.hooks), hooks::current_executable());
+    auto reports = hooks::install_hooks(folder, names, hooks::current_executable());
     print_reports(context.io(), folder, reports);
     for (const auto& report : reports)
         if (report.state == hooks::HookState::foreign) return 1;

@@ -11,6 +11,7 @@
 #include "cli/command.hpp"
 #include "cli/event_submit.hpp"
 #include "core/error.hpp"
+#include "meme/event.hpp"
 
 namespace memeops::cli {
 namespace {
@@ -110,7 +111,7 @@ void print_bot_answer(Io& io, const Submission& s, bool json) {
 int run_memeify(Context& context, const MemeifyOptions& options) {
     Io& io = context.io();
     std::string input{std::istreambuf_iterator<char>(*io.in), std::istreambuf_iterator<char>()};
-    auto doc = nlohmann::json::parse(input, nullptr, false);
+    auto doc = meme::parse_event_document(input);
     if (doc.is_discarded()) throw core::Fatal("cannot read the event on stdin", "not valid JSON");
     std::vector<meme::Event> events;
     try {
