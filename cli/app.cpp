@@ -1,6 +1,7 @@
 #include <algorithm>
 
 #include "cli/command.hpp"
+#include "hooks/git_config.hpp"
 #include "core/error.hpp"
 #include "storage/sqlite.hpp"
 
@@ -58,7 +59,7 @@ const std::vector<CommandSpec>& command_table() {
 }
 
 const core::Settings& Context::settings() {
-    if (!m_settings) m_settings.emplace(m_global.repo_dir, m_global.config);
+    if (!m_settings) m_settings.emplace(hooks::git_config_lookup(m_global.repo_dir), m_global.config);
     return *m_settings;
 }
 

@@ -1,7 +1,5 @@
 #include "core/settings.hpp"
 
-#include <git2.h>
-
 #include <cstdlib>
 #include <fstream>
 #include <memory>
@@ -20,24 +18,6 @@ nlohmann::json read_config_file(const std::string& path) {
     return parsed;
 }
 
-// Opens the config git itself would use from `dir`: the repository's (which includes global and
-// system) when `dir` is inside one, else the global and system files.
-git_config* open_git_config(const std::string& dir) {
-    git_repository* repo = nullptr;
-    git_config* config = nullptr;
-    if (git_repository_open_ext(&repo, dir.c_str(), 0, nullptr) == 0) {
-        git_repository_config_snapshot(&config, repo);
-        git_repository_free(repo);
-        return config;
-    }
-    git_config* live = nullptr;
-    if (git_config_open_default(&live) == 0) {
-        git_config_snapshot(&config, live);
-        git_config_free(live);
-    }
-    return config;
-}
-
 }  // namespace
 
 std::optional<std::string> env(const char* name) {
@@ -46,30 +26,9 @@ std::optional<std::string> env(const char* name) {
     return std::string(value);
 }
 
-Settings::Settings(std::optional<std::string> repo_dir, std::optional<std::string> config_file)
-    : m_repo_dir(std::move(repo_dir)) {
+Settings::Settings(GitConfigLookup git_config, std::optional<std::string> config_file)
+    : m_git_config(std::move(git_config)) {
     if (config_file) m_config = read_config_file(*config_file);
-}
-
-Settings::~Settings() {
-    if (!m_git_config_opened) return;
-    git_config_free(m_git_config);
-    git_libgit2_shutdown();  // pairs the init in from_git_config
-}
-
-std::optional<std::string> Settings::from_git_config(std::string_view key) const {
-    if (!m_git_config_opened) {
-        m_git_config_opened = true;
-        git_libgit2_init();
-        m_git_config = open_git_config(m_repo_dir.value_or("."));
-    }
-    if (!m_git_config) return std::nullopt;
-    git_buf value = GIT_BUF_INIT;
-    std::optional<std::string> result;
-    if (git_config_get_string_buf(&value, m_git_config, std::string(key).c_str()) == 0)
-        result = std::string(value.ptr, value.size);
-    git_buf_dispose(&value);
-    return result;
 }
 
 std::optional<std::string> Settings::lookup(const SettingSource& source,
@@ -78,7 +37,8 @@ std::optional<std::string> Settings::lookup(const SettingSource& source,
     if (!source.env.empty())
         if (auto value = env(std::string(source.env).c_str())) return value;
     if (!source.git_key.empty())
-        if (auto value = from_git_config(source.git_key)) return value;
+        if (m_git_config)
+            if (auto value = m_git_config(source.git_key)) return value;
     if (!source.file_key.empty()) {
         auto it = m_config.find(std::string(source.file_key));
         if (it != m_config.end() && it->is_string()) return it->get<std::string>();

@@ -6,8 +6,7 @@
 //   priority 5: the built-in default
 #pragma once
 
-#include <git2.h>
-
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -25,12 +24,15 @@ struct SettingSource {
 inline constexpr SettingSource k_archive_setting{"MEMEOPS_DB", "memeops.db", "db"};
 inline constexpr SettingSource k_bot_url_setting{"MEMEOPS_BOT_URL", "memeops.botUrl", "botUrl"};
 
+// Reads one git config key ("memeops.db") as git would in the relevant repository, or nullopt.
+// The git side provides it (hooks/git_config.hpp), so core/ never needs libgit2.
+using GitConfigLookup = std::function<std::optional<std::string>(std::string_view key)>;
+
 class Settings {
 public:
-    // Reads git config from the repository at or above `repo_dir` (the current folder when
-    // empty), falling back to the global config outside a repository, and the --config file when
-    // given. Throws Fatal when the config file cannot be read or is not a JSON object.
-    Settings(std::optional<std::string> repo_dir, std::optional<std::string> config_file);
+    // Layers `git_config` (may be empty: no git layer) and the --config file when given.
+    // Throws Fatal when the config file cannot be read or is not a JSON object.
+    Settings(GitConfigLookup git_config, std::optional<std::string> config_file);
 
     // The value of a setting by precedence, or nullopt when no layer sets it.
     std::optional<std::string> lookup(const SettingSource& source,
@@ -43,19 +45,12 @@ public:
     // The parsed --config file ({} when none).
     const nlohmann::json& config_file() const { return m_config; }
 
-    ~Settings();
     Settings(const Settings&) = delete;
     Settings& operator=(const Settings&) = delete;
 
 private:
-    std::optional<std::string> from_git_config(std::string_view key) const;
-
-    std::optional<std::string> m_repo_dir;
+    GitConfigLookup m_git_config;
     nlohmann::json m_config = nlohmann::json::object();
-    // The git config snapshot, opened on the first lookup and kept: starting libgit2 costs
-    // milliseconds (it loads the CA bundle), so it happens once per Settings, not per lookup.
-    mutable bool m_git_config_opened = false;
-    mutable git_config* m_git_config = nullptr;
 };
 
 // An environment variable, or nullopt when unset or empty.

@@ -6,6 +6,7 @@
 #include "core/repo_identity.hpp"
 #include "meme/caption_templates.hpp"
 #include "meme/detectors.hpp"
+#include "meme/slang.hpp"
 
 namespace memeops::meme {
 namespace {
@@ -22,6 +23,21 @@ std::uint64_t stable_hash(const std::string& text) {
 
 void erase_all(std::string& text, const std::string& what) {
     for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at)) text.erase(at, what.size());
+}
+
+// " #<slang> <emoji>": a word whose tone fits the reaction, the same for the same subject.
+std::string hot_word(const std::string& r, const std::string& subject) {
+    static const std::vector<std::string_view> good{"praise", "delighted", "excited", "cheerful", "confident", "encouraging"};
+    static const std::vector<std::string_view> bad{"resigned", "sad", "stressed", "weary", "annoyed", "shocked"};
+    static const std::vector<std::string_view> wry{"sarcastic", "ironic", "deadpan", "knowing"};
+    static const std::vector<std::string_view> calm{"nerdy", "neutral", "friendly", "amused"};
+    bool is_good = r == "training.breakthrough" || r == "training.finished" || r == "version.tagged" ||
+                   r == "ci.fixed" || r == "ci.passed";
+    bool is_bad = r == "training.nan" || r == "training.crash" || r == "ci.failed" || r == "training.overfitting" ||
+                  r == "training.val_acc_streak" || r == "training.oscillation" || r == "training.plateau";
+    const auto& tones = r == "sarcasm" ? wry : is_good ? good : is_bad ? bad : calm;
+    const SlangEntry& word = slang_for_subject(subject + '\0' + r, tones);
+    return " #" + word.word + " " + word.emoji;
 }
 
 }  // namespace
@@ -65,7 +81,7 @@ Caption render_caption(const std::string& reaction, const std::string& subject,
     auto fill = [&](const char* language) {
         return tidy_caption(fill_placeholders(chosen.at(language).get<std::string>(), complete));
     };
-    return {fill("zh"), fill("en")};
+    return {fill("zh") + hot_word(reaction, subject), fill("en")};
 }
 
 std::string format_metric(double value, bool sign) {

@@ -16,7 +16,10 @@ struct Caption {
 // The caption of `reaction` for `subject` (a tag, run or pipeline: the same subject always gets
 // the same variant), with {name} placeholders replaced from `values`. A placeholder without a
 // value renders empty and tidy_caption() removes what that leaves, so no caption ever shows a
-// placeholder or a stand-in like "?". Throws std::out_of_range for a reaction without captions.
+// placeholder or a stand-in like "?". The Chinese caption ends with the meme's 热词, a slang
+// word whose tone fits the reaction (praise for good news, weary words for bad, ironic ones for
+// sarcasm), chosen from the subject alone. Throws std::out_of_range for a reaction without
+// captions.
 Caption render_caption(const std::string& reaction, const std::string& subject,
                        const std::map<std::string, std::string>& values);
 

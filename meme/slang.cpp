@@ -68,10 +68,17 @@ std::string slang_to_emoji(const std::string& text) {
     return out;
 }
 
-const SlangEntry& slang_for_subject(std::string_view subject) {
+const SlangEntry& slang_for_subject(std::string_view subject) { return slang_for_subject(subject, {}); }
+
+const SlangEntry& slang_for_subject(std::string_view subject, const std::vector<std::string_view>& tones) {
+    auto wanted = [&](const SlangEntry& e) {
+        return tones.empty() || std::find(tones.begin(), tones.end(), e.tone) != tones.end();
+    };
+    bool any = std::any_of(slang_lexicon().begin(), slang_lexicon().end(), wanted);
     const SlangEntry* best = nullptr;
     std::uint64_t best_score = 0;
     for (const auto& e : slang_lexicon()) {
+        if (any && !wanted(e)) continue;
         std::string key = std::string(subject) + '\0' + e.word;  // NUL: "ab"+"c" differs from "a"+"bc"
         std::uint64_t score = core::stable_hash(key);
         if (!best || score > best_score) {

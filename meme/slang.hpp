@@ -31,6 +31,8 @@ std::string slang_to_emoji(const std::string& text);
 // word added to the lexicon takes over only the subjects it wins, and the order of the lexicon
 // does not matter. Pure.
 const SlangEntry& slang_for_subject(std::string_view subject);
+// The same pick among the entries whose tone is one of `tones` (all entries when none is).
+const SlangEntry& slang_for_subject(std::string_view subject, const std::vector<std::string_view>& tones);
 
 // A slang picker that repeats for the same seed: tests and reruns say the same thing.
 class SlangPicker {
