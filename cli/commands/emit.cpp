@@ -2,7 +2,7 @@
 // with none, handles it here: archives it, queues its memes and delivers them.
 #include <mutex>
 
-#include "bot/delivery/drain.hpp"
+#include "delivery/drain.hpp"
 #include "bot/event_handler.hpp"
 #include "cli/command.hpp"
 #include "cli/metric_flags.hpp"
@@ -47,10 +47,10 @@ int send_to_bot(Context& context, const std::string& bot_url, const nlohmann::js
     std::string url = bot_url;
     while (!url.empty() && url.back() == '/') url.pop_back();
     url += "/v1/events";
-    auto parsed = bot::delivery::parse_url(url);
+    auto parsed = delivery::parse_url(url);
     if (!parsed) throw core::Fatal("cannot send to the bot", "MEMEOPS_BOT_URL is not an http(s) URL");
     auto token = core::env("MEMEOPS_TOKEN");
-    auto reply = bot::delivery::post_json(url, event.dump(), {5, 30}, token ? "Bearer " + *token : "");
+    auto reply = delivery::post_json(url, event.dump(), {5, 30}, token ? "Bearer " + *token : "");
     if (reply.status == 0) throw core::Fatal("cannot reach the bot at " + core::redact_url(bot_url), reply.error);
     auto body = nlohmann::json::parse(reply.body, nullptr, false);
     if (reply.status != 202) {
@@ -69,8 +69,8 @@ int handle_locally(Context& context, const nlohmann::json& doc, bool json) {
     bot::EventHandler handler(*archive, destinations, context.detector_thresholds());
     auto handled = handler.handle(events, "event");
     std::mutex console_mutex;
-    bot::delivery::Deliverer deliverer(*archive, context.io().out, console_mutex);
-    auto summaries = bot::delivery::drain(deliverer, destinations, core::now_ms() + 30'000);
+    delivery::Deliverer deliverer(*archive, context.io().out, console_mutex);
+    auto summaries = delivery::drain(deliverer, destinations, core::now_ms() + 30'000);
     const auto& h = handled.front();
     if (json) {
         nlohmann::json memes = nlohmann::json::array();

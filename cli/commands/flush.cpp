@@ -1,7 +1,7 @@
 // memeops flush: delivers what waits in the outbox once, then exits.
 #include <mutex>
 
-#include "bot/delivery/drain.hpp"
+#include "delivery/drain.hpp"
 #include "cli/command.hpp"
 #include "core/error.hpp"
 #include "storage/outbox.hpp"
@@ -14,7 +14,7 @@ struct FlushOptions {
     bool json = false;
 };
 
-nlohmann::json summary_json(const std::string& name, const bot::delivery::DrainSummary& s, std::int64_t pending) {
+nlohmann::json summary_json(const std::string& name, const delivery::DrainSummary& s, std::int64_t pending) {
     return {{"destination", name},
             {"messages", s.messages},
             {"delivered", s.memes_delivered},
@@ -46,8 +46,8 @@ int run_flush(Context& context, const FlushOptions& options) {
     }
     auto destinations = context.destinations();
     std::mutex console_mutex;
-    bot::delivery::Deliverer deliverer(*archive, io.out, console_mutex);
-    auto summaries = bot::delivery::drain(deliverer, destinations, core::now_ms() + options.timeout_s * 1000LL);
+    delivery::Deliverer deliverer(*archive, io.out, console_mutex);
+    auto summaries = delivery::drain(deliverer, destinations, core::now_ms() + options.timeout_s * 1000LL);
     auto backlog = storage::Outbox(*archive).counts();
     nlohmann::json out = nlohmann::json::array();
     for (const auto& d : destinations) out.push_back(summary_json(d.name, summaries[d.name], backlog[d.name].pending));

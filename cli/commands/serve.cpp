@@ -78,7 +78,7 @@ int run_serve(Context& context, const ServeOptions& options) {
     server_options.token = core::env("MEMEOPS_TOKEN");
     server_options.github_secret = core::env("MEMEOPS_GITHUB_SECRET");
     server_options.gitlab_token = core::env("MEMEOPS_GITLAB_TOKEN");
-    server_options.scale_factor = bot::delivery::scale_factor_from_env();
+    server_options.scale_factor = delivery::scale_factor_from_env();
     context.open_archive();  // creates and migrates it now: a broken archive fails before listening
     std::unique_ptr<bot::Server> server;
     sigset_t block;

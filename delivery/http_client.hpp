@@ -6,9 +6,9 @@
 #include <optional>
 #include <string>
 
-#include "bot/delivery/outcome.hpp"
+#include "delivery/outcome.hpp"
 
-namespace memeops::bot::delivery {
+namespace memeops::delivery {
 
 struct Url {
     std::string scheme;  // "http" or "https"
@@ -31,4 +31,4 @@ struct PostOptions {
 HttpReply post_json(const std::string& url, const std::string& json_body, const PostOptions& options = {},
                     const std::string& authorization = "");
 
-}  // namespace memeops::bot::delivery
+}  // namespace memeops::delivery

@@ -16,13 +16,13 @@
 #include <variant>
 #include <vector>
 
-#include "bot/delivery/http_client.hpp"
-#include "bot/delivery/outcome.hpp"
+#include "delivery/http_client.hpp"
+#include "delivery/outcome.hpp"
 #include "core/destinations.hpp"
 #include "storage/archive.hpp"
 #include "storage/outbox.hpp"
 
-namespace memeops::bot::delivery {
+namespace memeops::delivery {
 
 // What one attempt did.
 struct Attempt {
@@ -76,4 +76,4 @@ private:
 // The Discord URL with wait=true, so Discord answers with the message (and its errors).
 std::string discord_url(const std::string& url);
 
-}  // namespace memeops::bot::delivery
+}  // namespace memeops::delivery

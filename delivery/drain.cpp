@@ -1,8 +1,8 @@
-#include "bot/delivery/drain.hpp"
+#include "delivery/drain.hpp"
 
 #include <thread>
 
-namespace memeops::bot::delivery {
+namespace memeops::delivery {
 namespace {
 
 void count(DrainSummary& summary, const Attempt& attempt) {
@@ -54,4 +54,4 @@ std::map<std::string, DrainSummary> drain(Deliverer& deliverer, const std::vecto
     return summaries;
 }
 
-}  // namespace memeops::bot::delivery
+}  // namespace memeops::delivery

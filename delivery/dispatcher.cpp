@@ -1,4 +1,4 @@
-#include "bot/delivery/dispatcher.hpp"
+#include "delivery/dispatcher.hpp"
 
 #include <algorithm>
 
@@ -6,7 +6,7 @@
 #include "core/settings.hpp"
 #include "storage/outbox.hpp"
 
-namespace memeops::bot::delivery {
+namespace memeops::delivery {
 namespace {
 
 constexpr core::TimeMs k_refresh_ms = 1000;  // how often the outbox is re-read for rows due later
@@ -24,7 +24,7 @@ int scale_factor_from_env() {
 }
 
 Dispatcher::Dispatcher(std::string archive_path, std::vector<core::Destination> destinations, int scale_factor,
-                       std::ostream& console, Metrics& metrics, DelivererOptions options)
+                       std::ostream& console, DispatchObserver& metrics, DelivererOptions options)
     : m_archive_path(std::move(archive_path)),
       m_destinations(std::move(destinations)),
       m_scale_factor(std::clamp(scale_factor, 1, k_max_workers)),
@@ -163,4 +163,4 @@ void Dispatcher::worker_loop() {
     }
 }
 
-}  // namespace memeops::bot::delivery
+}  // namespace memeops::delivery

@@ -7,9 +7,9 @@
 #include <string>
 #include <vector>
 
-#include "bot/delivery/deliverer.hpp"
+#include "delivery/deliverer.hpp"
 
-namespace memeops::bot::delivery {
+namespace memeops::delivery {
 
 struct DrainSummary {
     int messages = 0;
@@ -24,4 +24,4 @@ struct DrainSummary {
 std::map<std::string, DrainSummary> drain(Deliverer& deliverer, const std::vector<core::Destination>& destinations,
                                           core::TimeMs deadline);
 
-}  // namespace memeops::bot::delivery
+}  // namespace memeops::delivery

@@ -1,4 +1,4 @@
-#include "bot/delivery/http_client.hpp"
+#include "delivery/http_client.hpp"
 
 #include <httplib.h>
 
@@ -6,7 +6,7 @@
 
 #include "core/text.hpp"
 
-namespace memeops::bot::delivery {
+namespace memeops::delivery {
 namespace {
 
 constexpr const char* k_system_ca_bundle = "/etc/ssl/certs/ca-certificates.crt";
@@ -77,4 +77,4 @@ HttpReply post_json(const std::string& url_text, const std::string& json_body, c
     return reply;
 }
 
-}  // namespace memeops::bot::delivery
+}  // namespace memeops::delivery

@@ -1,15 +1,15 @@
-#include "bot/delivery/deliverer.hpp"
+#include "delivery/deliverer.hpp"
 
 #include <cmath>
 #include <random>
 
-#include "bot/console/console_payload.hpp"
-#include "bot/discord/discord_payload.hpp"
-#include "bot/slack/slack_payload.hpp"
+#include "delivery/console/console_payload.hpp"
+#include "delivery/discord/discord_payload.hpp"
+#include "delivery/slack/slack_payload.hpp"
 #include "core/crypto.hpp"
 #include "core/log.hpp"
 
-namespace memeops::bot::delivery {
+namespace memeops::delivery {
 namespace {
 
 double jitter() {
@@ -144,4 +144,4 @@ void Deliverer::record(const core::Destination& destination, const std::vector<s
                {"ms", std::to_string(attempt.elapsed_ms)}, {"reason", outcome.reason}});
 }
 
-}  // namespace memeops::bot::delivery
+}  // namespace memeops::delivery

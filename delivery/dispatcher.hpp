@@ -15,17 +15,26 @@
 #include <thread>
 #include <vector>
 
-#include "bot/delivery/deliverer.hpp"
-#include "bot/metrics.hpp"
+#include "delivery/deliverer.hpp"
 
-namespace memeops::bot::delivery {
+namespace memeops::delivery {
+
+// What the workers report as they go (the bot's /metrics counts it). Called from the worker
+// threads: implementations must be thread-safe.
+class DispatchObserver {
+public:
+    virtual ~DispatchObserver() = default;
+    // `destination` is the configured name; `outcome` a Verdict's to_string.
+    virtual void count_delivery(const std::string& destination, const std::string& outcome, long memes) = 0;
+    virtual void set_workers(int total, int busy) = 0;
+};
 
 class Dispatcher {
 public:
     static constexpr int k_max_workers = 8;
 
     Dispatcher(std::string archive_path, std::vector<core::Destination> destinations, int scale_factor,
-               std::ostream& console, Metrics& metrics, DelivererOptions options = {});
+               std::ostream& console, DispatchObserver& observer, DelivererOptions options = {});
     ~Dispatcher();
 
     void start();
@@ -56,7 +65,7 @@ private:
     int m_scale_factor;
     std::ostream& m_console;
     std::mutex m_console_mutex;
-    Metrics& m_metrics;
+    DispatchObserver& m_metrics;
     DelivererOptions m_options;
 
     mutable std::mutex m_mutex;
@@ -71,4 +80,4 @@ private:
 // MEME_SCALE_FACTOR: workers per destination with a backlog, 1 to 8 (1 when unset or invalid).
 int scale_factor_from_env();
 
-}  // namespace memeops::bot::delivery
+}  // namespace memeops::delivery
