@@ -226,7 +226,10 @@ storage::Archive& Server::reader() {
     thread_local std::unique_ptr<storage::Archive> archive;
     thread_local std::string path;
     if (!archive || path != m_options.archive_path) {
-        archive = storage::Archive::open(m_options.archive_path);
+        // GET routes only read: they never wait for the write lock of the ingest or the workers.
+        storage::ArchiveOptions options;
+        options.access = storage::Access::read_only;
+        archive = storage::Archive::open(m_options.archive_path, options);
         path = m_options.archive_path;
     }
     return *archive;

@@ -73,11 +73,12 @@ std::unique_ptr<storage::Archive> Context::open_archive() {
     return storage::Archive::open(archive_path());
 }
 
-std::unique_ptr<storage::Archive> Context::open_existing_archive() {
+std::unique_ptr<storage::Archive> Context::open_existing_archive(storage::Access access) {
     std::string path = archive_path();
     if (!std::filesystem::exists(path)) return nullptr;
     storage::ArchiveOptions options;
     options.create = storage::CreateIfMissing::no;
+    options.access = access;
     return storage::Archive::open(path, options);
 }
 

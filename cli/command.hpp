@@ -51,9 +51,10 @@ public:
     std::string archive_path() { return settings().archive_path(m_global.db); }
     // The archive, created when missing.
     std::unique_ptr<storage::Archive> open_archive();
-    // The archive for a read-only command: nullptr when no archive exists yet, so a first
-    // `history` says "nothing yet" instead of creating files.
-    std::unique_ptr<storage::Archive> open_existing_archive();
+    // The archive if it exists: nullptr when no archive exists yet, so a first `history` says
+    // "nothing yet" instead of creating files. Commands that only read pass Access::read_only:
+    // they never take the write lock and work on an archive they cannot write.
+    std::unique_ptr<storage::Archive> open_existing_archive(storage::Access access = storage::Access::read_write);
     // The destinations memes are routed to (core/destinations.hpp).
     std::vector<core::Destination> destinations();
     // The detector thresholds of the --config file's "detectors" (defaults without one).

@@ -63,7 +63,7 @@ nlohmann::json destination_status(Context& context, storage::Archive* archive) {
 }
 
 nlohmann::json collect(Context& context) {
-    auto archive = context.open_existing_archive();
+    auto archive = context.open_existing_archive(storage::Access::read_only);
     nlohmann::json status{{"repository", repository_status(context)},
                           {"archive", context.archive_path()},
                           {"archive_exists", archive != nullptr},
