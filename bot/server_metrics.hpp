@@ -20,7 +20,8 @@ public:
     void set_workers(int total, int busy) override;
 
     // Everything counted, plus the gauges the caller reads from the archive: pending memes and
-    // whether each destination is up (1) or disabled (0).
+    // whether each destination is up (1) or disabled (0), by destination label
+    // (delivery::DestinationView::label: the name, or the key of one no longer configured).
     std::string render(const std::map<std::string, long>& pending, const std::map<std::string, bool>& up) const;
 
 private:

@@ -3,6 +3,10 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <openssl/rand.h>
+
+#include <stdexcept>
+#include <vector>
 
 namespace memeops::core {
 namespace {
@@ -37,6 +41,12 @@ std::string sha256_hex(std::string_view text) {
 
 bool constant_time_equal(std::string_view a, std::string_view b) {
     return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+std::string random_hex(int bytes) {
+    std::vector<unsigned char> buffer(static_cast<size_t>(bytes));
+    if (RAND_bytes(buffer.data(), bytes) != 1) throw std::runtime_error("no randomness from OpenSSL");
+    return to_hex(buffer.data(), static_cast<unsigned int>(bytes));
 }
 
 }  // namespace memeops::core

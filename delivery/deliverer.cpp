@@ -3,11 +3,11 @@
 #include <cmath>
 #include <random>
 
+#include "core/crypto.hpp"
+#include "core/log.hpp"
 #include "delivery/console/console_payload.hpp"
 #include "delivery/discord/discord_payload.hpp"
 #include "delivery/slack/slack_payload.hpp"
-#include "core/crypto.hpp"
-#include "core/log.hpp"
 
 namespace memeops::delivery {
 namespace {
@@ -16,9 +16,6 @@ double jitter() {
     thread_local std::mt19937 generator{std::random_device{}()};
     return std::uniform_real_distribution<double>(0.0, 1.0)(generator);
 }
-
-// A stable, non-reversible name for a URL: the archive can tell it changed without keeping it.
-std::string fingerprint(const std::string& url) { return core::sha256_hex(url).substr(0, 16); }
 
 std::optional<double> header_seconds(const HttpReply& reply, const std::string& name) {
     auto it = reply.headers.find(name);
@@ -37,8 +34,20 @@ std::vector<ChatMeme> chat_memes(const std::vector<storage::OutboxItem>& items) 
     return memes;
 }
 
-HttpReply post_over_http(const PostOptions& options, const std::string& url, const std::string& body) {
-    return post_json(url, body, options);
+// Slack's pace is one message per interval per webhook: its sends are serialised across every
+// worker and process by the outbox's reservation.
+bool serial(const core::Destination& destination) { return destination.type == core::DestinationType::slack; }
+
+DelivererOptions with_defaults(DelivererOptions options) {
+    if (options.owner.empty()) options.owner = core::random_hex(16);
+    if (!options.clock) options.clock = core::now_ms;
+    if (options.http.total_timeout_ms <= 0)
+        options.http.total_timeout_ms = std::max(options.lease_ms / 2, options.lease_ms - k_record_margin_ms);
+    if (!options.post) {
+        PostOptions http = options.http;
+        options.post = [http](const std::string& url, const std::string& body) { return post_json(url, body, http); };
+    }
+    return options;
 }
 
 }  // namespace
@@ -48,55 +57,66 @@ std::string discord_url(const std::string& url) {
     return url + (url.find('?') == std::string::npos ? "?" : "&") + "wait=true";
 }
 
-Deliverer::Deliverer(storage::Archive& archive, std::ostream& console, std::mutex& console_mutex,
-                     DelivererOptions options)
-    : m_archive(archive), m_console(console), m_console_mutex(console_mutex), m_options(std::move(options)) {
-    if (!m_options.post) {
-        PostOptions http = m_options.http;
-        m_options.post = [http](const std::string& url, const std::string& body) { return post_over_http(http, url, body); };
-    }
+ConsoleSink stream_console(std::ostream& out, std::mutex& mutex) {
+    return [&out, &mutex](const std::string& text) {
+        std::lock_guard lock(mutex);
+        out.clear();  // a stream that failed before may work again (a full disk freed)
+        out << text << std::flush;
+        return static_cast<bool>(out);
+    };
 }
 
+Deliverer::Deliverer(storage::Archive& archive, ConsoleSink console, DelivererOptions options)
+    : m_archive(archive), m_console(std::move(console)), m_options(with_defaults(std::move(options))) {}
+
+Deliverer::Deliverer(storage::Archive& archive, std::ostream& console, std::mutex& console_mutex,
+                     DelivererOptions options)
+    : Deliverer(archive, stream_console(console, console_mutex), std::move(options)) {}
+
 core::TimeMs Deliverer::next_send(const core::Destination& destination) {
-    return storage::Outbox(m_archive).health(destination.name).next_send;
+    return storage::Outbox(m_archive).health(destination.key()).next_send;
 }
 
 std::variant<Attempt, Idle> Deliverer::deliver_next(const core::Destination& destination, core::TimeMs now) {
-    storage::Outbox outbox(m_archive);
-    auto health = outbox.health(destination.name);
-    if (health.disabled) {
-        if (health.url_fingerprint == fingerprint(destination.url)) return Idle::disabled;
-        outbox.enable(destination.name, core::to_string(destination.type), now);
-        core::log(core::LogLevel::info, "destination.enabled", {{"destination", destination.name}, {"why", "its URL changed"}});
+    storage::ClaimRequest request{destination.key(), core::to_string(destination.type), m_options.owner, now,
+                                  static_cast<int>(m_options.digest_limit), m_options.lease_ms, serial(destination)};
+    auto claim = storage::Outbox(m_archive).claim(request);
+    switch (claim.status) {
+        case storage::Claim::Status::disabled: return Idle::disabled;
+        case storage::Claim::Status::paced: return Idle::paced;
+        case storage::Claim::Status::nothing_due: return Idle::nothing_due;
+        case storage::Claim::Status::claimed: break;
     }
-    if (health.next_send > now) return Idle::paced;
-    auto items = outbox.claim(destination.name, now, static_cast<int>(m_options.digest_limit), m_options.lease_ms);
-    if (items.empty()) return Idle::nothing_due;
-    return send(destination, items, now);
+    return send(destination, claim.items, now);
+}
+
+HttpReply Deliverer::write_console(const std::vector<ChatMeme>& memes) {
+    HttpReply reply;
+    if (m_console(console::payload(memes))) reply.status = 200;
+    else reply.error = "console: the output could not be written (closed or full)";
+    return reply;
+}
+
+HttpReply Deliverer::post(const core::Destination& destination, const std::vector<ChatMeme>& memes, size_t& shown) {
+    bool slack = destination.type == core::DestinationType::slack;
+    std::string body = (slack ? slack::payload(memes, &shown) : discord::payload(memes, &shown))
+                           .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    return m_options.post(slack ? destination.url : discord_url(destination.url), body);
 }
 
 Attempt Deliverer::send(const core::Destination& destination, const std::vector<storage::OutboxItem>& items,
                         core::TimeMs now) {
     auto memes = chat_memes(items);
     size_t shown = memes.size();
-    HttpReply reply;
-    if (destination.type == core::DestinationType::console) {
-        std::lock_guard lock(m_console_mutex);
-        m_console << console::payload(memes) << std::flush;
-        reply.status = 200;
-    } else {
-        bool slack = destination.type == core::DestinationType::slack;
-        std::string body = (slack ? slack::payload(memes, &shown) : discord::payload(memes, &shown))
-                               .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-        reply = m_options.post(slack ? destination.url : discord_url(destination.url), body);
-    }
+    HttpReply reply = destination.type == core::DestinationType::console ? write_console(memes)
+                                                                         : post(destination, memes, shown);
+    core::TimeMs done = m_options.clock();
     // The memes the message could not show ("+N more") go back to the outbox for the next one.
     std::vector<std::int64_t> sent, held_back;
     for (size_t i = 0; i < items.size(); ++i) (i < shown ? sent : held_back).push_back(items[i].meme_id);
-    storage::Outbox(m_archive).release(destination.name, held_back, now);
-    Attempt attempt{destination.name, items.front().attempts + 1, sent.size(), {}, reply.status, core::now_ms() - now};
+    Attempt attempt{destination.key(), items.front().attempts + 1, sent.size(), {}, reply.status, done - now};
     attempt.outcome = classify(reply, attempt.number, jitter());
-    record(destination, sent, attempt, reply, core::now_ms());
+    record(destination, sent, held_back, attempt, reply, done);
     return attempt;
 }
 
@@ -114,31 +134,44 @@ core::TimeMs Deliverer::paced_until(const core::Destination& destination, const 
     return until;
 }
 
-void Deliverer::record(const core::Destination& destination, const std::vector<std::int64_t>& ids,
-                       const Attempt& attempt, const HttpReply& reply, core::TimeMs now) {
+void Deliverer::apply(storage::Outbox& outbox, const core::Destination& destination,
+                      const std::vector<std::int64_t>& ids, const Outcome& outcome, core::TimeMs now) {
+    const std::string key = destination.key();
+    const std::string& owner = m_options.owner;
+    int recorded = static_cast<int>(ids.size());
+    switch (outcome.verdict) {
+        case Verdict::delivered: outbox.mark_delivered(key, ids, now, owner); break;
+        case Verdict::retry: recorded = outbox.mark_retry(key, ids, now + outcome.wait_ms, outcome.reason, owner); break;
+        case Verdict::failed: recorded = outbox.mark_failed(key, ids, outcome.reason, owner); break;
+        case Verdict::disable:
+            outbox.disable(key, core::to_string(destination.type), outcome.reason, now);
+            recorded = outbox.release(key, ids, now, owner);
+            break;
+    }
+    if (recorded < static_cast<int>(ids.size()))  // a send that outlived its lease: the new owner decides
+        core::log(core::LogLevel::warn, "delivery.lease_lost",
+                  {{"destination", destination.name}, {"memes", std::to_string(ids.size() - static_cast<size_t>(recorded))}});
+}
+
+void Deliverer::record(const core::Destination& destination, const std::vector<std::int64_t>& sent,
+                       const std::vector<std::int64_t>& held_back, const Attempt& attempt, const HttpReply& reply,
+                       core::TimeMs now) {
     storage::Outbox outbox(m_archive);
-    std::string type = core::to_string(destination.type);
     const Outcome& outcome = attempt.outcome;
     {
         storage::Transaction transaction(m_archive.database());
-        switch (outcome.verdict) {
-            case Verdict::delivered: outbox.mark_delivered(destination.name, ids, now); break;
-            case Verdict::retry: outbox.mark_retry(destination.name, ids, now + outcome.wait_ms, outcome.reason); break;
-            case Verdict::failed: outbox.mark_failed(destination.name, ids, outcome.reason); break;
-            case Verdict::disable:
-                outbox.disable(destination.name, type, outcome.reason, fingerprint(destination.url), now);
-                outbox.release(destination.name, ids, now);
-                break;
-        }
+        outbox.release(attempt.destination, held_back, now, m_options.owner);
+        apply(outbox, destination, sent, outcome, now);
         core::TimeMs until = paced_until(destination, reply, outcome, now);
-        if (until > now) outbox.set_next_send(destination.name, type, until);
+        if (serial(destination) || until > now)
+            outbox.finish_send(attempt.destination, core::to_string(destination.type), m_options.owner, until);
         transaction.commit();
     }
     core::LogLevel level = outcome.verdict == Verdict::delivered ? core::LogLevel::info
                            : outcome.verdict == Verdict::retry   ? core::LogLevel::warn
                                                                  : core::LogLevel::error;
     core::log(level, "delivery",
-              {{"destination", destination.name}, {"memes", std::to_string(attempt.memes)},
+              {{"destination", destination.name}, {"key", attempt.destination}, {"memes", std::to_string(attempt.memes)},
                {"attempt", std::to_string(attempt.number)}, {"status", std::to_string(attempt.status)},
                {"outcome", to_string(outcome.verdict)}, {"wait_ms", std::to_string(outcome.wait_ms)},
                {"ms", std::to_string(attempt.elapsed_ms)}, {"reason", outcome.reason}});

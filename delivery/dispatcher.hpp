@@ -4,6 +4,8 @@
 // The pool grows with the number of destinations that have a backlog times MEME_SCALE_FACTOR,
 // bounded by k_max_workers (2 cores: sending is mostly waiting). Outbox rows from before a
 // restart are found at start-up and on a periodic refresh; new rows are announced by wake().
+// Destinations are told apart by key (two names for one URL are one destination); only rows
+// routed to a configured key are ever sent: the others wait, visibly, for their destination.
 // stop() lets in-flight sends finish and leaves everything else queued in the archive.
 #pragma once
 
@@ -38,7 +40,7 @@ public:
     ~Dispatcher();
 
     void start();
-    // Announces new outbox rows for these destinations (all when empty).
+    // Announces new outbox rows for these destination keys (all when empty).
     void wake(const std::vector<std::string>& destinations = {});
     // Lets in-flight sends finish; everything else stays queued.
     void stop();
@@ -70,7 +72,7 @@ private:
 
     mutable std::mutex m_mutex;
     std::condition_variable m_wake;
-    std::map<std::string, Lane> m_lanes;
+    std::map<std::string, Lane> m_lanes;  // by destination key
     std::vector<std::thread> m_threads;
     int m_busy = 0;
     bool m_stopping = false;

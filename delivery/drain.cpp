@@ -23,10 +23,8 @@ std::map<std::string, DrainSummary> drain(Deliverer& deliverer, const std::vecto
                                           core::TimeMs deadline) {
     std::map<std::string, DrainSummary> summaries;
     std::vector<const core::Destination*> open;
-    for (const auto& d : destinations) {
-        open.push_back(&d);
-        summaries[d.name];
-    }
+    for (const auto& d : destinations)
+        if (summaries.try_emplace(d.key()).second) open.push_back(&d);
     while (!open.empty()) {
         core::TimeMs now = core::now_ms();
         core::TimeMs earliest = deadline;
@@ -34,7 +32,7 @@ std::map<std::string, DrainSummary> drain(Deliverer& deliverer, const std::vecto
         for (const auto* d : open) {
             auto result = deliverer.deliver_next(*d, now);
             if (auto* attempt = std::get_if<Attempt>(&result)) {
-                count(summaries[d->name], *attempt);
+                count(summaries[d->key()], *attempt);
                 still_open.push_back(d);
                 earliest = now;
             } else if (std::get<Idle>(result) == Idle::paced) {
@@ -44,7 +42,7 @@ std::map<std::string, DrainSummary> drain(Deliverer& deliverer, const std::vecto
                     earliest = std::min(earliest, ready);
                 }
             } else if (std::get<Idle>(result) == Idle::disabled) {
-                summaries[d->name].disabled = true;
+                summaries[d->key()].disabled = true;
             }
         }
         open.swap(still_open);
