@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <csignal>
 
 #include "cli/command.hpp"
 #include "core/error.hpp"
@@ -81,6 +82,8 @@ std::unique_ptr<storage::Archive> Context::open_existing_archive(storage::Access
     options.access = access;
     return storage::Archive::open(path, options);
 }
+
+void keep_running_on_closed_output() { std::signal(SIGPIPE, SIG_IGN); }
 
 int run(const std::vector<std::string>& args, Io& io) {
     CLI::App app{"MemeOps: git hooks, training and CI reactions as bilingual memes in your chat, "

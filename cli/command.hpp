@@ -68,6 +68,10 @@ private:
 
 using Handler = std::function<int()>;
 
+// Makes writing to a closed stdout or stderr fail with EPIPE instead of ending the process, so a
+// command that delivers (flush, serve) can tell a console meme was not seen and keep it waiting.
+void keep_running_on_closed_output();
+
 struct CommandSpec {
     std::string_view name;
     std::string_view summary;

@@ -1,4 +1,8 @@
 // memeops flush: delivers what waits in the outbox once, then exits.
+//
+// Console memes are printed on stdout as they are delivered, and recorded delivered only once
+// they were written and flushed there. With --json, stdout is exactly one JSON document: the
+// console memes are its "console" array, each string written and flushed as it is delivered.
 #include <mutex>
 
 #include "cli/command.hpp"
@@ -38,6 +42,18 @@ std::string summary_line(const nlohmann::json& s) {
     return line;
 }
 
+// Writes each console meme as the next string of the open "console" array on `out`.
+delivery::ConsoleSink json_console(std::ostream& out) {
+    auto first = std::make_shared<bool>(true);
+    return [&out, first](const std::string& text) {
+        out.clear();
+        out << (*first ? "" : ",") << nlohmann::json(text).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
+            << std::flush;
+        if (out) *first = false;
+        return static_cast<bool>(out);
+    };
+}
+
 // The configured destinations' summaries and the keys still waiting without one.
 void summarise(storage::Archive& archive, const std::vector<core::Destination>& destinations,
                std::map<std::string, delivery::DrainSummary>& summaries, nlohmann::json& configured,
@@ -53,18 +69,23 @@ int run_flush(Context& context, const FlushOptions& options) {
     Io& io = context.io();
     auto archive = context.open_existing_archive();
     if (!archive) {
-        if (options.json) io.out << R"({"destinations":[],"unconfigured":[]})" << "\n";
+        if (options.json) io.out << R"({"console":[],"destinations":[],"unconfigured":[]})" << "\n";
         else io.out << "Nothing waits: there is no archive yet.\n";
         return 0;
     }
+    keep_running_on_closed_output();
     auto destinations = context.destinations();
     std::mutex console_mutex;
-    delivery::Deliverer deliverer(*archive, io.out, console_mutex);
+    if (options.json) io.out << R"({"console":[)" << std::flush;
+    delivery::Deliverer deliverer(*archive, options.json ? json_console(io.out)
+                                                         : delivery::stream_console(io.out, console_mutex));
     auto summaries = delivery::drain(deliverer, destinations, core::now_ms() + options.timeout_s * 1000LL);
     nlohmann::json configured = nlohmann::json::array(), unconfigured = nlohmann::json::array();
     summarise(*archive, destinations, summaries, configured, unconfigured);
     if (options.json) {
-        io.out << nlohmann::json{{"destinations", configured}, {"unconfigured", unconfigured}}.dump() << "\n";
+        // Closes the "console" array opened before the drain, then the rest of the object: its
+        // members without the opening brace.
+        io.out << "]," << nlohmann::json{{"destinations", configured}, {"unconfigured", unconfigured}}.dump().substr(1) << "\n";
         return 0;
     }
     for (const auto& s : configured) io.out << summary_line(s) << "\n";
@@ -80,7 +101,10 @@ Handler define_flush(CLI::App& app, Context& context) {
     auto options = std::make_shared<FlushOptions>();
     app.add_option("--timeout", options->timeout_s, "Stop after this many seconds (default 60)")->check(CLI::Range(1, 3600));
     app.add_flag("--json", options->json,
-                 "Print what was delivered per destination, and what waits for destinations no longer configured, as JSON");
+                 "Print one JSON document: console memes in its \"console\" array (texts as printed), then what "
+                 "was delivered per destination and what waits for destinations no longer configured");
+    app.footer("Console memes are printed on stdout and count as delivered once written there; a closed stdout "
+               "leaves them waiting.");
     return [&context, options] { return run_flush(context, *options); };
 }
 
