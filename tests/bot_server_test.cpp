@@ -9,6 +9,7 @@
 #include "chat_standins.hpp"
 #include "core/crypto.hpp"
 #include "storage/outbox.hpp"
+#include "outbox_support.hpp"
 #include "test_support.hpp"
 
 using namespace memeops;
@@ -334,4 +335,30 @@ TEST_CASE("emit sends to the configured bot with the token, or handles the event
     CHECK(local.out.find("P0 training.crash") != std::string::npos);
     CHECK(local.out.find("local-run") != std::string::npos);
     CHECK(storage::Archive::open(dir.file("local.db"))->pending_deliveries() == 0);
+}
+
+TEST_CASE("serve: /healthz and /metrics show a destination no longer configured, with its waiting memes") {
+    ChatStandIn slack(ChatStandIn::Platform::slack);
+    bot::ServerOptions options;
+    options.destinations = {destination("slack", core::DestinationType::slack, slack.url())};
+    RunningBot bot(std::move(options));
+    std::string removed = destination("slack", core::DestinationType::slack, "https://hooks.slack.com/services/T/B/SECRETgone").key();
+    {
+        auto archive = storage::Archive::open(bot.archive_path());
+        for (int i = 0; i < 3; ++i) test::queue_meme(*archive, {removed}, "gone-run-" + std::to_string(i));
+    }
+    auto health = body_of(bot.client().Get("/healthz"));
+    REQUIRE(health["destinations"].size() == 2);
+    CHECK(health["destinations"][0]["name"] == "slack");
+    CHECK(health["destinations"][0]["configured"] == true);
+    CHECK(health["destinations"][1]["key"] == removed);
+    CHECK(health["destinations"][1]["configured"] == false);
+    CHECK(health["destinations"][1]["pending"] == 3);
+    CHECK(health["outbox_pending"] == 3);
+    std::string metrics = bot.client().Get("/metrics")->body;
+    CHECK(metrics.find("memeops_outbox_pending{destination=\"" + removed + "\"} 3") != std::string::npos);
+    CHECK((health.dump() + metrics).find("SECRET") == std::string::npos);
+    std::this_thread::sleep_for(std::chrono::milliseconds(1200));  // the workers' refresh has run
+    CHECK(slack.requests().empty());  // never re-routed to the configured webhook
+    CHECK(bot.pending() == 3);
 }
