@@ -70,6 +70,10 @@ struct DelivererOptions {
 // Time kept from each lease to record the attempt after the send was cut off.
 inline constexpr core::TimeMs k_record_margin_ms = 5000;
 
+// A paced destination is looked at again at least this often: another worker's reservation
+// lasts until its lease ends, but its reply usually frees the next slot within a second.
+inline constexpr core::TimeMs k_paced_recheck_ms = 250;
+
 class Deliverer {
 public:
     Deliverer(storage::Archive& archive, ConsoleSink console, DelivererOptions options = {});

@@ -1,5 +1,6 @@
 #include "delivery/drain.hpp"
 
+#include <algorithm>
 #include <thread>
 
 namespace memeops::delivery {
@@ -36,7 +37,7 @@ std::map<std::string, DrainSummary> drain(Deliverer& deliverer, const std::vecto
                 still_open.push_back(d);
                 earliest = now;
             } else if (std::get<Idle>(result) == Idle::paced) {
-                core::TimeMs ready = deliverer.next_send(*d);
+                core::TimeMs ready = std::min(deliverer.next_send(*d), now + k_paced_recheck_ms);
                 if (ready < deadline) {
                     still_open.push_back(d);
                     earliest = std::min(earliest, ready);
