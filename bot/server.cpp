@@ -9,6 +9,7 @@
 #include <cstring>
 
 #include "bot/webhooks.hpp"
+#include "delivery/destination_view.hpp"
 #include "core/crypto.hpp"
 #include "core/error.hpp"
 #include "core/log.hpp"
@@ -260,7 +261,10 @@ storage::Archive& Server::reader() {
     thread_local std::unique_ptr<storage::Archive> archive;
     thread_local std::string path;
     if (!archive || path != m_options.archive_path) {
-        archive = storage::Archive::open(m_options.archive_path);
+        // GET routes only read: they never wait for the write lock of the ingest or the workers.
+        storage::ArchiveOptions options;
+        options.access = storage::Access::read_only;
+        archive = storage::Archive::open(m_options.archive_path, options);
         path = m_options.archive_path;
     }
     return *archive;
@@ -313,17 +317,17 @@ void Server::entry(const httplib::Request& req, httplib::Response& res) {
 void Server::healthz(httplib::Response& res) {
     try {
         storage::Outbox outbox(reader());
-        auto backlog = outbox.backlog_counts();
         json destinations = json::array();
         std::int64_t pending = 0;
-        for (const auto& d : m_options.destinations) {
-            auto health = outbox.health(d.name);
-            pending += backlog[d.name];
-            destinations.push_back({{"name", d.name},
-                                    {"type", core::to_string(d.type)},
-                                    {"state", health.disabled ? "disabled" : "enabled"},
-                                    {"pending", backlog[d.name]},
-                                    {"last_error", health.last_error ? json(*health.last_error) : json()}});
+        for (const auto& view : delivery::destination_views(outbox, m_options.destinations)) {
+            pending += view.pending;
+            destinations.push_back({{"name", view.name ? json(*view.name) : json()},
+                                    {"key", view.key},
+                                    {"type", view.type},
+                                    {"configured", view.configured()},
+                                    {"state", view.disabled ? "disabled" : "enabled"},
+                                    {"pending", view.pending},
+                                    {"last_error", view.last_error ? json(*view.last_error) : json()}});
         }
         reply(res, 200, {{"status", "ok"}, {"outbox_pending", pending}, {"destinations", destinations}});
     } catch (const std::exception& e) {
@@ -336,10 +340,9 @@ void Server::metrics(httplib::Response& res) {
     std::map<std::string, bool> up;
     try {
         storage::Outbox outbox(reader());
-        auto backlog = outbox.backlog_counts();
-        for (const auto& d : m_options.destinations) {
-            pending[d.name] = static_cast<long>(backlog[d.name]);
-            up[d.name] = !outbox.health(d.name).disabled;
+        for (const auto& view : delivery::destination_views(outbox, m_options.destinations)) {
+            pending[view.label()] = static_cast<long>(view.pending);
+            up[view.label()] = !view.disabled;
         }
     } catch (const std::exception&) {
         res.status = 503;

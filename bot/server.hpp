@@ -17,9 +17,9 @@
 #include <string>
 #include <vector>
 
-#include "bot/delivery/dispatcher.hpp"
 #include "bot/ingest_queue.hpp"
-#include "bot/metrics.hpp"
+#include "bot/server_metrics.hpp"
+#include "delivery/dispatcher.hpp"
 
 namespace httplib {
 class Server;
@@ -81,7 +81,7 @@ private:
 
     ServerOptions m_options;
     std::ostream& m_console;
-    Metrics m_metrics;
+    ServerMetrics m_metrics;
     std::unique_ptr<httplib::Server> m_http;
     std::unique_ptr<IngestQueue> m_ingest;
     std::unique_ptr<delivery::Dispatcher> m_dispatcher;

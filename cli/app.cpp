@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <csignal>
 
 #include "cli/command.hpp"
 #include "hooks/git_config.hpp"
@@ -83,13 +84,16 @@ std::unique_ptr<storage::Archive> Context::open_archive() {
     return storage::Archive::open(archive_path());
 }
 
-std::unique_ptr<storage::Archive> Context::open_existing_archive() {
+std::unique_ptr<storage::Archive> Context::open_existing_archive(storage::Access access) {
     std::string path = archive_path();
     if (!std::filesystem::exists(path)) return nullptr;
     storage::ArchiveOptions options;
     options.create = storage::CreateIfMissing::no;
+    options.access = access;
     return storage::Archive::open(path, options);
 }
+
+void keep_running_on_closed_output() { std::signal(SIGPIPE, SIG_IGN); }
 
 int run(const std::vector<std::string>& args, Io& io) {
     CLI::App app{"MemeOps: git hooks, training and CI reactions as bilingual memes in your chat, "

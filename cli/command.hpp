@@ -52,9 +52,10 @@ public:
     std::string archive_path() { return settings().archive_path(m_global.db); }
     // The archive, created when missing.
     std::unique_ptr<storage::Archive> open_archive();
-    // The archive for a read-only command: nullptr when no archive exists yet, so a first
-    // `history` says "nothing yet" instead of creating files.
-    std::unique_ptr<storage::Archive> open_existing_archive();
+    // The archive if it exists: nullptr when no archive exists yet, so a first `history` says
+    // "nothing yet" instead of creating files. Commands that only read pass Access::read_only:
+    // they never take the write lock and work on an archive they cannot write.
+    std::unique_ptr<storage::Archive> open_existing_archive(storage::Access access = storage::Access::read_write);
     // The team's bot (MEMEOPS_BOT_URL or memeops.botUrl, with MEMEOPS_TOKEN), or nullopt when
     // events are handled here. Throws core::Fatal for a bot URL that is not http(s).
     std::optional<pipeline::BotLink> bot_link();
@@ -70,6 +71,10 @@ private:
 };
 
 using Handler = std::function<int()>;
+
+// Makes writing to a closed stdout or stderr fail with EPIPE instead of ending the process, so a
+// command that delivers (flush, serve) can tell a console meme was not seen and keep it waiting.
+void keep_running_on_closed_output();
 
 struct CommandSpec {
     std::string_view name;

@@ -48,8 +48,8 @@ Submission here(Context& context, const std::vector<nlohmann::json>& documents, 
     auto destinations = context.destinations();
     out.outcomes = pipeline::Pipeline(*archive, destinations, context.detector_thresholds()).handle(events, "event");
     std::mutex console_mutex;
-    bot::delivery::Deliverer deliverer(*archive, console, console_mutex);
-    out.deliveries = bot::delivery::drain(deliverer, destinations, core::now_ms() + k_delivery_budget_ms);
+    delivery::Deliverer deliverer(*archive, console, console_mutex);
+    out.deliveries = delivery::drain(deliverer, destinations, core::now_ms() + k_delivery_budget_ms);
     return out;
 }
 

@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "bot/delivery/drain.hpp"
+#include "delivery/drain.hpp"
 #include "cli/command.hpp"
 #include "pipeline/handoff.hpp"
 #include "pipeline/pipeline.hpp"
@@ -24,7 +24,7 @@ struct Submission {
     bool spooled = false;                      // team mode: the bot could not be reached
     std::int64_t spool_waiting = 0;
     std::string spool_reason;
-    std::map<std::string, bot::delivery::DrainSummary> deliveries;  // handled here: per destination
+    std::map<std::string, delivery::DrainSummary> deliveries;  // handled here: per destination
 };
 
 // Hands `documents` (event objects; validated already) over. Console memes are written to

@@ -14,7 +14,9 @@ std::string hmac_sha256_hex(std::string_view key, std::string_view message);
 // Lower-case hex of SHA-256(text).
 std::string sha256_hex(std::string_view text);
 
-// `bytes` random bytes from OpenSSL's CSPRNG, as lower-case hex (2 × bytes digits).
+// `bytes` random bytes from OpenSSL's CSPRNG, in lower-case hex: tokens that must not repeat
+// across processes (delivery lease owners, idempotency keys). Throws std::runtime_error if the
+// CSPRNG fails.
 std::string random_hex(size_t bytes);
 
 // True when a and b are equal, taking the same time for any two inputs of the same length

@@ -1,8 +1,10 @@
 #include "core/destinations.hpp"
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
+#include "core/crypto.hpp"
 #include "core/error.hpp"
 #include "core/text.hpp"
 
@@ -90,6 +92,11 @@ bool Destination::accepts(const std::string& reaction, int priority) const {
     return false;
 }
 
+std::string Destination::key() const {
+    if (type == DestinationType::console) return "console";
+    return to_string(type) + ":" + sha256_hex(url).substr(0, 16);
+}
+
 std::vector<Destination> configured_destinations(const Settings& settings) {
     std::vector<Destination> out;
     add_from_env(out, "MEMEOPS_SLACK_WEBHOOK", DestinationType::slack);
@@ -116,10 +123,12 @@ std::string redact_url(const std::string& url) {
 
 std::vector<std::string> routes_for(const std::vector<Destination>& destinations, const std::string& reaction,
                                     int priority) {
-    std::vector<std::string> names;
-    for (const auto& d : destinations)
-        if (d.accepts(reaction, priority)) names.push_back(d.name);
-    return names;
+    std::vector<std::string> keys;
+    for (const auto& d : destinations) {
+        std::string key = d.key();
+        if (d.accepts(reaction, priority) && std::find(keys.begin(), keys.end(), key) == keys.end()) keys.push_back(key);
+    }
+    return keys;
 }
 
 }  // namespace memeops::core

@@ -24,6 +24,12 @@ struct Destination {
 
     // Whether a meme of `reaction` at `priority` (0 = P0) is routed here.
     bool accepts(const std::string& reaction, int priority) const;
+
+    // The destination's identity, which queued memes are bound to (contract §2): the type and
+    // a fingerprint of the URL, "slack:<16 hex of sha256(url)>", never the name, so renaming a
+    // destination keeps its memes and pointing a name at another URL never re-routes them.
+    // The console has no URL: "console". Non-reversible: safe to store and show.
+    std::string key() const;
 };
 
 // The configured destinations: MEMEOPS_SLACK_WEBHOOK and MEMEOPS_DISCORD_WEBHOOK (comma-separated
@@ -31,7 +37,8 @@ struct Destination {
 // Throws Fatal naming the entry for a malformed config destination.
 std::vector<Destination> configured_destinations(const Settings& settings);
 
-// The names of the destinations that accept a meme of `reaction` at `priority`, in order.
+// The keys (Destination::key) of the destinations that accept a meme of `reaction` at
+// `priority`, in order, each once (two names for one URL are one destination).
 std::vector<std::string> routes_for(const std::vector<Destination>& destinations, const std::string& reaction,
                                     int priority);
 

@@ -1,6 +1,6 @@
 #include "pipeline/handoff.hpp"
 
-#include "bot/delivery/http_client.hpp"
+#include "delivery/http_client.hpp"
 #include "core/crypto.hpp"
 #include "core/error.hpp"
 #include "core/time.hpp"
@@ -31,13 +31,13 @@ BotLink bot_link(const std::string& bot_url, const std::optional<std::string>& t
     std::string url = bot_url;
     while (!url.empty() && url.back() == '/') url.pop_back();
     url += "/v1/events";
-    if (!bot::delivery::parse_url(url))
+    if (!delivery::parse_url(url))
         throw core::Fatal("cannot hand events to the bot", "the bot URL is not an http(s) URL");
     return {url, token ? "Bearer " + *token : ""};
 }
 
 BotReply post_events(const BotLink& link, const nlohmann::json& events) {
-    auto reply = bot::delivery::post_json(link.events_url, dump(events), {link.connect_timeout_s, link.timeout_s},
+    auto reply = delivery::post_json(link.events_url, dump(events), {link.connect_timeout_s, link.timeout_s},
                                           link.authorization);
     BotReply out{reply.status, nlohmann::json::parse(reply.body, nullptr, false), reply.error};
     if (out.body.is_discarded()) out.body = nullptr;

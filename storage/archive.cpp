@@ -1,6 +1,9 @@
 #include "storage/archive.hpp"
 
+#include <unistd.h>
+
 #include <chrono>
+#include <cstdio>
 #include <cmath>
 #include <random>
 #include <thread>
@@ -89,6 +92,71 @@ void configure_connection(Database& db, Durability durability) {
     db.exec("PRAGMA foreign_keys = ON; PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY");
 }
 
+// The error of an archive that SQLite could not open or read.
+core::Fatal open_failure(const std::string& path, const SqliteError& e) {
+    int primary = e.code() & 0xFF;
+    std::string why = e.what();
+    if (primary == SQLITE_NOTADB || primary == SQLITE_CORRUPT)
+        why = "not a MemeOps archive, or a corrupt one (" + why + ")";
+    return core::Fatal("cannot open archive " + path, why);
+}
+
+bool writable(const fs::path& path) { return ::access(path.c_str(), W_OK) == 0; }
+
+// "file:" URI of `path` with immutable=1: SQLite then reads it without the WAL index (-shm)
+// that it cannot create in a read-only folder.
+std::string immutable_uri(const std::string& path) {
+    std::string uri = "file:";
+    for (char c : path) {
+        if (c == '%' || c == '?' || c == '#') {
+            char escaped[4];
+            std::snprintf(escaped, sizeof escaped, "%%%02X", static_cast<unsigned char>(c));
+            uri += escaped;
+        } else {
+            uri += c;
+        }
+    }
+    return uri + "?immutable=1";
+}
+
+// A read-only connection that has read the file once (a WAL archive needs its index to read).
+std::unique_ptr<Database> read_only_database(const std::string& path, int busy_timeout_ms) {
+    if (!fs::exists(path)) throw core::Fatal("cannot open archive " + path, "no such file");
+    try {
+        auto db = std::make_unique<Database>(path, SQLITE_OPEN_READONLY, busy_timeout_ms);
+        db->query_int("PRAGMA schema_version");
+        return db;
+    } catch (const SqliteError& e) {
+        int primary = e.code() & 0xFF;
+        fs::path folder = fs::absolute(path).parent_path();
+        bool no_index = primary == SQLITE_READONLY || primary == SQLITE_CANTOPEN;
+        if (!no_index || (writable(path) && writable(folder))) throw open_failure(path, e);
+    }
+    try {
+        auto db = std::make_unique<Database>(immutable_uri(path), SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, busy_timeout_ms);
+        db->query_int("PRAGMA schema_version");
+        return db;
+    } catch (const SqliteError& e) {
+        throw open_failure(path, e);
+    }
+}
+
+// The schema version of an archive opened read-only (0 for an empty file: one that another
+// process has just created and not yet migrated); throws core::Fatal for another program's
+// database, and for an archive from a newer memeops.
+int readable_schema(Database& db, const std::string& path) {
+    ArchiveFileState state = classify_archive_file(db);
+    if (state == ArchiveFileState::empty) return 0;
+    if (state == ArchiveFileState::foreign)
+        throw core::Fatal("cannot open archive " + path, "not a MemeOps archive (it is another program's SQLite database)");
+    int version = static_cast<int>(db.query_int("PRAGMA user_version"));
+    if (version > latest_schema_version())
+        throw core::Fatal("cannot open archive " + path,
+                          "it was written by a newer memeops (schema " + std::to_string(version) +
+                              ", this one knows up to " + std::to_string(latest_schema_version()) + "); upgrade memeops");
+    return version;
+}
+
 // Checks the file is a database, registers the tokenizer, sets WAL and durability, migrates.
 // Returns the schema version found. Throws SqliteError (BUSY included) or core::Fatal.
 int prepare_archive(Database& db, const std::string& path, Durability durability) {
@@ -102,6 +170,7 @@ int prepare_archive(Database& db, const std::string& path, Durability durability
 }  // namespace
 
 std::unique_ptr<Archive> Archive::open(const std::string& path, ArchiveOptions options) {
+    if (options.access == Access::read_only) return open_read_only(path, options);
     auto db = open_database(path, options);
     // Several processes opening a new archive at once race to switch it to WAL and migrate it;
     // SQLite answers the losers BUSY without waiting, so they retry until the busy timeout.
@@ -112,21 +181,38 @@ std::unique_ptr<Archive> Archive::open(const std::string& path, ArchiveOptions o
             int found = prepare_archive(*db, path, options.durability);
             return std::unique_ptr<Archive>(new Archive(path, std::move(db), found));
         } catch (const SqliteError& e) {
-            int primary = e.code() & 0xFF;
             if (e.is_busy() && std::chrono::steady_clock::now() < deadline) {
                 std::this_thread::sleep_for(std::chrono::milliseconds(5 + jitter() % 40));
                 continue;
             }
-            std::string why = e.what();
-            if (primary == SQLITE_NOTADB || primary == SQLITE_CORRUPT)
-                why = "not a MemeOps archive, or a corrupt one (" + why + ")";
-            throw core::Fatal("cannot open archive " + path, why);
+            throw open_failure(path, e);
         }
     }
 }
 
+std::unique_ptr<Archive> Archive::open_read_only(const std::string& path, const ArchiveOptions& options) {
+    auto db = read_only_database(path, options.busy_timeout_ms);
+    int version = readable_schema(*db, path);
+    if (version < latest_schema_version()) {
+        // Older or missing tables cannot be read by this binary's queries: a writer migrates them
+        // once (or waits for the process migrating them now).
+        db.reset();
+        ArchiveOptions writer = options;
+        writer.access = Access::read_write;
+        writer.create = CreateIfMissing::no;
+        open(path, writer);
+        db = read_only_database(path, options.busy_timeout_ms);
+        readable_schema(*db, path);
+    }
+    register_search_tokenizer(db->handle());
+    db->exec("PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY");
+    return std::unique_ptr<Archive>(new Archive(path, std::move(db), version));
+}
+
 Archive::Archive(std::string path, std::unique_ptr<Database> db, int opened_version)
-    : m_path(std::move(path)), m_db(std::move(db)), m_opened_version(opened_version) {}
+    : m_path(std::move(path)), m_db(std::move(db)), m_opened_version(opened_version) {
+    m_db->on_rollback([this] { m_known_repos.clear(); });
+}
 
 void Archive::add(Entry& entry) { add_batch(std::span<Entry>(&entry, 1)); }
 
@@ -376,14 +462,12 @@ void Archive::index_backlog() {
     m_db->cached("DELETE FROM search_backlog").run();
 }
 
-void Archive::catch_up_search_index() {
-    auto pending = m_db->cached("SELECT EXISTS (SELECT 1 FROM search_backlog)");
-    bool any = pending.step() && pending.column_int(0) != 0;
-    pending.reset();
-    if (!any) return;
-    Transaction transaction(*m_db);
-    index_backlog();
-    transaction.commit();
+void Archive::stage_backlog() {
+    static const std::string fill = "INSERT INTO temp.search_staged(rowid, names, text) " + search_document_select() +
+                                    " WHERE e.id IN (SELECT entry_id FROM search_backlog)";
+    m_db->exec("CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_staged USING fts5(names, text, tokenize = 'memeops')");
+    m_db->cached("DELETE FROM temp.search_staged").run();
+    m_db->cached(fill).run();
 }
 
 std::vector<Entry> Archive::load(const std::vector<std::int64_t>& ids) {
@@ -536,9 +620,12 @@ std::optional<Entry> Archive::find(std::string_view ref) {
 std::vector<Entry> Archive::search(std::string_view text, int limit) {
     std::string expression = search_match_expression(text);
     if (expression.empty()) return {};
-    catch_up_search_index();
+    // The index and the entries not in it yet, as of one moment; an entry is in one or the other.
+    ReadSnapshot snapshot(*m_db);
+    stage_backlog();
     auto select = m_db->cached(
-        "SELECT rowid FROM search_index WHERE search_index MATCH ?1 ORDER BY rowid DESC LIMIT ?2");
+        "SELECT rowid FROM search_index WHERE search_index MATCH ?1 "
+        "UNION SELECT rowid FROM temp.search_staged WHERE search_staged MATCH ?1 ORDER BY 1 DESC LIMIT ?2");
     select.bind_all(expression, limit);
     std::vector<std::int64_t> ids;
     while (select.step()) ids.push_back(select.column_int(0));

@@ -29,10 +29,16 @@ enum class Durability { process_crash, power_loss };
 // Whether open() may create a new archive file.
 enum class CreateIfMissing { no, yes };
 
+// What the connection may do. read_only never writes the archive and never takes its write
+// lock (history, show, search, the bot's GET routes), so it reads an archive this process
+// cannot write; every writing member then throws SqliteError.
+enum class Access { read_write, read_only };
+
 struct ArchiveOptions {
     Durability durability = Durability::process_crash;
-    CreateIfMissing create = CreateIfMissing::yes;
+    CreateIfMissing create = CreateIfMissing::yes;  // ignored by Access::read_only: never created
     int busy_timeout_ms = 15000;  // how long a writer waits for another before giving up
+    Access access = Access::read_write;
 };
 
 // Filters of `memeops history`; unset filters match everything.
@@ -50,6 +56,10 @@ public:
     // Opens (creating the file and its folder when allowed) and migrates the archive at `path`.
     // Throws core::Fatal with a clear reason for a missing file (CreateIfMissing::no), a file that
     // is not a SQLite database, another program's database, or an archive from a newer memeops.
+    // Access::read_only opens an existing archive without writing it. An archive of an older
+    // schema is migrated first by a read-write open when this process can write it, else refused.
+    // A file that this process cannot write, in a folder it cannot write, has no WAL index to
+    // share: it is read as immutable (what its last writer checkpointed, which a clean close does).
     static std::unique_ptr<Archive> open(const std::string& path, ArchiveOptions options = {});
 
     const std::string& path() const { return m_path; }
@@ -112,7 +122,8 @@ public:
     // a sha prefix is ambiguous.
     std::optional<Entry> find(std::string_view ref);
     // Entries whose captions, commit message, tags or text contain every word of `text`
-    // (Chinese words of two characters or more included), newest first.
+    // (Chinese words of two characters or more included), newest first. Reads only: entries
+    // not indexed yet (search_backlog) are matched through a temporary index of this connection.
     std::vector<Entry> search(std::string_view text, int limit);
 
     // --- CI history: the last status per repo, branch and pipeline ------------------------
@@ -130,6 +141,7 @@ public:
 
 private:
     Archive(std::string path, std::unique_ptr<Database> db, int opened_version);
+    static std::unique_ptr<Archive> open_read_only(const std::string& path, const ArchiveOptions& options);
 
     enum class OnConflict { fail, skip };
     // Returns false when OnConflict::skip left an existing entry in place.
@@ -139,8 +151,9 @@ private:
     void insert_meme(std::int64_t entry_id, Meme& meme);
     // Indexes every entry waiting in search_backlog. REQUIRES: inside a write transaction.
     void index_backlog();
-    // Indexes the backlog, if any, in a transaction of its own.
-    void catch_up_search_index();
+    // Fills this connection's temporary index with the entries waiting in search_backlog.
+    // REQUIRES: inside a ReadSnapshot, so it matches what the main index holds.
+    void stage_backlog();
     std::vector<Entry> load(const std::vector<std::int64_t>& ids);
     std::optional<Entry> find_by_tag(std::string_view ref);
     std::optional<Entry> find_by_id(std::string_view ref);
@@ -152,7 +165,9 @@ private:
     std::string m_path;
     std::unique_ptr<Database> m_db;
     int m_opened_version;
-    std::unordered_set<std::string> m_known_repos;  // already in the repos table
+    // Already in the repos table. Dropped whenever a transaction or savepoint rolls back: the
+    // insert that put a repo there may have been undone.
+    std::unordered_set<std::string> m_known_repos;
 };
 
 }  // namespace memeops::storage

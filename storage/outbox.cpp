@@ -11,103 +11,122 @@ std::map<std::string, core::TimeMs> Outbox::backlog() {
     return out;
 }
 
-std::vector<OutboxItem> Outbox::claim(const std::string& destination, core::TimeMs now, int limit,
-                                      core::TimeMs lease_ms) {
-    Transaction transaction(m_archive.database());
+std::vector<OutboxItem> Outbox::due_rows(const ClaimRequest& request) {
     auto select = m_archive.database().cached(
         "SELECT m.id, m.entry_id, m.reaction, m.priority, m.caption, m.caption_en, d.attempts "
         "FROM deliveries d JOIN memes m ON m.id = d.meme_id "
         "WHERE d.destination = ?1 AND d.state = 'pending' AND d.next_attempt <= ?2 "
         "ORDER BY m.priority, m.created, m.id LIMIT ?3");
-    select.bind_all(destination, now, limit);
+    select.bind_all(request.destination, request.now, request.limit);
     std::vector<OutboxItem> items;
     while (select.step())
         items.push_back({select.column_int(0), select.column_int(1), select.column_text(2),
                          static_cast<int>(select.column_int(3)), select.column_text(4), select.column_text(5),
                          static_cast<int>(select.column_int(6))});
     select.reset();
-    std::vector<std::int64_t> ids;
-    for (const auto& item : items) ids.push_back(item.meme_id);
-    update_rows("UPDATE deliveries SET next_attempt = ?3 WHERE meme_id = ?1 AND destination = ?2", destination, ids,
-                [&](Statement& s) { s.bind(3, now + lease_ms); });
-    transaction.commit();
     return items;
 }
 
-void Outbox::update_rows(const std::string& sql, const std::string& destination,
-                         std::span<const std::int64_t> memes, const std::function<void(Statement&)>& bind_rest) {
-    if (memes.empty()) return;
+Claim Outbox::claim(const ClaimRequest& request) {
+    Transaction transaction(m_archive.database());
+    DestinationHealth health = this->health(request.destination);
+    if (health.disabled) return {Claim::Status::disabled, health.next_send, {}};
+    if (health.next_send > request.now) return {Claim::Status::paced, health.next_send, {}};
+    Claim claim{Claim::Status::claimed, 0, due_rows(request)};
+    if (claim.items.empty()) return {Claim::Status::nothing_due, 0, {}};
+    std::vector<std::int64_t> ids;
+    for (const auto& item : claim.items) ids.push_back(item.meme_id);
+    core::TimeMs lease_end = request.now + request.lease_ms;
+    update_rows("UPDATE deliveries SET next_attempt = ?3, lease_owner = ?4 WHERE meme_id = ?1 AND destination = ?2",
+                request.destination, ids, [&](Statement& s) { s.bind(3, lease_end).bind(4, request.owner); });
+    if (request.serial)
+        m_archive.database()
+            .cached("INSERT INTO destinations(destination, type, next_send, sender) VALUES (?1, ?2, ?3, ?4) "
+                    "ON CONFLICT(destination) DO UPDATE SET next_send = excluded.next_send, sender = excluded.sender")
+            .bind_all(request.destination, request.type, lease_end, request.owner)
+            .run();
+    transaction.commit();
+    return claim;
+}
+
+int Outbox::update_rows(const std::string& sql, const std::string& destination, std::span<const std::int64_t> memes,
+                        const std::function<void(Statement&)>& bind_rest) {
+    if (memes.empty()) return 0;
+    int changed = 0;
     Transaction transaction(m_archive.database());
     for (std::int64_t id : memes) {
         auto update = m_archive.database().cached(sql);
         update.bind(1, id).bind(2, destination);
         bind_rest(update);
         update.run();
+        changed += m_archive.database().changes();
     }
     transaction.commit();
+    return changed;
 }
 
-void Outbox::mark_delivered(const std::string& destination, std::span<const std::int64_t> memes, core::TimeMs now) {
-    update_rows("UPDATE deliveries SET state = 'delivered', attempts = attempts + 1, delivered_at = ?3, "
-                "last_error = NULL WHERE meme_id = ?1 AND destination = ?2 AND state = 'pending'",
-                destination, memes, [&](Statement& s) { s.bind(3, now); });
+int Outbox::mark_delivered(const std::string& destination, std::span<const std::int64_t> memes, core::TimeMs now,
+                           const std::string& owner) {
+    // No owner check: the message went out, so the row must not be sent again (header comment).
+    // The attempt is counted only by the owner, so a taken-over row is not counted twice.
+    return update_rows("UPDATE deliveries SET state = 'delivered', attempts = attempts + (lease_owner IS ?4), "
+                       "delivered_at = ?3, last_error = NULL, lease_owner = NULL "
+                       "WHERE meme_id = ?1 AND destination = ?2 AND state = 'pending'",
+                       destination, memes, [&](Statement& s) { s.bind(3, now).bind(4, owner); });
 }
 
-void Outbox::mark_retry(const std::string& destination, std::span<const std::int64_t> memes,
-                        core::TimeMs next_attempt, const std::string& error) {
-    update_rows("UPDATE deliveries SET attempts = attempts + 1, next_attempt = ?3, last_error = ?4 "
-                "WHERE meme_id = ?1 AND destination = ?2 AND state = 'pending'",
-                destination, memes, [&](Statement& s) { s.bind(3, next_attempt).bind(4, error); });
+int Outbox::mark_retry(const std::string& destination, std::span<const std::int64_t> memes, core::TimeMs next_attempt,
+                       const std::string& error, const std::string& owner) {
+    return update_rows("UPDATE deliveries SET attempts = attempts + 1, next_attempt = ?3, last_error = ?4, "
+                       "lease_owner = NULL "
+                       "WHERE meme_id = ?1 AND destination = ?2 AND state = 'pending' AND lease_owner = ?5",
+                       destination, memes, [&](Statement& s) { s.bind(3, next_attempt).bind(4, error).bind(5, owner); });
 }
 
-void Outbox::mark_failed(const std::string& destination, std::span<const std::int64_t> memes,
-                         const std::string& error) {
-    update_rows("UPDATE deliveries SET state = 'failed', attempts = attempts + 1, last_error = ?3 "
-                "WHERE meme_id = ?1 AND destination = ?2 AND state = 'pending'",
-                destination, memes, [&](Statement& s) { s.bind(3, error); });
+int Outbox::mark_failed(const std::string& destination, std::span<const std::int64_t> memes, const std::string& error,
+                        const std::string& owner) {
+    return update_rows("UPDATE deliveries SET state = 'failed', attempts = attempts + 1, last_error = ?3, "
+                       "lease_owner = NULL "
+                       "WHERE meme_id = ?1 AND destination = ?2 AND state = 'pending' AND lease_owner = ?4",
+                       destination, memes, [&](Statement& s) { s.bind(3, error).bind(4, owner); });
 }
 
-void Outbox::release(const std::string& destination, std::span<const std::int64_t> memes, core::TimeMs next_attempt) {
-    update_rows("UPDATE deliveries SET next_attempt = ?3 WHERE meme_id = ?1 AND destination = ?2 AND state = 'pending'",
-                destination, memes, [&](Statement& s) { s.bind(3, next_attempt); });
+int Outbox::release(const std::string& destination, std::span<const std::int64_t> memes, core::TimeMs next_attempt,
+                    const std::string& owner) {
+    return update_rows("UPDATE deliveries SET next_attempt = ?3, lease_owner = NULL "
+                       "WHERE meme_id = ?1 AND destination = ?2 AND state = 'pending' AND lease_owner = ?4",
+                       destination, memes, [&](Statement& s) { s.bind(3, next_attempt).bind(4, owner); });
 }
 
 DestinationHealth Outbox::health(const std::string& destination) {
     auto select = m_archive.database().cached(
-        "SELECT state, last_error, next_send, url_fingerprint FROM destinations WHERE name = ?1");
+        "SELECT state, last_error, next_send FROM destinations WHERE destination = ?1");
     select.bind(1, destination);
     DestinationHealth health;
     if (select.step())
-        health = {select.column_text(0) == "disabled", select.column_optional_text(1), select.column_int(2),
-                  select.column_optional_text(3)};
+        health = {select.column_text(0) == "disabled", select.column_optional_text(1), select.column_int(2)};
     select.reset();
     return health;
 }
 
-void Outbox::set_next_send(const std::string& destination, const std::string& type, core::TimeMs next_send) {
+void Outbox::finish_send(const std::string& destination, const std::string& type, const std::string& owner,
+                         core::TimeMs next_send) {
     m_archive.database()
-        .cached("INSERT INTO destinations(name, type, next_send) VALUES (?1, ?2, ?3) "
-                "ON CONFLICT(name) DO UPDATE SET next_send = max(next_send, excluded.next_send)")
-        .bind_all(destination, type, next_send)
+        .cached("INSERT INTO destinations(destination, type, next_send) VALUES (?1, ?2, ?3) "
+                "ON CONFLICT(destination) DO UPDATE SET "
+                "next_send = CASE WHEN sender IS ?4 THEN excluded.next_send ELSE max(next_send, excluded.next_send) END, "
+                "sender = CASE WHEN sender IS ?4 THEN NULL ELSE sender END")
+        .bind_all(destination, type, next_send, owner)
         .run();
 }
 
 void Outbox::disable(const std::string& destination, const std::string& type, const std::string& reason,
-                     const std::string& url_fingerprint, core::TimeMs now) {
+                     core::TimeMs now) {
     m_archive.database()
-        .cached("INSERT INTO destinations(name, type, state, last_error, changed, url_fingerprint) "
-                "VALUES (?1, ?2, 'disabled', ?3, ?4, ?5) ON CONFLICT(name) DO UPDATE SET state = 'disabled', "
-                "last_error = excluded.last_error, changed = excluded.changed, url_fingerprint = excluded.url_fingerprint")
-        .bind_all(destination, type, reason, now, url_fingerprint)
-        .run();
-}
-
-void Outbox::enable(const std::string& destination, const std::string& type, core::TimeMs now) {
-    m_archive.database()
-        .cached("INSERT INTO destinations(name, type, state, changed) VALUES (?1, ?2, 'enabled', ?3) "
-                "ON CONFLICT(name) DO UPDATE SET state = 'enabled', last_error = NULL, changed = excluded.changed, "
-                "url_fingerprint = NULL")
-        .bind_all(destination, type, now)
+        .cached("INSERT INTO destinations(destination, type, state, last_error, changed) "
+                "VALUES (?1, ?2, 'disabled', ?3, ?4) ON CONFLICT(destination) DO UPDATE SET state = 'disabled', "
+                "last_error = excluded.last_error, changed = excluded.changed")
+        .bind_all(destination, type, reason, now)
         .run();
 }
 
@@ -131,6 +150,16 @@ std::map<std::string, std::int64_t> Outbox::backlog_counts() {
         "SELECT destination, count(*) FROM deliveries WHERE state = 'pending' GROUP BY destination");
     std::map<std::string, std::int64_t> out;
     while (select.step()) out[select.column_text(0)] = select.column_int(1);
+    select.reset();
+    return out;
+}
+
+std::map<std::string, DestinationHealth> Outbox::all_health() {
+    auto select = m_archive.database().cached("SELECT destination, state, last_error, next_send FROM destinations");
+    std::map<std::string, DestinationHealth> out;
+    while (select.step())
+        out[select.column_text(0)] = {select.column_text(1) == "disabled", select.column_optional_text(2),
+                                      select.column_int(3)};
     select.reset();
     return out;
 }

@@ -147,6 +147,44 @@ ALTER TABLE destinations ADD COLUMN url_fingerprint TEXT;
 CREATE INDEX deliveries_by_state ON deliveries(destination, state);
 )sql";
 
+// Version 5: a queued meme belongs to its destination's identity, the fingerprint of its URL
+// (core::Destination::key: "slack:<16 hex>", "discord:<16 hex>", "console"), not its name, and
+// outbox leases carry their owner.
+//  - destinations is keyed by that identity; the in-flight sender's token lets the one who
+//    reserved the next slot release it (storage/outbox.hpp). url_fingerprint is gone: the key
+//    holds it.
+//  - Pending rows written under a name are never re-routed: a name whose destination was
+//    disabled with a known URL fingerprint is bound to that URL; "console" stays the console;
+//    any other name's URL is unknown, so its rows wait as "unbound:<name>", shown as not
+//    configured with their count, and are never sent anywhere. Delivered and failed rows keep
+//    the name they were delivered under: they are history.
+//  - Pacing and health of names without a known URL are dropped (at worst a Retry-After is
+//    forgotten, and the platform's next 429 restores it).
+constexpr const char* k_schema_v5 = R"sql(
+ALTER TABLE deliveries ADD COLUMN lease_owner TEXT;
+UPDATE OR REPLACE deliveries SET destination = coalesce(
+    (SELECT d.type || ':' || d.url_fingerprint FROM destinations d
+     WHERE d.name = deliveries.destination AND d.url_fingerprint IS NOT NULL
+       AND (d.type = 'slack' OR d.type = 'discord')),
+    'unbound:' || destination)
+  WHERE state = 'pending' AND destination <> 'console';
+
+CREATE TABLE destination_health(
+  destination TEXT PRIMARY KEY,  -- core::Destination::key()
+  type TEXT NOT NULL,
+  state TEXT NOT NULL DEFAULT 'enabled' CHECK (state = 'enabled' OR state = 'disabled'),
+  last_error TEXT,
+  changed INTEGER,
+  next_send INTEGER NOT NULL DEFAULT 0,  -- nothing is sent before (pacing, Retry-After, a send in flight)
+  sender TEXT                            -- lease owner of the send that reserved next_send
+) WITHOUT ROWID;
+INSERT OR REPLACE INTO destination_health(destination, type, state, last_error, changed, next_send)
+  SELECT type || ':' || url_fingerprint, type, state, last_error, changed, next_send FROM destinations
+  WHERE url_fingerprint IS NOT NULL AND (type = 'slack' OR type = 'discord');
+DROP TABLE destinations;
+ALTER TABLE destination_health RENAME TO destinations;
+)sql";
+
 // Version 6: team mode's spool (events waiting for the team's bot), and repository identities
 // normalised to host/owner/name (core/repo_identity.hpp), see normalise_repo_identities().
 constexpr const char* k_schema_v6 = R"sql(
@@ -189,6 +227,7 @@ const std::vector<Migration>& migrations() {
         {2, k_schema_v2, true},
         {3, k_schema_v3, false},
         {4, k_schema_v4, false},
+        {5, k_schema_v5, false},
         {6, k_schema_v6, false, normalise_repo_identities},
     };
     return list;
@@ -226,12 +265,14 @@ ArchiveFileState classify_archive_file(Database& db) {
     return tables == 0 ? ArchiveFileState::empty : ArchiveFileState::foreign;
 }
 
-int migrate_archive(Database& db, const std::string& path) {
+int migrate_archive(Database& db, const std::string& path) { return migrate_archive_to(db, path, latest_schema_version()); }
+
+int migrate_archive_to(Database& db, const std::string& path, int version) {
     // The common case, a current archive, needs no write lock: readers and writers elsewhere
     // carry on while this process opens it.
     if (classify_archive_file(db) == ArchiveFileState::memeops &&
-        db.query_int("PRAGMA user_version") == latest_schema_version())
-        return latest_schema_version();
+        db.query_int("PRAGMA user_version") == version)
+        return version;
     // Otherwise inside one IMMEDIATE transaction, so two processes opening a new archive at once migrate it
     // exactly once: the second waits, then finds it current.
     Transaction transaction(db);
@@ -248,14 +289,14 @@ int migrate_archive(Database& db, const std::string& path) {
                               ", this one knows up to " +
                               std::to_string(latest_schema_version()) + "); upgrade memeops");
     for (const auto& migration : migrations()) {
-        if (migration.version <= found) continue;
+        if (migration.version <= found || migration.version > version) continue;
         db.exec(migration.sql);
         if (migration.then) migration.then(db);
         if (migration.rebuilds_search) rebuild_search_index(db);
     }
-    if (found < latest_schema_version()) {
+    if (found < version) {
         db.exec("PRAGMA application_id = " + std::to_string(k_application_id));
-        db.exec("PRAGMA user_version = " + std::to_string(latest_schema_version()));
+        db.exec("PRAGMA user_version = " + std::to_string(version));
     }
     transaction.commit();
     return found;

@@ -29,6 +29,9 @@ ArchiveFileState classify_archive_file(Database& db);
 // archive is newer than this binary or is not a MemeOps archive; `path` names it in the error.
 int migrate_archive(Database& db, const std::string& path);
 
+// The same up to `version` only: an archive as an older memeops left it (tests of a migration).
+int migrate_archive_to(Database& db, const std::string& path, int version);
+
 // The SELECT that computes each entry's searchable text (tag names; summary, body and every meme
 // caption), used both to build the index in a migration and to refresh one entry: it ends with
 // "FROM entries e", so callers may append a WHERE clause.

@@ -90,7 +90,20 @@ Database::Database(const std::string& path, int open_flags, int busy_timeout_ms)
         throw SqliteError(extended, message);
     }
     sqlite3_extended_result_codes(m_db, 1);
-    sqlite3_busy_timeout(m_db, busy_timeout_ms);
+    set_busy_timeout(busy_timeout_ms);
+    sqlite3_rollback_hook(
+        m_db, [](void* self) { static_cast<Database*>(self)->rolled_back(); }, this);
+}
+
+void Database::set_busy_timeout(int milliseconds) {
+    m_busy_timeout_ms = milliseconds;
+    sqlite3_busy_timeout(m_db, milliseconds);
+}
+
+void Database::on_rollback(std::function<void()> callback) { m_on_rollback.push_back(std::move(callback)); }
+
+void Database::rolled_back() {
+    for (const auto& callback : m_on_rollback) callback();
 }
 
 Database::~Database() {
@@ -142,20 +155,31 @@ std::int64_t Database::query_int(const std::string& sql) {
 }
 
 Transaction::Transaction(Database& db) : m_db(db), m_nested(sqlite3_get_autocommit(db.handle()) == 0) {
-    if (m_nested) {
-        m_db.exec("SAVEPOINT nested");
-        return;
-    }
-    // The busy timeout covers normal contention; this loop covers the rare BUSY that SQLite
-    // returns without calling the handler (a writer racing WAL recovery), with jittered backoff.
+    if (m_nested) m_db.exec("SAVEPOINT nested");
+    else begin_immediate();
+}
+
+void Transaction::begin_immediate() {
+    // SQLite's busy handler waits inside each BEGIN; a BUSY it returns without waiting (a writer
+    // racing WAL recovery) is retried after a jittered pause. Each try gets only what is left of
+    // the one deadline, so the whole wait never exceeds the busy timeout.
+    const int timeout_ms = m_db.busy_timeout_ms();
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
     std::minstd_rand jitter(std::random_device{}());
-    for (int attempt = 0;; ++attempt) {
+    struct Restore {
+        Database& db;
+        int timeout_ms;
+        ~Restore() { db.set_busy_timeout(timeout_ms); }
+    } restore{m_db, timeout_ms};
+    for (;;) {
         try {
             m_db.exec("BEGIN IMMEDIATE");
             return;
         } catch (const SqliteError& e) {
-            if (!e.is_busy() || attempt >= 20) throw;
-            std::this_thread::sleep_for(std::chrono::milliseconds(5 + jitter() % (10 * (attempt + 1))));
+            auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+            if (!e.is_busy() || left.count() <= 0) throw;
+            std::this_thread::sleep_for(std::min(left, std::chrono::milliseconds(2 + jitter() % 20)));
+            m_db.set_busy_timeout(static_cast<int>(std::max<std::int64_t>(1, left.count())));
         }
     }
 }
@@ -164,11 +188,22 @@ Transaction::~Transaction() {
     if (!m_open) return;
     const char* undo = m_nested ? "ROLLBACK TO nested; RELEASE nested" : "ROLLBACK";
     sqlite3_exec(m_db.handle(), undo, nullptr, nullptr, nullptr);
+    if (m_nested) m_db.rolled_back();  // SQLite's rollback hook covers only whole transactions
 }
 
 void Transaction::commit() {
     m_db.exec(m_nested ? "RELEASE nested" : "COMMIT");
     m_open = false;
+}
+
+ReadSnapshot::ReadSnapshot(Database& db) : m_db(db), m_owned(sqlite3_get_autocommit(db.handle()) != 0) {
+    if (m_owned) m_db.exec("BEGIN DEFERRED");
+}
+
+ReadSnapshot::~ReadSnapshot() {
+    // Nothing was written to the archive: ending it either way is the same; COMMIT keeps the
+    // rollback callbacks quiet.
+    if (m_owned) sqlite3_exec(m_db.handle(), "COMMIT", nullptr, nullptr, nullptr);
 }
 
 }  // namespace memeops::storage

@@ -8,11 +8,13 @@
 #include <sqlite3.h>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 namespace memeops::storage {
 
@@ -101,15 +103,31 @@ public:
     // Throws SqliteError with this connection's message when `rc` is not OK/ROW/DONE.
     void check(int rc) const;
 
+    // How long a statement waits for another connection's lock before failing with BUSY.
+    int busy_timeout_ms() const { return m_busy_timeout_ms; }
+    void set_busy_timeout(int milliseconds);
+
+    // Registers `callback` to run whenever a transaction or a Transaction's savepoint of this
+    // connection rolls back, so state kept beside the database (caches) can be dropped with it.
+    // Callbacks must not use the connection; they live as long as the Database.
+    void on_rollback(std::function<void()> callback);
+    // Runs the rollback callbacks: SQLite calls it for a whole transaction, Transaction for a
+    // savepoint.
+    void rolled_back();
+
 private:
     sqlite3* m_db = nullptr;
+    int m_busy_timeout_ms = 0;
+    std::vector<std::function<void()>> m_on_rollback;
     std::unordered_map<std::string, std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)>> m_cache;
 };
 
 // A write transaction: BEGIN IMMEDIATE takes the write lock up front, so two writers never
-// deadlock upgrading read locks; the busy timeout makes the second one wait. Commits only through
-// commit(); a destructor without commit rolls back. Inside another transaction it is a savepoint:
-// its commit keeps its work for the outer transaction to commit, its rollback undoes only it.
+// deadlock upgrading read locks; the second one waits, at most the connection's busy timeout in
+// all (one deadline, however often SQLite answers BUSY), then throws SqliteError (is_busy()).
+// Commits only through commit(); a destructor without commit rolls back. Inside another
+// transaction it is a savepoint: its commit keeps its work for the outer transaction to commit,
+// its rollback undoes only it. Either rollback runs the Database's rollback callbacks.
 class Transaction {
 public:
     explicit Transaction(Database& db);
@@ -120,9 +138,25 @@ public:
     void commit();
 
 private:
+    void begin_immediate();
+
     Database& m_db;
     bool m_nested;
     bool m_open = true;
+};
+
+// A read transaction (BEGIN DEFERRED): every query inside sees the archive as of its first
+// read, without taking the write lock. Inside another transaction it does nothing.
+class ReadSnapshot {
+public:
+    explicit ReadSnapshot(Database& db);
+    ~ReadSnapshot();
+    ReadSnapshot(const ReadSnapshot&) = delete;
+    ReadSnapshot& operator=(const ReadSnapshot&) = delete;
+
+private:
+    Database& m_db;
+    bool m_owned;
 };
 
 }  // namespace memeops::storage

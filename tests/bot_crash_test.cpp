@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "chat_standins.hpp"
+#include "core/destinations.hpp"
 #include "storage/archive.hpp"
 #include "test_support.hpp"
 
@@ -105,7 +106,8 @@ TEST_CASE("serve and flush keep webhook URLs, tokens and secrets out of their lo
     // flush with a destination that answers 503 once, then 200.
     auto archive = storage::Archive::open(dir.file("archive.db"));
     storage::Entry entry = test::sample_entry(storage::EntryKind::message, 1);
-    entry.memes.push_back({0, "sarcasm", 3, "泰裤辣", "so cool", 0, {{"slack", storage::DeliveryState::pending, 0, std::nullopt}}});
+    std::string key = core::Destination{"slack", core::DestinationType::slack, slack.url(), 3, {}}.key();
+    entry.memes.push_back({0, "sarcasm", 3, "泰裤辣", "so cool", 0, {{key, storage::DeliveryState::pending, 0, std::nullopt}}});
     archive->add(entry);
     auto flush = test::run_memeops({"flush", "--timeout", "10"}, env);
     CHECK(flush.code == 0);

@@ -10,6 +10,7 @@
 #include "chat_standins.hpp"
 #include "core/crypto.hpp"
 #include "storage/outbox.hpp"
+#include "outbox_support.hpp"
 #include "test_support.hpp"
 
 using namespace memeops;
@@ -389,4 +390,30 @@ TEST_CASE("serve: an address already in use is refused with exit 1 and the reaso
     CHECK(httplib::Client("127.0.0.1", port).Get("/")->body == "other");  // still the first listener's
     other.stop();
     listener.join();
+}
+
+TEST_CASE("serve: /healthz and /metrics show a destination no longer configured, with its waiting memes") {
+    ChatStandIn slack(ChatStandIn::Platform::slack);
+    bot::ServerOptions options;
+    options.destinations = {destination("slack", core::DestinationType::slack, slack.url())};
+    RunningBot bot(std::move(options));
+    std::string removed = destination("slack", core::DestinationType::slack, "https://hooks.slack.com/services/T/B/SECRETgone").key();
+    {
+        auto archive = storage::Archive::open(bot.archive_path());
+        for (int i = 0; i < 3; ++i) test::queue_meme(*archive, {removed}, "gone-run-" + std::to_string(i));
+    }
+    auto health = body_of(bot.client().Get("/healthz"));
+    REQUIRE(health["destinations"].size() == 2);
+    CHECK(health["destinations"][0]["name"] == "slack");
+    CHECK(health["destinations"][0]["configured"] == true);
+    CHECK(health["destinations"][1]["key"] == removed);
+    CHECK(health["destinations"][1]["configured"] == false);
+    CHECK(health["destinations"][1]["pending"] == 3);
+    CHECK(health["outbox_pending"] == 3);
+    std::string metrics = bot.client().Get("/metrics")->body;
+    CHECK(metrics.find("memeops_outbox_pending{destination=\"" + removed + "\"} 3") != std::string::npos);
+    CHECK((health.dump() + metrics).find("SECRET") == std::string::npos);
+    std::this_thread::sleep_for(std::chrono::milliseconds(1200));  // the workers' refresh has run
+    CHECK(slack.requests().empty());  // never re-routed to the configured webhook
+    CHECK(bot.pending() == 3);
 }

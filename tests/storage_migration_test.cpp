@@ -9,6 +9,7 @@
 #include "core/error.hpp"
 #include "storage/archive.hpp"
 #include "storage/schema.hpp"
+#include "storage/search_tokenizer.hpp"
 #include "test_support.hpp"
 
 using namespace memeops;
@@ -196,4 +197,41 @@ TEST_CASE("storage::Archive reports a lock held past its busy timeout clearly") 
     }
     holder.exec("ROLLBACK");
     CHECK_NOTHROW(archive->add(entry));
+}
+
+TEST_CASE("storage::Archive migration 5 binds pending memes to their URL's fingerprint, or holds them, never re-routes") {
+    test::TempDir dir;
+    std::string path = dir.file("v4.db");
+    {
+        storage::Database db(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, 1000);
+        storage::register_search_tokenizer(db.handle());
+        storage::migrate_archive_to(db, path, 4);
+        db.exec(R"sql(
+INSERT INTO entries(id, kind, time, summary) VALUES (1, 'message', 1, 'old');
+INSERT INTO memes(id, entry_id, reaction, priority, caption, caption_en, created) VALUES (1, 1, 'sarcasm', 3, 'c', 'c', 1);
+INSERT INTO deliveries(meme_id, destination, state) VALUES
+  (1, 'slack', 'pending'), (1, 'discord', 'pending'), (1, 'console', 'pending'),
+  (1, 'ml', 'delivered'), (1, 'slack-2', 'pending');
+INSERT INTO destinations(name, type, state, last_error, changed, next_send, url_fingerprint) VALUES
+  ('slack', 'slack', 'disabled', 'HTTP 404: no_service', 5, 0, 'aaaabbbbccccdddd'),
+  ('discord', 'discord', 'enabled', NULL, NULL, 99, NULL);
+)sql");
+    }
+    auto archive = storage::Archive::open(path);
+    CHECK(archive->opened_schema_version() == 4);
+    std::map<std::string, std::string> states;
+    auto rows = archive->database().prepare("SELECT destination, state FROM deliveries ORDER BY destination");
+    for (storage::Statement s(rows.get()); s.step();) states[s.column_text(0)] = s.column_text(1);
+    CHECK(states == std::map<std::string, std::string>{{"console", "pending"},
+                                                        {"ml", "delivered"},  // history keeps its name
+                                                        {"slack:aaaabbbbccccdddd", "pending"},
+                                                        {"unbound:discord", "pending"},
+                                                        {"unbound:slack-2", "pending"}});
+    auto health = archive->database().prepare("SELECT destination, state, last_error FROM destinations");
+    storage::Statement h(health.get());
+    REQUIRE(h.step());
+    CHECK(h.column_text(0) == "slack:aaaabbbbccccdddd");
+    CHECK(h.column_text(1) == "disabled");
+    CHECK(h.column_text(2) == "HTTP 404: no_service");
+    CHECK_FALSE(h.step());
 }

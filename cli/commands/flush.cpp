@@ -1,9 +1,14 @@
 // memeops flush: delivers what waits in the outbox once, then exits.
+//
+// Console memes are printed on stdout as they are delivered, and recorded delivered only once
+// they were written and flushed there. With --json, stdout is exactly one JSON document: the
+// console memes are its "console" array, each string written and flushed as it is delivered.
 #include <mutex>
 
-#include "bot/delivery/drain.hpp"
 #include "cli/command.hpp"
 #include "core/error.hpp"
+#include "delivery/destination_view.hpp"
+#include "delivery/drain.hpp"
 #include "storage/outbox.hpp"
 
 namespace memeops::cli {
@@ -14,14 +19,15 @@ struct FlushOptions {
     bool json = false;
 };
 
-nlohmann::json summary_json(const std::string& name, const bot::delivery::DrainSummary& s, std::int64_t pending) {
-    return {{"destination", name},
+nlohmann::json summary_json(const delivery::DestinationView& view, const delivery::DrainSummary& s) {
+    return {{"destination", view.label()},
+            {"key", view.key},
             {"messages", s.messages},
             {"delivered", s.memes_delivered},
             {"failed", s.memes_failed},
             {"retrying", s.memes_retrying},
-            {"disabled", s.disabled},
-            {"pending", pending},
+            {"disabled", s.disabled || view.disabled},
+            {"pending", view.pending},
             {"last_error", s.last_error.empty() ? nlohmann::json() : nlohmann::json(s.last_error)}};
 }
 
@@ -36,30 +42,56 @@ std::string summary_line(const nlohmann::json& s) {
     return line;
 }
 
+// Writes each console meme as the next string of the open "console" array on `out`.
+delivery::ConsoleSink json_console(std::ostream& out) {
+    auto first = std::make_shared<bool>(true);
+    return [&out, first](const std::string& text) {
+        out.clear();
+        out << (*first ? "" : ",") << nlohmann::json(text).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
+            << std::flush;
+        if (out) *first = false;
+        return static_cast<bool>(out);
+    };
+}
+
+// The configured destinations' summaries and the keys still waiting without one.
+void summarise(storage::Archive& archive, const std::vector<core::Destination>& destinations,
+               std::map<std::string, delivery::DrainSummary>& summaries, nlohmann::json& configured,
+               nlohmann::json& unconfigured) {
+    storage::Outbox outbox(archive);
+    for (const auto& view : delivery::destination_views(outbox, destinations)) {
+        if (view.configured()) configured.push_back(summary_json(view, summaries[view.key]));
+        else unconfigured.push_back({{"key", view.key}, {"pending", view.pending}});
+    }
+}
+
 int run_flush(Context& context, const FlushOptions& options) {
     Io& io = context.io();
     auto archive = context.open_existing_archive();
     if (!archive) {
-        if (options.json) io.out << R"({"destinations":[]})" << "\n";
+        if (options.json) io.out << R"({"console":[],"destinations":[],"unconfigured":[]})" << "\n";
         else io.out << "Nothing waits: there is no archive yet.\n";
         return 0;
     }
+    keep_running_on_closed_output();
     auto destinations = context.destinations();
     std::mutex console_mutex;
-    bot::delivery::Deliverer deliverer(*archive, io.out, console_mutex);
-    auto summaries = bot::delivery::drain(deliverer, destinations, core::now_ms() + options.timeout_s * 1000LL);
-    auto backlog = storage::Outbox(*archive).counts();
-    nlohmann::json out = nlohmann::json::array();
-    for (const auto& d : destinations) out.push_back(summary_json(d.name, summaries[d.name], backlog[d.name].pending));
-    std::vector<std::string> orphaned;  // rows queued for destinations no longer configured
-    for (const auto& [name, counts] : backlog)
-        if (counts.pending && !summaries.contains(name)) orphaned.push_back(name + " (" + std::to_string(counts.pending) + ")");
+    if (options.json) io.out << R"({"console":[)" << std::flush;
+    delivery::Deliverer deliverer(*archive, options.json ? json_console(io.out)
+                                                         : delivery::stream_console(io.out, console_mutex));
+    auto summaries = delivery::drain(deliverer, destinations, core::now_ms() + options.timeout_s * 1000LL);
+    nlohmann::json configured = nlohmann::json::array(), unconfigured = nlohmann::json::array();
+    summarise(*archive, destinations, summaries, configured, unconfigured);
     if (options.json) {
-        io.out << nlohmann::json{{"destinations", out}, {"unconfigured", orphaned}}.dump() << "\n";
+        // Closes the "console" array opened before the drain, then the rest of the object: its
+        // members without the opening brace.
+        io.out << "]," << nlohmann::json{{"destinations", configured}, {"unconfigured", unconfigured}}.dump().substr(1) << "\n";
         return 0;
     }
-    for (const auto& s : out) io.out << summary_line(s) << "\n";
-    for (const auto& name : orphaned) io.out << "waiting for a destination that is not configured: " << name << "\n";
+    for (const auto& s : configured) io.out << summary_line(s) << "\n";
+    for (const auto& u : unconfigured)
+        io.out << u["key"].get<std::string>() << " (not configured): " << u["pending"].get<std::int64_t>()
+               << " waiting for their destination\n";
     return 0;
 }
 
@@ -68,7 +100,11 @@ int run_flush(Context& context, const FlushOptions& options) {
 Handler define_flush(CLI::App& app, Context& context) {
     auto options = std::make_shared<FlushOptions>();
     app.add_option("--timeout", options->timeout_s, "Stop after this many seconds (default 60)")->check(CLI::Range(1, 3600));
-    app.add_flag("--json", options->json, "Print what was delivered per destination as JSON");
+    app.add_flag("--json", options->json,
+                 "Print one JSON document: console memes in its \"console\" array (texts as printed), then what "
+                 "was delivered per destination and what waits for destinations no longer configured");
+    app.footer("Console memes are printed on stdout and count as delivered once written there; a closed stdout "
+               "leaves them waiting.");
     return [&context, options] { return run_flush(context, *options); };
 }
 

@@ -45,7 +45,7 @@ int run_history(Context& context, const HistoryOptions& options) {
     core::TimeMs now = core::now_ms();
     storage::HistoryQuery query = to_query(options, now);
     Io& io = context.io();
-    auto archive = context.open_existing_archive();
+    auto archive = context.open_existing_archive(storage::Access::read_only);
     std::vector<storage::Entry> entries;
     if (archive) entries = archive->history(query);
     if (options.json) {

@@ -19,7 +19,7 @@
 #include <iostream>
 #include <mutex>
 
-#include "bot/delivery/drain.hpp"
+#include "delivery/drain.hpp"
 #include "cli/command.hpp"
 #include "core/error.hpp"
 #include "hooks/hook_events.hpp"
@@ -148,8 +148,8 @@ void handle_locally(Context& context, storage::Archive& archive, const HookRun& 
     std::erase_if(destinations, [](const auto& d) { return d.type == core::DestinationType::console; });
     if (destinations.empty() || archive.pending_deliveries() == 0) return;
     std::mutex console_mutex;
-    bot::delivery::Deliverer deliverer(archive, std::cerr, console_mutex);
-    bot::delivery::drain(deliverer, destinations, core::now_ms() + k_delivery_budget_ms);
+    delivery::Deliverer deliverer(archive, std::cerr, console_mutex);
+    delivery::drain(deliverer, destinations, core::now_ms() + k_delivery_budget_ms);
 }
 
 // Team mode: a local copy for the archive's history (routed nowhere), and the events to the bot.

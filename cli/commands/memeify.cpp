@@ -5,9 +5,9 @@
 #include <filesystem>
 #include <iterator>
 
-#include "bot/console/console_payload.hpp"
-#include "bot/discord/discord_payload.hpp"
-#include "bot/slack/slack_payload.hpp"
+#include "delivery/console/console_payload.hpp"
+#include "delivery/discord/discord_payload.hpp"
+#include "delivery/slack/slack_payload.hpp"
 #include "cli/command.hpp"
 #include "cli/event_submit.hpp"
 #include "core/error.hpp"
@@ -31,13 +31,13 @@ nlohmann::json sarcasm_json(const meme::SarcasmScore& score) {
 
 nlohmann::json handled_json(const pipeline::Outcome& handled, bool dry_run) {
     nlohmann::json memes = nlohmann::json::array();
-    std::vector<bot::ChatMeme> chat;
+    std::vector<delivery::ChatMeme> chat;
     for (const auto& m : handled.memes) {
         nlohmann::json destinations = nlohmann::json::array();
         for (const auto& d : m.deliveries) destinations.push_back(d.destination);
         memes.push_back({{"reaction", m.reaction}, {"priority", storage::priority_label(m.priority)},
                          {"caption", m.caption}, {"caption_en", m.caption_en}, {"destinations", destinations}});
-        chat.push_back(bot::to_chat(m));
+        chat.push_back(delivery::to_chat(m));
     }
     nlohmann::json out{{"dry_run", dry_run},
                        {"entry_id", dry_run || !handled.entry_id ? nlohmann::json() : nlohmann::json(handled.entry_id)},
@@ -45,9 +45,9 @@ nlohmann::json handled_json(const pipeline::Outcome& handled, bool dry_run) {
                        {"memes", memes},
                        {"payloads", nullptr}};
     if (!chat.empty())
-        out["payloads"] = {{"slack", bot::slack::payload(chat)},
-                           {"discord", bot::discord::payload(chat)},
-                           {"console", bot::console::payload(chat)}};
+        out["payloads"] = {{"slack", delivery::slack::payload(chat)},
+                           {"discord", delivery::discord::payload(chat)},
+                           {"console", delivery::console::payload(chat)}};
     if (handled.sarcasm) out["sarcasm"] = sarcasm_json(*handled.sarcasm);
     return out;
 }
@@ -57,10 +57,10 @@ void print_for_people(std::ostream& out, const pipeline::Outcome& handled, bool 
         out << "Already received (entry #" << handled.entry_id << "): nothing new.\n";
         return;
     }
-    std::vector<bot::ChatMeme> chat;
-    for (const auto& m : handled.memes) chat.push_back(bot::to_chat(m));
+    std::vector<delivery::ChatMeme> chat;
+    for (const auto& m : handled.memes) chat.push_back(delivery::to_chat(m));
     if (chat.empty()) out << "Nothing to react to.\n";
-    else if (dry_run) out << bot::console::payload(chat);  // posted: the console delivery printed them
+    else if (dry_run) out << delivery::console::payload(chat);  // posted: the console delivery printed them
     if (handled.sarcasm) {
         char score[16];
         std::snprintf(score, sizeof score, "%.2f", handled.sarcasm->score);

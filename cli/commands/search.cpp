@@ -16,7 +16,7 @@ int run_search(Context& context, const SearchOptions& options) {
     Io& io = context.io();
     std::string text;
     for (const auto& word : options.words) text += (text.empty() ? "" : " ") + word;
-    auto archive = context.open_existing_archive();
+    auto archive = context.open_existing_archive(storage::Access::read_only);
     std::vector<storage::Entry> entries;
     if (archive) entries = archive->search(text, options.limit);
     if (options.json) print_entries_json(io.out, entries);

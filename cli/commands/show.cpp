@@ -13,7 +13,7 @@ struct ShowOptions {
 
 int run_show(Context& context, const ShowOptions& options) {
     Io& io = context.io();
-    auto archive = context.open_existing_archive();
+    auto archive = context.open_existing_archive(storage::Access::read_only);
     std::optional<storage::Entry> entry;
     if (archive) entry = archive->find(options.ref);
     if (!entry)

@@ -5,6 +5,7 @@
 #include "cli/table.hpp"
 #include "core/destinations.hpp"
 #include "core/error.hpp"
+#include "delivery/destination_view.hpp"
 #include "hooks/capture.hpp"
 #include "hooks/installer.hpp"
 
@@ -42,28 +43,33 @@ nlohmann::json repository_status(Context& context) {
     return out;
 }
 
+// Configured destinations, and those no longer configured that still have memes waiting
+// (delivery/destination_view.hpp): keys and redacted URLs only.
 nlohmann::json destination_status(Context& context, storage::Archive* archive) {
     nlohmann::json list = nlohmann::json::array();
-    for (const auto& d : core::configured_destinations(context.settings())) {
-        nlohmann::json item{{"name", d.name}, {"type", core::to_string(d.type)},
-                            {"url", d.url.empty() ? nlohmann::json(nullptr) : nlohmann::json(core::redact_url(d.url))},
-                            {"state", "enabled"}, {"last_error", nullptr}};
-        if (archive) {
-            auto row = archive->database().cached("SELECT state, last_error FROM destinations WHERE name = ?1");
-            row.bind(1, d.name);
-            if (row.step()) {
-                item["state"] = row.column_text(0);
-                item["last_error"] = row.is_null(1) ? nlohmann::json(nullptr) : nlohmann::json(row.column_text(1));
-            }
-            row.reset();
-        }
-        list.push_back(item);
+    std::vector<delivery::DestinationView> views;
+    if (archive) {
+        storage::Outbox outbox(*archive);
+        views = delivery::destination_views(outbox, context.destinations());
+    } else {
+        for (const auto& d : context.destinations())
+            views.push_back({d.key(), d.name, core::to_string(d.type),
+                             d.url.empty() ? std::nullopt : std::optional(core::redact_url(d.url))});
     }
+    for (const auto& v : views)
+        list.push_back({{"name", v.name ? nlohmann::json(*v.name) : nlohmann::json()},
+                        {"key", v.key},
+                        {"type", v.type},
+                        {"url", v.url ? nlohmann::json(*v.url) : nlohmann::json()},
+                        {"configured", v.configured()},
+                        {"state", v.disabled ? "disabled" : "enabled"},
+                        {"pending", v.pending},
+                        {"last_error", v.last_error ? nlohmann::json(*v.last_error) : nlohmann::json()}});
     return list;
 }
 
 nlohmann::json collect(Context& context) {
-    auto archive = context.open_existing_archive();
+    auto archive = context.open_existing_archive(storage::Access::read_only);
     nlohmann::json status{{"repository", repository_status(context)},
                           {"archive", context.archive_path()},
                           {"archive_exists", archive != nullptr},
@@ -95,9 +101,11 @@ void print_people(Io& io, const nlohmann::json& s) {
     line("archive", s["archive"].get<std::string>() + (s["archive_exists"] ? "" : "  (not created yet)"));
     for (size_t i = 0; i < s["destinations"].size(); ++i) {
         const auto& d = s["destinations"][i];
-        std::string text = d["name"].get<std::string>() + "  " + d["type"].get<std::string>();
+        std::string text = d["configured"] ? d["name"].get<std::string>() + "  " + d["type"].get<std::string>()
+                                           : d["key"].get<std::string>() + " (not configured)";
         if (!d["url"].is_null()) text += "  " + d["url"].get<std::string>();
         text += "  " + d["state"].get<std::string>();
+        if (d["pending"].get<std::int64_t>()) text += "  " + std::to_string(d["pending"].get<std::int64_t>()) + " waiting";
         if (!d["last_error"].is_null()) text += "  last error: " + d["last_error"].get<std::string>();
         line(i == 0 ? "destinations" : "", text);
     }

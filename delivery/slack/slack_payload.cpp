@@ -1,6 +1,6 @@
-#include "bot/slack/slack_payload.hpp"
+#include "delivery/slack/slack_payload.hpp"
 
-namespace memeops::bot::slack {
+namespace memeops::delivery::slack {
 namespace {
 
 const char* priority_badge(int priority) {
@@ -54,4 +54,4 @@ nlohmann::json payload(const std::vector<ChatMeme>& memes, size_t* shown_out) {
     return {{"text", cut_to(fallback, k_max_fallback_text)}, {"blocks", blocks}};
 }
 
-}  // namespace memeops::bot::slack
+}  // namespace memeops::delivery::slack

@@ -1,6 +1,6 @@
-#include "bot/discord/discord_payload.hpp"
+#include "delivery/discord/discord_payload.hpp"
 
-namespace memeops::bot::discord {
+namespace memeops::delivery::discord {
 namespace {
 
 nlohmann::json embed(const ChatMeme& meme) {
@@ -45,4 +45,4 @@ nlohmann::json payload(const std::vector<ChatMeme>& memes, size_t* shown_out) {
             {"allowed_mentions", {{"parse", nlohmann::json::array()}}}};
 }
 
-}  // namespace memeops::bot::discord
+}  // namespace memeops::delivery::discord

@@ -1,12 +1,15 @@
-#include "bot/delivery/http_client.hpp"
+#include "delivery/http_client.hpp"
 
 #include <httplib.h>
 
+#include <condition_variable>
 #include <filesystem>
+#include <mutex>
+#include <thread>
 
 #include "core/text.hpp"
 
-namespace memeops::bot::delivery {
+namespace memeops::delivery {
 namespace {
 
 constexpr const char* k_system_ca_bundle = "/etc/ssl/certs/ca-certificates.crt";
@@ -18,6 +21,36 @@ std::optional<int> parse_port(const std::string& text) {
     if (port < 1 || port > 65535) return std::nullopt;
     return port;
 }
+
+// Stops `client` (closing its socket, which ends a blocked read or write) once `limit_ms`
+// passes, unless destroyed first. No thread at all when there is no limit.
+class Watchdog {
+public:
+    Watchdog(httplib::Client& client, core::TimeMs limit_ms) {
+        if (limit_ms <= 0) return;
+        m_thread = std::thread([this, &client, limit_ms] {
+            std::unique_lock lock(m_mutex);
+            if (!m_done.wait_for(lock, std::chrono::milliseconds(limit_ms), [this] { return m_finished; })) client.stop();
+        });
+    }
+    ~Watchdog() {
+        if (!m_thread.joinable()) return;
+        {
+            std::lock_guard lock(m_mutex);
+            m_finished = true;
+        }
+        m_done.notify_one();
+        m_thread.join();
+    }
+    Watchdog(const Watchdog&) = delete;
+    Watchdog& operator=(const Watchdog&) = delete;
+
+private:
+    std::mutex m_mutex;
+    std::condition_variable m_done;
+    bool m_finished = false;
+    std::thread m_thread;
+};
 
 }  // namespace
 
@@ -66,7 +99,10 @@ HttpReply post_json(const std::string& url_text, const std::string& json_body, c
     }
     httplib::Headers headers;
     if (!authorization.empty()) headers.emplace("Authorization", authorization);
-    auto result = client.Post(url->target, headers, json_body, "application/json");
+    auto result = [&] {
+        Watchdog watchdog(client, options.total_timeout_ms);
+        return client.Post(url->target, headers, json_body, "application/json");
+    }();
     if (!result) {
         reply.error = httplib::to_string(result.error());
         return reply;
@@ -77,4 +113,4 @@ HttpReply post_json(const std::string& url_text, const std::string& json_body, c
     return reply;
 }
 
-}  // namespace memeops::bot::delivery
+}  // namespace memeops::delivery

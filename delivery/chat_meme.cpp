@@ -1,11 +1,11 @@
-#include "bot/chat_meme.hpp"
+#include "delivery/chat_meme.hpp"
 
 #include <algorithm>
 
 #include "core/text.hpp"
 #include "storage/entry.hpp"
 
-namespace memeops::bot {
+namespace memeops::delivery {
 
 ChatMeme to_chat(const storage::Meme& meme) {
     return {meme.reaction, meme.priority, meme.caption, meme.caption_en};
@@ -42,4 +42,4 @@ std::string more_line(size_t hidden) {
     return "+" + std::to_string(hidden) + " more in the next message (`memeops history` shows them all)";
 }
 
-}  // namespace memeops::bot
+}  // namespace memeops::delivery

@@ -1,10 +1,10 @@
 #include <catch2/catch.hpp>
 #include <random>
 
-#include "bot/discord/discord_payload.hpp"
-#include "bot/slack/slack_payload.hpp"
+#include "delivery/discord/discord_payload.hpp"
+#include "delivery/slack/slack_payload.hpp"
 
-using namespace memeops::bot;
+using namespace memeops::delivery;
 
 namespace {
 
@@ -25,7 +25,7 @@ ChatMeme random_meme(std::mt19937_64& rng) {
 
 }  // namespace
 
-TEST_CASE("bot payloads: 10,000 random memes stay within Slack and Discord limits and never ping") {
+TEST_CASE("delivery payloads: 10,000 random memes stay within Slack and Discord limits and never ping") {
     std::mt19937_64 rng(7);
     int digests = 0;
     for (int n = 0; n < 10'000;) {
@@ -67,7 +67,7 @@ TEST_CASE("bot payloads: 10,000 random memes stay within Slack and Discord limit
     CHECK(digests > 100);
 }
 
-TEST_CASE("bot payloads: digests put P0 first and end with +N more when they must") {
+TEST_CASE("delivery payloads: digests put P0 first and end with +N more when they must") {
     std::vector<ChatMeme> memes;
     for (int i = 0; i < 60; ++i) memes.push_back({"ci.passed", 3, "YYDS 👑 pipeline " + std::to_string(i), "green"});
     memes.push_back({"training.nan", 0, "救命 🆘 run-1 NaN", "Help: NaN"});
@@ -81,12 +81,12 @@ TEST_CASE("bot payloads: digests put P0 first and end with +N more when they mus
     CHECK_THAT(d["content"].get<std::string>(), Catch::Contains("+51 more"));
 }
 
-TEST_CASE("bot::slack::escape_mrkdwn escapes exactly &, < and >") {
+TEST_CASE("delivery::slack::escape_mrkdwn escapes exactly &, < and >") {
     CHECK(slack::escape_mrkdwn("a & <!channel> > b") == "a &amp; &lt;!channel&gt; &gt; b");
     CHECK(slack::escape_mrkdwn("头秃 @everyone") == "头秃 @everyone");
 }
 
-TEST_CASE("bot::cut_to counts UTF-16 units and never splits a character") {
+TEST_CASE("delivery::cut_to counts UTF-16 units and never splits a character") {
     CHECK(utf16_length("💯") == 2);
     CHECK(utf16_length("头秃") == 2);
     CHECK(cut_to("💯💯💯", 4) == "💯…");

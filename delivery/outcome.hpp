@@ -13,7 +13,7 @@
 
 #include "core/time.hpp"
 
-namespace memeops::bot::delivery {
+namespace memeops::delivery {
 
 // An HTTP reply, or a network error (status 0 and `error` set).
 struct HttpReply {
@@ -47,4 +47,4 @@ core::TimeMs retry_after_ms(const HttpReply& reply);
 
 std::string to_string(Verdict verdict);
 
-}  // namespace memeops::bot::delivery
+}  // namespace memeops::delivery

@@ -8,9 +8,9 @@
 #include <string_view>
 #include <vector>
 
-#include "bot/chat_meme.hpp"
+#include "delivery/chat_meme.hpp"
 
-namespace memeops::bot::slack {
+namespace memeops::delivery::slack {
 
 inline constexpr size_t k_max_section_text = 3000;
 inline constexpr size_t k_max_blocks = 50;
@@ -25,4 +25,4 @@ std::string escape_mrkdwn(std::string_view text);
 // order); the rest are only counted in "+N more".
 nlohmann::json payload(const std::vector<ChatMeme>& memes, size_t* shown_out = nullptr);
 
-}  // namespace memeops::bot::slack
+}  // namespace memeops::delivery::slack

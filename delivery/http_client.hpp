@@ -6,9 +6,9 @@
 #include <optional>
 #include <string>
 
-#include "bot/delivery/outcome.hpp"
+#include "delivery/outcome.hpp"
 
-namespace memeops::bot::delivery {
+namespace memeops::delivery {
 
 struct Url {
     std::string scheme;  // "http" or "https"
@@ -22,13 +22,16 @@ std::optional<Url> parse_url(const std::string& text);
 
 struct PostOptions {
     int connect_timeout_s = 5;
-    int timeout_s = 10;  // read and write
+    int timeout_s = 10;  // read and write, each
+    // The whole request at most this long (0: no limit beyond the above): a peer that keeps
+    // answering slowly is cut off, so a send never outlives its outbox lease.
+    core::TimeMs total_timeout_ms = 0;
 };
 
 // POSTs `json_body` with Content-Type application/json (and `authorization` as the
 // Authorization header when not empty); a network failure comes back as status 0 with the
-// reason in `error`.
+// reason in `error` (a request cut off by total_timeout_ms too: whether it arrived is unknown).
 HttpReply post_json(const std::string& url, const std::string& json_body, const PostOptions& options = {},
                     const std::string& authorization = "");
 
-}  // namespace memeops::bot::delivery
+}  // namespace memeops::delivery

@@ -1,4 +1,4 @@
-#include "bot/delivery/dispatcher.hpp"
+#include "delivery/dispatcher.hpp"
 
 #include <algorithm>
 
@@ -6,7 +6,7 @@
 #include "core/settings.hpp"
 #include "storage/outbox.hpp"
 
-namespace memeops::bot::delivery {
+namespace memeops::delivery {
 namespace {
 
 constexpr core::TimeMs k_refresh_ms = 1000;  // how often the outbox is re-read for rows due later
@@ -24,14 +24,17 @@ int scale_factor_from_env() {
 }
 
 Dispatcher::Dispatcher(std::string archive_path, std::vector<core::Destination> destinations, int scale_factor,
-                       std::ostream& console, Metrics& metrics, DelivererOptions options)
+                       std::ostream& console, DispatchObserver& metrics, DelivererOptions options)
     : m_archive_path(std::move(archive_path)),
       m_destinations(std::move(destinations)),
       m_scale_factor(std::clamp(scale_factor, 1, k_max_workers)),
       m_console(console),
       m_metrics(metrics),
       m_options(std::move(options)) {
-    for (const auto& d : m_destinations) m_lanes[d.name].destination = &d;
+    for (const auto& d : m_destinations) {
+        Lane& lane = m_lanes[d.key()];
+        if (!lane.destination) lane.destination = &d;  // a URL configured twice is sent to once
+    }
 }
 
 Dispatcher::~Dispatcher() { stop(); }
@@ -45,8 +48,8 @@ void Dispatcher::start() {
 void Dispatcher::wake(const std::vector<std::string>& destinations) {
     {
         std::lock_guard lock(m_mutex);
-        for (auto& [name, lane] : m_lanes)
-            if (destinations.empty() || std::find(destinations.begin(), destinations.end(), name) != destinations.end())
+        for (auto& [key, lane] : m_lanes)
+            if (destinations.empty() || std::find(destinations.begin(), destinations.end(), key) != destinations.end())
                 lane.backlog = true;
         grow();
     }
@@ -78,7 +81,7 @@ int Dispatcher::lane_limit(const Lane& lane) const {
 void Dispatcher::grow() {  // REQUIRES: m_mutex held
     if (m_stopping) return;
     int backlogged = 0;
-    for (const auto& [name, lane] : m_lanes) backlogged += lane.backlog && !lane.disabled;
+    for (const auto& [key, lane] : m_lanes) backlogged += lane.backlog && !lane.disabled;
     int target = std::clamp(backlogged * m_scale_factor, 1, k_max_workers);
     while (static_cast<int>(m_threads.size()) < target) m_threads.emplace_back([this] { worker_loop(); });
     m_metrics.set_workers(static_cast<int>(m_threads.size()), m_busy);
@@ -86,7 +89,7 @@ void Dispatcher::grow() {  // REQUIRES: m_mutex held
 
 Dispatcher::Lane* Dispatcher::choose(core::TimeMs now, core::TimeMs& wait_until) {  // REQUIRES: m_mutex held
     Lane* best = nullptr;
-    for (auto& [name, lane] : m_lanes) {
+    for (auto& [key, lane] : m_lanes) {
         if (!lane.backlog || lane.disabled || lane.in_flight >= lane_limit(lane)) continue;
         if (lane.ready_at > now) {
             wait_until = std::min(wait_until, lane.ready_at);
@@ -99,8 +102,8 @@ Dispatcher::Lane* Dispatcher::choose(core::TimeMs now, core::TimeMs& wait_until)
 
 void Dispatcher::refresh(storage::Archive& archive, core::TimeMs now) {  // REQUIRES: m_mutex held
     auto backlog = storage::Outbox(archive).backlog();
-    for (auto& [name, lane] : m_lanes) {
-        auto it = backlog.find(name);
+    for (auto& [key, lane] : m_lanes) {
+        auto it = backlog.find(key);
         lane.backlog = it != backlog.end();
         if (lane.backlog && it->second > now) lane.ready_at = std::max(lane.ready_at, it->second);
     }
@@ -157,10 +160,11 @@ void Dispatcher::worker_loop() {
         } else if (std::get<Idle>(result) == Idle::disabled) {
             lane->disabled = true;
         } else {
-            lane->ready_at = std::max(next_send, core::now_ms() + 50);
+            core::TimeMs now = core::now_ms();
+            lane->ready_at = std::clamp(next_send, now + 50, now + k_paced_recheck_ms);
         }
         m_metrics.set_workers(static_cast<int>(m_threads.size()), m_busy);
     }
 }
 
-}  // namespace memeops::bot::delivery
+}  // namespace memeops::delivery

@@ -1,10 +1,10 @@
-#include "bot/delivery/outcome.hpp"
+#include "delivery/outcome.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <nlohmann/json.hpp>
 
-namespace memeops::bot::delivery {
+namespace memeops::delivery {
 namespace {
 
 constexpr size_t k_reason_bytes = 200;
@@ -66,4 +66,4 @@ std::string to_string(Verdict verdict) {
     return "?";
 }
 
-}  // namespace memeops::bot::delivery
+}  // namespace memeops::delivery

@@ -1,8 +1,9 @@
-#include "bot/delivery/drain.hpp"
+#include "delivery/drain.hpp"
 
+#include <algorithm>
 #include <thread>
 
-namespace memeops::bot::delivery {
+namespace memeops::delivery {
 namespace {
 
 void count(DrainSummary& summary, const Attempt& attempt) {
@@ -23,10 +24,8 @@ std::map<std::string, DrainSummary> drain(Deliverer& deliverer, const std::vecto
                                           core::TimeMs deadline) {
     std::map<std::string, DrainSummary> summaries;
     std::vector<const core::Destination*> open;
-    for (const auto& d : destinations) {
-        open.push_back(&d);
-        summaries[d.name];
-    }
+    for (const auto& d : destinations)
+        if (summaries.try_emplace(d.key()).second) open.push_back(&d);
     while (!open.empty()) {
         core::TimeMs now = core::now_ms();
         core::TimeMs earliest = deadline;
@@ -34,17 +33,17 @@ std::map<std::string, DrainSummary> drain(Deliverer& deliverer, const std::vecto
         for (const auto* d : open) {
             auto result = deliverer.deliver_next(*d, now);
             if (auto* attempt = std::get_if<Attempt>(&result)) {
-                count(summaries[d->name], *attempt);
+                count(summaries[d->key()], *attempt);
                 still_open.push_back(d);
                 earliest = now;
             } else if (std::get<Idle>(result) == Idle::paced) {
-                core::TimeMs ready = deliverer.next_send(*d);
+                core::TimeMs ready = std::min(deliverer.next_send(*d), now + k_paced_recheck_ms);
                 if (ready < deadline) {
                     still_open.push_back(d);
                     earliest = std::min(earliest, ready);
                 }
             } else if (std::get<Idle>(result) == Idle::disabled) {
-                summaries[d->name].disabled = true;
+                summaries[d->key()].disabled = true;
             }
         }
         open.swap(still_open);
@@ -54,4 +53,4 @@ std::map<std::string, DrainSummary> drain(Deliverer& deliverer, const std::vecto
     return summaries;
 }
 
-}  // namespace memeops::bot::delivery
+}  // namespace memeops::delivery

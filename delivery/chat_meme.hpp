@@ -10,7 +10,7 @@ namespace memeops::storage {
 struct Meme;
 }
 
-namespace memeops::bot {
+namespace memeops::delivery {
 
 struct ChatMeme {
     std::string reaction;    // "training.overfitting"
@@ -34,4 +34,4 @@ std::vector<ChatMeme> in_digest_order(std::vector<ChatMeme> memes);
 // The closing line of a digest that could not show everything.
 std::string more_line(size_t hidden);
 
-}  // namespace memeops::bot
+}  // namespace memeops::delivery

@@ -1,8 +1,8 @@
-#include "bot/console/console_payload.hpp"
+#include "delivery/console/console_payload.hpp"
 
 #include "storage/entry.hpp"
 
-namespace memeops::bot::console {
+namespace memeops::delivery::console {
 namespace {
 
 // `text` with control characters (ESC, BEL, CR, …, DEL) except newline replaced by "?", and
@@ -30,4 +30,4 @@ std::string payload(const std::vector<ChatMeme>& memes) {
     return out;
 }
 
-}  // namespace memeops::bot::console
+}  // namespace memeops::delivery::console

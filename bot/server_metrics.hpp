@@ -1,4 +1,5 @@
-// The bot's counters for GET /metrics, in Prometheus' text format. Thread-safe.
+// The bot's counters for GET /metrics, in Prometheus' text format; the delivery workers report
+// to it as their DispatchObserver. Thread-safe.
 #pragma once
 
 #include <atomic>
@@ -6,18 +7,21 @@
 #include <mutex>
 #include <string>
 
+#include "delivery/dispatcher.hpp"
+
 namespace memeops::bot {
 
-class Metrics {
+class ServerMetrics : public delivery::DispatchObserver {
 public:
     void count_event(const std::string& kind, bool duplicate);
     void count_meme(const std::string& reaction);
-    void count_delivery(const std::string& destination, const std::string& outcome, long memes);
+    void count_delivery(const std::string& destination, const std::string& outcome, long memes) override;
     void count_request(int status);
-    void set_workers(int total, int busy);
+    void set_workers(int total, int busy) override;
 
     // Everything counted, plus the gauges the caller reads from the archive: pending memes and
-    // whether each destination is up (1) or disabled (0).
+    // whether each destination is up (1) or disabled (0), by destination label
+    // (delivery::DestinationView::label: the name, or the key of one no longer configured).
     std::string render(const std::map<std::string, long>& pending, const std::map<std::string, bool>& up) const;
 
 private:

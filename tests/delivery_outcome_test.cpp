@@ -1,12 +1,12 @@
 #include <catch2/catch.hpp>
 
-#include "bot/delivery/outcome.hpp"
+#include "delivery/outcome.hpp"
 #include "bot/webhooks.hpp"
 #include "core/crypto.hpp"
 #include "core/log.hpp"
 
 using namespace memeops;
-using namespace memeops::bot::delivery;
+using namespace memeops::delivery;
 
 namespace {
 
@@ -16,7 +16,7 @@ HttpReply status(int code, std::map<std::string, std::string> headers = {}, std:
 
 }  // namespace
 
-TEST_CASE("bot::delivery::classify decides every HTTP outcome in one place") {
+TEST_CASE("delivery::classify decides every HTTP outcome in one place") {
     struct Row {
         int status;
         Verdict verdict;
@@ -36,7 +36,7 @@ TEST_CASE("bot::delivery::classify decides every HTTP outcome in one place") {
     CHECK(classify(down, 1, 0).reason == "network error: Connection refused");
 }
 
-TEST_CASE("bot::delivery a 429 waits its Retry-After or retry_after, never less") {
+TEST_CASE("delivery: a 429 waits its Retry-After or retry_after, never less") {
     CHECK(classify(status(429, {{"retry-after", "7"}}), 1, 0).wait_ms == 7000);
     CHECK(classify(status(429, {{"retry-after", "0.25"}}), 1, 0).wait_ms == 250);
     CHECK(classify(status(429, {}, R"({"retry_after": 1.5, "global": false})"), 1, 0).wait_ms == 1500);
@@ -45,7 +45,7 @@ TEST_CASE("bot::delivery a 429 waits its Retry-After or retry_after, never less"
     CHECK(classify(status(429, {{"retry-after", "soon"}}), 1, 0).wait_ms == 1000);
 }
 
-TEST_CASE("bot::delivery backoff doubles per attempt with jitter, capped at 5 minutes") {
+TEST_CASE("delivery::backoff_ms doubles per attempt with jitter, capped at 5 minutes") {
     CHECK(backoff_ms(1, 0.0) == 500);
     CHECK(backoff_ms(1, 1.0) == 1000);
     CHECK(backoff_ms(2, 1.0) == 2000);

@@ -7,9 +7,9 @@
 #include <nlohmann/json.hpp>
 #include <vector>
 
-#include "bot/chat_meme.hpp"
+#include "delivery/chat_meme.hpp"
 
-namespace memeops::bot::discord {
+namespace memeops::delivery::discord {
 
 inline constexpr size_t k_max_content = 2000;
 inline constexpr size_t k_max_embeds = 10;
@@ -29,4 +29,4 @@ nlohmann::json payload(const std::vector<ChatMeme>& memes, size_t* shown_out = n
 // The characters an embed counts against the 6000 total (title + description).
 size_t embed_characters(const nlohmann::json& embed);
 
-}  // namespace memeops::bot::discord
+}  // namespace memeops::delivery::discord

@@ -1,4 +1,4 @@
-#include "bot/metrics.hpp"
+#include "bot/server_metrics.hpp"
 
 namespace memeops::bot {
 namespace {
@@ -19,33 +19,33 @@ std::string prometheus_label(const std::string& value) {
     return out;
 }
 
-void Metrics::count_event(const std::string& kind, bool duplicate) {
+void ServerMetrics::count_event(const std::string& kind, bool duplicate) {
     std::lock_guard lock(m_mutex);
     ++(duplicate ? m_duplicates : m_events)[kind];
 }
 
-void Metrics::count_meme(const std::string& reaction) {
+void ServerMetrics::count_meme(const std::string& reaction) {
     std::lock_guard lock(m_mutex);
     ++m_memes[reaction];
 }
 
-void Metrics::count_delivery(const std::string& destination, const std::string& outcome, long memes) {
+void ServerMetrics::count_delivery(const std::string& destination, const std::string& outcome, long memes) {
     std::lock_guard lock(m_mutex);
     m_deliveries[{destination, outcome}] += memes;
     ++m_attempts[{destination, outcome}];
 }
 
-void Metrics::count_request(int status) {
+void ServerMetrics::count_request(int status) {
     std::lock_guard lock(m_mutex);
     ++m_requests[status];
 }
 
-void Metrics::set_workers(int total, int busy) {
+void ServerMetrics::set_workers(int total, int busy) {
     m_workers = total;
     m_busy_workers = busy;
 }
 
-std::string Metrics::render(const std::map<std::string, long>& pending, const std::map<std::string, bool>& up) const {
+std::string ServerMetrics::render(const std::map<std::string, long>& pending, const std::map<std::string, bool>& up) const {
     std::lock_guard lock(m_mutex);
     std::string out;
     auto by_one = [&out](const char* name, const char* type, const char* help, const char* label,

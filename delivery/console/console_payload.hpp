@@ -7,10 +7,10 @@
 #include <string>
 #include <vector>
 
-#include "bot/chat_meme.hpp"
+#include "delivery/chat_meme.hpp"
 
-namespace memeops::bot::console {
+namespace memeops::delivery::console {
 
 std::string payload(const std::vector<ChatMeme>& memes);
 
-}  // namespace memeops::bot::console
+}  // namespace memeops::delivery::console
