@@ -137,7 +137,7 @@ TEST_CASE("hooks background: the first commits after install are all archived, e
             REQUIRE(repo.git({"commit", "--allow-empty", "-q", "-m", "first " + std::to_string(n)}).code == 0);
         std::this_thread::sleep_for(std::chrono::milliseconds(1500));
     }
-    test::eventually([&] { return repo.history("commit").size() >= 3; }, 20);
+    test::eventually([&] { return repo.history("commit").size() >= 3; }, 10);
     test::eventually([&] { return false; }, 1.0);
     auto wrong = not_archived_once(repo);
     INFO("not archived once:\n" << joined(wrong));
