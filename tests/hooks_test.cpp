@@ -14,6 +14,7 @@
 #include "core/error.hpp"
 #include "hooks/installer.hpp"
 #include "chat_standins.hpp"
+#include "test_repo.hpp"
 #include "test_support.hpp"
 
 using namespace memeops;
@@ -21,79 +22,13 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// A git repository in a temporary folder, with its own archive, identity and clean git env.
-class TestRepo {
-public:
-    TestRepo() : m_path(m_dir.file("repo")), m_db(m_dir.file("archive.db")) {
-        git({"init", "-q", "-b", "main", m_path});
-        git({"config", "user.name", "Lin"});
-        git({"config", "user.email", "lin@example.com"});
-    }
-
-    const std::string& path() const { return m_path; }
-    const std::string& db() const { return m_db; }
-    std::string file(const std::string& name) const { return m_dir.file(name); }
-
-    std::map<std::string, std::string> env() const {
-        return {{"MEMEOPS_DB", m_db}, {"HOME", m_dir.path().string()},
-                {"XDG_STATE_HOME", m_dir.file("state")}, {"GIT_CONFIG_NOSYSTEM", "1"},
-                {"GIT_EDITOR", "true"}, {"MEMEOPS_HOOK_FOREGROUND", "1"}};
-    }
-
-    test::CommandResult git(const std::vector<std::string>& args,
-                            std::map<std::string, std::string> extra = {}) const {
-        std::vector<std::string> full{"-C", m_path};
-        if (args.size() >= 2 && args[0] == "init") full.clear();
-        full.insert(full.end(), args.begin(), args.end());
-        auto env_vars = env();
-        for (auto& [k, v] : extra) env_vars[k] = v;
-        return test::run_process("git", full, env_vars);
-    }
-
-    test::CommandResult run_in_repo(const std::vector<std::string>& args) const {
-        std::string command = "cd '" + m_path + "' && exec '" + std::string(MEMEOPS_BINARY) + "'";
-        for (const auto& a : args) command += " '" + a + "'";
-        return test::run_process("sh", {"-c", command}, env());
-    }
-
-    // Writes a file and commits it; returns git's result.
-    test::CommandResult commit_file(const std::string& name, const std::string& text, const std::string& message) const {
-        fs::create_directories(fs::path(m_path + "/" + name).parent_path());
-        test::write_file(m_path + "/" + name, text);
-        git({"add", name});
-        return git({"commit", "-q", "-m", message});
-    }
-
-    std::string head() const {
-        auto r = git({"rev-parse", "HEAD"});
-        return r.out.substr(0, 40);
-    }
-
-    nlohmann::json history(const std::string& extra = "") const {
-        std::vector<std::string> args{"history", "--json", "--limit", "1000"};
-        if (!extra.empty()) { args.push_back("--kind"); args.push_back(extra); }
-        auto r = run_in_repo(args);
-        REQUIRE(r.code == 0);
-        return nlohmann::json::parse(r.out);
-    }
-
-private:
-    test::TempDir m_dir;
-    std::string m_path;
-    std::string m_db;
-};
+using test::TestRepo;  // hooks in git's foreground, so the archive is written before git returns
+using test::read_text;
 
 bool archived(const nlohmann::json& entries, const std::string& sha) {
     for (const auto& e : entries)
         if (e["commit"] == sha) return true;
     return false;
-}
-
-std::string read_text(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
 }
 
 }  // namespace

@@ -136,10 +136,10 @@ CommandResult run_process(const std::string& program, const std::vector<std::str
     return {code, slurp(out_path), slurp(err_path)};
 }
 
-ServeProcess::ServeProcess(const TempDir& dir, const std::map<std::string, std::string>& env, const std::string& tag)
+ServeProcess::ServeProcess(const TempDir& dir, const std::map<std::string, std::string>& env, const std::string& tag,
+                           const std::string& listen)
     : m_err(dir.file("serve-" + tag + ".err")) {
-    m_pid = spawn_process(MEMEOPS_BINARY, {"serve", "--listen", "127.0.0.1:0"}, env, dir.file("serve-" + tag + ".out"),
-                          m_err);
+    m_pid = spawn_process(MEMEOPS_BINARY, {"serve", "--listen", listen}, env, dir.file("serve-" + tag + ".out"), m_err);
     std::smatch match;
     const std::regex serving("serving on http://127\\.0\\.0\\.1:(\\d+)");
     for (int i = 0; i < 1000 && m_port == 0; ++i) {

@@ -55,9 +55,12 @@ pid_t spawn_process(const std::string& program, const std::vector<std::string>& 
 // `env` (give it MEMEOPS_DB and HOME of a temporary folder). Its stdout and stderr go to
 // "serve-<tag>.out" and ".err" in `dir`, which must outlive it. Stopped with SIGTERM on
 // destruction. Throws std::runtime_error (the child stopped) when it does not serve within 10 s.
+// `listen` is the address to serve on; a fixed port lets a test restart the bot where its
+// clients expect it.
 class ServeProcess {
 public:
-    ServeProcess(const TempDir& dir, const std::map<std::string, std::string>& env, const std::string& tag);
+    ServeProcess(const TempDir& dir, const std::map<std::string, std::string>& env, const std::string& tag,
+                 const std::string& listen = "127.0.0.1:0");
     ~ServeProcess() { stop(SIGTERM); }
     ServeProcess(const ServeProcess&) = delete;
     ServeProcess& operator=(const ServeProcess&) = delete;
