@@ -12,6 +12,10 @@
 namespace memeops::hooks {
 namespace {
 
+// The most commits one hook run archives: a repository whose hooks came before any archived
+// commit (install archives HEAD, older installs did not) is not swept whole; backfill is for that.
+constexpr size_t k_max_walk = 10'000;
+
 constexpr const char* k_default_version_paths = "models/**,*.onnx,*.pt,*.ckpt,*.safetensors,*.h5";
 
 using Reflog = std::unique_ptr<git_reflog, GitDeleter<git_reflog, git_reflog_free>>;
@@ -78,14 +82,12 @@ nlohmann::json commit_event(const CommitInfo& commit, const RepoFacts& facts) {
     return event;
 }
 
-std::vector<std::string> unarchived_commits(git_repository* repo, const std::string& head, const IsArchived& archived,
-                                            bool repo_has_commits) {
-    if (archived(head)) return {};
-    if (!repo_has_commits) return {head};
+std::vector<std::string> unarchived_commits(git_repository* repo, const std::string& head, const IsArchived& archived) {
     std::vector<std::string> found;
     std::unordered_set<std::string> visited{head};
-    std::vector<std::string> stack{head};
-    while (!stack.empty()) {
+    std::vector<std::string> stack;
+    if (!archived(head)) stack.push_back(head);
+    while (!stack.empty() && found.size() < k_max_walk) {
         std::string sha = std::move(stack.back());
         stack.pop_back();
         found.push_back(sha);

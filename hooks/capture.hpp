@@ -49,11 +49,10 @@ nlohmann::json commit_event(const CommitInfo& commit, const RepoFacts& facts);
 using IsArchived = std::function<bool(const std::string& sha)>;
 
 // Every commit reachable from `head` that is not archived, newest first: the walk follows
-// parents and stops only at archived commits, so no commit is missed however many there are
-// and whatever their dates. A repository with nothing archived yet starts at `head` alone
-// (backfill is for older history).
-std::vector<std::string> unarchived_commits(git_repository* repo, const std::string& head, const IsArchived& archived,
-                                            bool repo_has_commits);
+// parents and stops only at archived commits, so no commit is missed however many there are and
+// whatever their dates. `memeops install` archives HEAD, so history from before the hooks is
+// left to backfill; at most 10,000 commits are returned.
+std::vector<std::string> unarchived_commits(git_repository* repo, const std::string& head, const IsArchived& archived);
 
 // post-rewrite's standard input: "<old sha> <new sha>" lines (extra fields ignored).
 std::vector<std::pair<std::string, std::string>> read_rewrites(std::istream& lines);

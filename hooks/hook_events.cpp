@@ -68,7 +68,7 @@ std::string tag_line(const HeadVersion& head) {
     return "memeops: tagged " + head.names.tag + "  " + head.caption.zh;
 }
 
-std::vector<nlohmann::json> hook_events(git_repository* repo, const IsArchived& archived, bool repo_has_commits,
+std::vector<nlohmann::json> hook_events(git_repository* repo, const IsArchived& archived,
                                         const std::optional<HeadVersion>& head, const Rewrites& rewrites,
                                         const TagTaken& taken_elsewhere) {
     RepoFacts facts = repo_facts(repo);
@@ -77,7 +77,7 @@ std::vector<nlohmann::json> hook_events(git_repository* repo, const IsArchived& 
     auto patterns = version_paths(repo);
     bool tag_catch_up = policy != TagPolicy::none && !replaying_commits(repo) && rewrites.empty();
     std::string head_sha = to_hex(git_commit_id(resolve_commit(repo, "HEAD").get()));
-    std::vector<std::string> shas = unarchived_commits(repo, head_sha, archived, repo_has_commits);
+    std::vector<std::string> shas = unarchived_commits(repo, head_sha, archived);
     std::reverse(shas.begin(), shas.end());  // oldest first
     std::map<std::string, nlohmann::json> by_sha;
     std::vector<nlohmann::json> events;

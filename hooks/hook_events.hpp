@@ -44,7 +44,7 @@ using Rewrites = std::vector<std::pair<std::string, std::string>>;
 // yet (`head` marked a version with its tag), then every rewritten commit with the commit it
 // replaced (a version's tag moved to it in git). Catch-up commits that the policy makes versions
 // are tagged in git here. Throws core::Fatal when git cannot be read.
-std::vector<nlohmann::json> hook_events(git_repository* repo, const IsArchived& archived, bool repo_has_commits,
+std::vector<nlohmann::json> hook_events(git_repository* repo, const IsArchived& archived,
                                         const std::optional<HeadVersion>& head, const Rewrites& rewrites,
                                         const TagTaken& taken_elsewhere);
 

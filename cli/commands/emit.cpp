@@ -2,6 +2,7 @@
 // spooled while it cannot be reached), or, with none, handles it here: archives it, queues its
 // memes and delivers them.
 #include "cli/command.hpp"
+#include "cli/repo_argument.hpp"
 #include "cli/event_submit.hpp"
 #include "cli/metric_flags.hpp"
 #include "core/error.hpp"
@@ -27,7 +28,7 @@ nlohmann::json event_json(const EmitOptions& o) {
     set("status", o.status);
     set("text", o.text);
     set("url", o.url);
-    set("repo", o.repo);
+    if (o.repo) event["repo"] = repo_argument(*o.repo);
     set("branch", o.branch);
     set("commit", o.commit);
     set("name", o.name);

@@ -1,5 +1,6 @@
 // memeops history: archive entries, newest first, with filters.
 #include "cli/command.hpp"
+#include "cli/repo_argument.hpp"
 #include "cli/entry_view.hpp"
 #include "core/error.hpp"
 
@@ -27,7 +28,7 @@ core::TimeMs parse_bound(const std::string& flag, const std::string& text, core:
 
 storage::HistoryQuery to_query(const HistoryOptions& options, core::TimeMs now) {
     storage::HistoryQuery query;
-    query.repo = options.repo;
+    if (options.repo) query.repo = repo_argument(*options.repo);
     query.branch = options.branch;
     if (options.kind) {
         query.kind = storage::parse_entry_kind(*options.kind);
@@ -65,7 +66,7 @@ int run_history(Context& context, const HistoryOptions& options) {
 
 Handler define_history(CLI::App& app, Context& context) {
     auto options = std::make_shared<HistoryOptions>();
-    app.add_option("--repo", options->repo, "Only this repository (its URL, path or short name)");
+    app.add_option("--repo", options->repo, "Only this repository: its identity, URL, owner/name, short name, or a path (.)");
     app.add_option("--branch", options->branch, "Only this branch");
     app.add_option("--kind", options->kind, "Only this kind: version, commit, training, ci, message");
     app.add_option("--since", options->since, "From this time: ISO-8601, or relative (7d, 12h)");

@@ -173,7 +173,7 @@ void background(Context& context, const HookRun& run, git_repository* repo) {
     join_path_identity(*archive, facts);
     auto archived = [&](const std::string& sha) { return archive->git_entry_id(facts.identity, sha).has_value(); };
     auto taken = [&](const std::string& tag, const std::string& sha) { return archive->tag_names_other_commit(tag, sha); };
-    auto documents = hooks::hook_events(repo, archived, archive->has_commits(facts.identity), run.head, run.rewrites, taken);
+    auto documents = hooks::hook_events(repo, archived, run.head, run.rewrites, taken);
     if (auto bot = context.bot_link()) hand_to_bot(context, *archive, run, documents, *bot);
     else if (!documents.empty()) handle_locally(context, *archive, run, documents, context.destinations());
 }

@@ -3,6 +3,8 @@
 #include <sstream>
 
 #include "cli/command.hpp"
+#include "hooks/capture.hpp"
+#include "pipeline/pipeline.hpp"
 #include "cli/table.hpp"
 #include "core/text.hpp"
 #include "hooks/git.hpp"
@@ -31,6 +33,25 @@ void print_reports(Io& io, const std::string& folder, const std::vector<hooks::H
     if (!table.empty()) io.out << table.render(io.terminal);
 }
 
+// Archives HEAD, where the hooks start: each hook then archives every commit since the last
+// archived one, and history from before the hooks is backfill's. A repository without commits
+// has nothing to mark. A failure here (a locked archive) only costs the mark.
+void archive_starting_point(Context& context, git_repository* repo) {
+    git_oid head;
+    if (git_reference_name_to_id(&head, repo, "HEAD") != 0) return;
+    try {
+        hooks::Commit commit = hooks::resolve_commit(repo, hooks::to_hex(&head));
+        nlohmann::json event = hooks::commit_event(hooks::read_commit(repo, commit.get()), hooks::repo_facts(repo));
+        auto archive = context.open_archive();
+        std::vector<meme::Event> events{meme::parse_event(event, core::now_ms())};
+        pipeline::Pipeline(*archive, {}).handle(events, "install");
+        context.io().out << "Archived HEAD " << hooks::to_hex(&head).substr(0, 8)
+                         << " as the starting point (`memeops backfill` archives the history before it).\n";
+    } catch (const std::exception& e) {
+        context.io().err << "memeops: install : cannot archive HEAD as the starting point : " << e.what() << "\n";
+    }
+}
+
 int run_install(Context& context, const InstallOptions& options) {
     auto names = core::split_commas(options.hooks);
     if (auto refused = refused_hook(names)) {
@@ -45,6 +66,7 @@ int run_install(Context& context, const InstallOptions& options) {
     print_reports(context.io(), folder, reports);
     for (const auto& report : reports)
         if (report.state == hooks::HookState::foreign) return 1;
+    archive_starting_point(context, repo.get());
     return 0;
 }
 

@@ -2,6 +2,7 @@
 #include <unistd.h>
 
 #include "cli/command.hpp"
+#include "storage/spool_store.hpp"
 #include "cli/table.hpp"
 #include "core/destinations.hpp"
 #include "core/error.hpp"
@@ -75,6 +76,15 @@ nlohmann::json collect(Context& context) {
                           {"archive_exists", archive != nullptr},
                           {"outbox_pending", archive ? archive->pending_deliveries() : 0}};
     status["destinations"] = destination_status(context, archive.get());
+    auto bot = context.settings().lookup(core::k_bot_url_setting, std::nullopt);
+    status["bot"] = bot ? nlohmann::json(core::redact_url(*bot)) : nlohmann::json();
+    storage::SpoolSummary spool;
+    try {
+        if (archive) spool = storage::SpoolStore(*archive).summary();
+    } catch (const storage::SqliteError&) {  // an archive too old to have a spool, opened read-only
+    }
+    status["spool"] = {{"waiting", spool.waiting},
+                       {"last_error", spool.last_error ? nlohmann::json(*spool.last_error) : nlohmann::json()}};
     return status;
 }
 
@@ -110,6 +120,12 @@ void print_people(Io& io, const nlohmann::json& s) {
         line(i == 0 ? "destinations" : "", text);
     }
     line("outbox", std::to_string(s["outbox_pending"].get<std::int64_t>()) + " pending");
+    if (!s["bot"].is_null()) line("team bot", s["bot"].get<std::string>() + "  (hooks, tag and emit hand their events to it)");
+    if (auto waiting = s["spool"]["waiting"].get<std::int64_t>(); waiting || !s["bot"].is_null()) {
+        std::string text = std::to_string(waiting) + " events waiting for the bot";
+        if (!s["spool"]["last_error"].is_null()) text += "  last error: " + s["spool"]["last_error"].get<std::string>();
+        line("spool", text);
+    }
 }
 
 }  // namespace
