@@ -13,7 +13,7 @@ constexpr size_t k_max_group_events = 4000;  // one transaction stays short even
 
 IngestQueue::IngestQueue(const std::string& archive_path, std::vector<core::Destination> destinations,
                          meme::DetectorThresholds thresholds,
-                         std::function<void(const std::vector<pipeline::Outcome>&, const std::vector<meme::Event>&)> committed)
+                         std::function<void(const std::vector<pipeline::HandledEvent>&, const std::vector<meme::Event>&)> committed)
     : m_archive(storage::Archive::open(archive_path)),
       m_handler(*m_archive, std::move(destinations), thresholds),
       m_committed(std::move(committed)),
@@ -63,7 +63,7 @@ void IngestQueue::writer_loop() {
 
 void IngestQueue::commit_group(std::vector<Request>& group) {
     std::vector<IngestResult> results(group.size());
-    std::vector<pipeline::Outcome> all_handled;
+    std::vector<pipeline::HandledEvent> all_handled;
     std::vector<meme::Event> all_events;
     try {
         storage::Transaction transaction(m_archive->database());

@@ -21,7 +21,7 @@
 namespace memeops::bot {
 
 struct IngestResult {
-    std::vector<pipeline::Outcome> handled;  // in the order submitted; empty on error
+    std::vector<pipeline::HandledEvent> handled;  // in the order submitted; empty on error
     std::string error;                  // set when the archive could not take them
 };
 
@@ -32,7 +32,7 @@ public:
     // delivery workers.
     IngestQueue(const std::string& archive_path, std::vector<core::Destination> destinations,
                 meme::DetectorThresholds thresholds,
-                std::function<void(const std::vector<pipeline::Outcome>&, const std::vector<meme::Event>&)> committed);
+                std::function<void(const std::vector<pipeline::HandledEvent>&, const std::vector<meme::Event>&)> committed);
     ~IngestQueue();
 
     // Blocks until the events are committed (or failed). Thread-safe.
@@ -53,7 +53,7 @@ private:
 
     std::unique_ptr<storage::Archive> m_archive;
     pipeline::Pipeline m_handler;
-    std::function<void(const std::vector<pipeline::Outcome>&, const std::vector<meme::Event>&)> m_committed;
+    std::function<void(const std::vector<pipeline::HandledEvent>&, const std::vector<meme::Event>&)> m_committed;
     std::mutex m_mutex;
     std::condition_variable m_wake;
     std::deque<Request> m_waiting;

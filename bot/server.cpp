@@ -90,7 +90,7 @@ Server::Server(ServerOptions options, std::ostream& console)
     meme::caption_templates();  // a broken template override fails now, not at posting time
     m_ingest = std::make_unique<IngestQueue>(
         m_options.archive_path, m_options.destinations, m_options.thresholds,
-        [this](const std::vector<pipeline::Outcome>& handled, const std::vector<meme::Event>& events) { committed(handled, events); });
+        [this](const std::vector<pipeline::HandledEvent>& handled, const std::vector<meme::Event>& events) { committed(handled, events); });
     m_dispatcher = std::make_unique<delivery::Dispatcher>(m_options.archive_path, m_options.destinations,
                                                           m_options.scale_factor, m_console, m_metrics, m_options.delivery);
     routes();
@@ -240,7 +240,7 @@ void Server::accept_events(std::vector<meme::Event> events, const std::string& k
     reply(res, 202, {{"accepted", static_cast<int>(result.handled.size()) - duplicates}, {"duplicates", duplicates}, {"ids", ids}});
 }
 
-void Server::committed(const std::vector<pipeline::Outcome>& handled, const std::vector<meme::Event>& events) {
+void Server::committed(const std::vector<pipeline::HandledEvent>& handled, const std::vector<meme::Event>& events) {
     std::vector<std::string> woken;
     for (size_t i = 0; i < handled.size(); ++i) {
         const auto& h = handled[i];

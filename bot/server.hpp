@@ -76,7 +76,7 @@ private:
     void entry(const httplib::Request& req, httplib::Response& res);
     void healthz(httplib::Response& res);
     void metrics(httplib::Response& res);
-    void committed(const std::vector<pipeline::Outcome>& handled, const std::vector<meme::Event>& events);
+    void committed(const std::vector<pipeline::HandledEvent>& handled, const std::vector<meme::Event>& events);
     storage::Archive& reader();
 
     ServerOptions m_options;

@@ -19,7 +19,7 @@
 namespace memeops::cli {
 
 struct Submission {
-    std::vector<pipeline::Outcome> outcomes;  // handled here (no bot)
+    std::vector<pipeline::HandledEvent> outcomes;  // handled here (no bot)
     std::optional<nlohmann::json> bot_answer;  // team mode: what the bot answered (202)
     bool spooled = false;                      // team mode: the bot could not be reached
     std::int64_t spool_waiting = 0;

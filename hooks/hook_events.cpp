@@ -22,7 +22,7 @@ meme::Event caption_subject(const RepoFacts& facts, const std::string& sha) {
 HeadVersion tag_new_version(git_repository* repo, const CommitInfo& info, const RepoFacts& facts,
                             const TagTaken& taken_elsewhere) {
     HeadVersion version{info.sha, choose_version_tag(repo, info.sha, taken_elsewhere), {}, std::nullopt};
-    meme::VersionNames names{version.names.tag, version.names.display, version.names.docker_tag, std::nullopt};
+    storage::VersionNames names{version.names.tag, version.names.display, version.names.docker_tag, std::nullopt};
     version.caption = meme::version_reaction(names, caption_subject(facts, info.sha), info.summary).caption;
     Commit commit = resolve_commit(repo, info.sha);
     create_version_tag(repo, commit.get(), version.names.tag, format_tag_message({version.caption, std::nullopt, {}}));
@@ -39,7 +39,7 @@ std::optional<HeadVersion> move_amended_tag(git_repository* repo, const CommitIn
     move_version_tag(repo, *tag, commit.get());
     HeadVersion version{head.sha, *meme::pun_name(head.sha), {}, amended};
     version.names.tag = version.names.docker_tag = *tag;
-    meme::VersionNames names{*tag, version.names.display, *tag, std::nullopt};
+    storage::VersionNames names{*tag, version.names.display, *tag, std::nullopt};
     version.caption = meme::version_reaction(names, caption_subject(facts, head.sha), head.summary).caption;
     return version;
 }

@@ -60,7 +60,7 @@ std::optional<Reaction> ci_pipeline_reaction(const Event& event, const std::opti
     return Reaction{reaction->reaction, reaction->priority, render_caption(reaction->reaction, name, values)};
 }
 
-Reaction version_reaction(const VersionNames& names, const Event& event, const std::string& summary) {
+Reaction version_reaction(const storage::VersionNames& names, const Event& event, const std::string& summary) {
     std::map<std::string, std::string> values{{"tag", names.tag}, {"display", names.display},
                                               {"where", subject_place(event.repo, event.branch)},
                                               {"summary", summary}};

@@ -21,13 +21,6 @@ struct Reaction {
     Caption caption;
 };
 
-// The names a model version goes by (contract §6) and the run it came from.
-struct VersionNames {
-    std::string tag;
-    std::string display;
-    std::string docker_tag;
-    std::optional<std::string> run;
-};
 
 // training.crash: P0, quoting the first line of the error.
 Reaction crash_reaction(const Event& event);
@@ -40,7 +33,7 @@ Reaction finished_reaction(const Event& event);
 std::optional<Reaction> ci_pipeline_reaction(const Event& event, const std::optional<std::string>& previous);
 
 // version.tagged for `names`; `summary` is the commit's subject or "run <id>".
-Reaction version_reaction(const VersionNames& names, const Event& event, const std::string& summary);
+Reaction version_reaction(const storage::VersionNames& names, const Event& event, const std::string& summary);
 
 // sarcasm for a message whose score says so; nullopt otherwise.
 std::optional<Reaction> sarcasm_reaction(const Event& event, const SarcasmScore& score);

@@ -40,9 +40,6 @@ storage::Entry base_entry(const meme::Event& event) {
     return entry;
 }
 
-meme::VersionNames to_meme(const storage::Archive::VersionNames& names) {
-    return {names.tag, names.display, names.docker_tag, names.run};
-}
 
 }  // namespace
 
@@ -66,10 +63,10 @@ Pipeline::Pipeline(storage::Archive& archive, std::vector<core::Destination> des
         if (d.type == core::DestinationType::console) m_console_destinations.push_back(d);
 }
 
-std::vector<Outcome> Pipeline::handle(std::span<const meme::Event> events, const std::string& key_source, Mode mode,
+std::vector<HandledEvent> Pipeline::handle(std::span<const meme::Event> events, const std::string& key_source, Mode mode,
                                       ConsoleShown shown) {
     m_shown = shown;
-    std::vector<Outcome> outcomes;
+    std::vector<HandledEvent> outcomes;
     outcomes.reserve(events.size());
     try {
         storage::Transaction transaction(m_archive.database());
@@ -88,10 +85,10 @@ void Pipeline::forget_cached_state() {
     m_archive.forget_cached_repos();
 }
 
-Outcome Pipeline::handle_one(const meme::Event& received, const std::string& key_source) {
+HandledEvent Pipeline::handle_one(const meme::Event& received, const std::string& key_source) {
     meme::Event event = normalise(received);
     auto key = key_of(event, key_source);
-    Outcome out;
+    HandledEvent out;
     if (key) {
         if (auto first = storage::IngestStore(m_archive).find_key(*key)) {
             out.entry_id = *first;
@@ -205,7 +202,7 @@ VersionResult Pipeline::make_version(std::int64_t entry_id, const meme::Event& e
     });
     names.docker_tag = names.tag;
     auto change = m_archive.make_version(entry_id, {names.tag, names.display, names.docker_tag, event.run}, event.metrics);
-    return {to_meme(change.names), change.made, change.metrics_changed};
+    return {change.names, change.made, change.metrics_changed};
 }
 
 Pipeline::Archived Pipeline::archive_commit(const meme::Event& event) {

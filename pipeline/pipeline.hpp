@@ -30,13 +30,13 @@ namespace memeops::pipeline {
 
 // A model version an event made or updated.
 struct VersionResult {
-    meme::VersionNames names;
+    storage::VersionNames names;
     bool made = false;                         // it became a version with this event
     std::vector<std::string> metrics_changed;  // metrics whose value is new or different
 };
 
 // What handling one event did.
-struct Outcome {
+struct HandledEvent {
     std::int64_t entry_id = 0;  // the entry it was archived as (for a duplicate: the first one's)
     bool duplicate = false;     // its id, or its commit, was seen before: nothing new was said
     std::vector<storage::Meme> memes;           // what it made, with their deliveries
@@ -64,7 +64,7 @@ public:
     // Handles `events` in one transaction. `key_source` scopes their ids ("event", "github", …).
     // Throws storage::SqliteError or core::Fatal when the archive cannot take them: then none
     // was archived.
-    std::vector<Outcome> handle(std::span<const meme::Event> events, const std::string& key_source,
+    std::vector<HandledEvent> handle(std::span<const meme::Event> events, const std::string& key_source,
                                 Mode mode = Mode::apply, ConsoleShown shown = ConsoleShown::no);
 
     // Drops what this pipeline keeps in memory about the archive (detector copies, known repos).
@@ -83,7 +83,7 @@ private:
         std::string version_summary;
     };
 
-    Outcome handle_one(const meme::Event& received, const std::string& key_source);
+    HandledEvent handle_one(const meme::Event& received, const std::string& key_source);
     Archived archive(const meme::Event& event);
     std::vector<meme::Reaction> react(const meme::Event& event, Archived& archived);
     std::vector<storage::Meme> enqueue(std::int64_t entry_id, const std::vector<meme::Reaction>& reactions);

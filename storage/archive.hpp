@@ -90,12 +90,6 @@ public:
     // new entry takes its tag, names, run and metrics (unless it is a version already), and the
     // old one stays as a plain commit pointing at it.
     void carry_over_rewrite(const std::string& old_sha, std::int64_t new_entry_id);
-    struct VersionNames {
-        std::string tag;
-        std::string display;
-        std::string docker_tag;
-        std::optional<std::string> run;
-    };
     struct VersionChange {
         bool made = false;                  // the entry became a version now
         std::vector<std::string> metrics_changed;  // names whose value is new or different

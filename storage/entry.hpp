@@ -48,6 +48,14 @@ struct Meme {
     std::vector<Delivery> deliveries;
 };
 
+// The names a model version goes by (contract §6) and the run it came from.
+struct VersionNames {
+    std::string tag;
+    std::string display;
+    std::string docker_tag;
+    std::optional<std::string> run;
+};
+
 struct Entry {
     std::int64_t id = 0;  // assigned by the archive
     EntryKind kind = EntryKind::message;

@@ -16,13 +16,13 @@ json epoch_event(const std::string& run, int epoch, double loss, double val_loss
     return {{"kind", "training.epoch"}, {"run", run}, {"epoch", epoch}, {"metrics", {{"loss", loss}, {"val_loss", val_loss}}}};
 }
 
-std::vector<pipeline::Outcome> handle(pipeline::Pipeline& handler, const json& doc,
+std::vector<pipeline::HandledEvent> handle(pipeline::Pipeline& handler, const json& doc,
                                       pipeline::Mode mode = pipeline::Mode::apply) {
     auto events = meme::parse_events(doc, core::now_ms());
     return handler.handle(events, "event", mode);
 }
 
-std::vector<std::string> reactions(const std::vector<pipeline::Outcome>& handled) {
+std::vector<std::string> reactions(const std::vector<pipeline::HandledEvent>& handled) {
     std::vector<std::string> out;
     for (const auto& h : handled)
         for (const auto& m : h.memes) out.push_back(m.reaction);

@@ -42,7 +42,7 @@ nlohmann::json event_json(const EmitOptions& o) {
     return event;
 }
 
-nlohmann::json outcome_json(const pipeline::Outcome& h) {
+nlohmann::json outcome_json(const pipeline::HandledEvent& h) {
     nlohmann::json memes = nlohmann::json::array();
     for (const auto& m : h.memes) memes.push_back({{"reaction", m.reaction}, {"priority", storage::priority_label(m.priority)}});
     return {{"entry_id", h.entry_id}, {"duplicate", h.duplicate}, {"memes", memes}};

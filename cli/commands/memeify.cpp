@@ -29,7 +29,7 @@ nlohmann::json sarcasm_json(const meme::SarcasmScore& score) {
     return {{"score", score.score}, {"sarcastic", score.sarcastic}, {"reasons", reasons}};
 }
 
-nlohmann::json handled_json(const pipeline::Outcome& handled, bool dry_run) {
+nlohmann::json handled_json(const pipeline::HandledEvent& handled, bool dry_run) {
     nlohmann::json memes = nlohmann::json::array();
     std::vector<delivery::ChatMeme> chat;
     for (const auto& m : handled.memes) {
@@ -52,7 +52,7 @@ nlohmann::json handled_json(const pipeline::Outcome& handled, bool dry_run) {
     return out;
 }
 
-void print_for_people(std::ostream& out, const pipeline::Outcome& handled, bool dry_run) {
+void print_for_people(std::ostream& out, const pipeline::HandledEvent& handled, bool dry_run) {
     if (handled.duplicate) {
         out << "Already received (entry #" << handled.entry_id << "): nothing new.\n";
         return;
@@ -87,7 +87,7 @@ std::unique_ptr<storage::Archive> preview_archive(Context& context) {
     return storage::Archive::open(":memory:");
 }
 
-std::vector<pipeline::Outcome> preview(Context& context, const std::vector<meme::Event>& events) {
+std::vector<pipeline::HandledEvent> preview(Context& context, const std::vector<meme::Event>& events) {
     auto archive = preview_archive(context);
     pipeline::Pipeline pipeline(*archive, context.destinations(), context.detector_thresholds());
     return pipeline.handle(events, "event", pipeline::Mode::preview);
@@ -120,7 +120,7 @@ int run_memeify(Context& context, const MemeifyOptions& options) {
         throw core::Fatal("invalid event", e.what());
     }
     bool dry_run = !options.post;
-    std::vector<pipeline::Outcome> outcomes;
+    std::vector<pipeline::HandledEvent> outcomes;
     if (options.post) {
         std::vector<nlohmann::json> documents = doc.is_array() ? doc.get<std::vector<nlohmann::json>>()
                                                                : std::vector<nlohmann::json>{doc};

@@ -108,7 +108,7 @@ int run_tag(Context& context, const TagOptions& options) {
     subject.repo = facts.identity;
     subject.branch = facts.branch;
     subject.commit = info.sha;
-    meme::VersionNames names{report.names.tag, report.names.display, report.names.docker_tag, options.run};
+    storage::VersionNames names{report.names.tag, report.names.display, report.names.docker_tag, options.run};
     report.caption = meme::version_reaction(names, subject, info.summary).caption;
     if (!options.dry_run) {
         hooks::create_version_tag(repo.get(), commit.get(), report.names.tag,
