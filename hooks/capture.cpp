@@ -1,6 +1,8 @@
 #include "hooks/capture.hpp"
 
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <sstream>
 #include <unordered_set>
 
@@ -62,6 +64,21 @@ bool is_version_commit(TagPolicy policy, const CommitInfo& commit, const std::ve
     return policy == TagPolicy::versions && touches_version_paths(commit, patterns);
 }
 
+void write_policy_cache(git_repository* repo, const std::string& hooks_folder) {
+    namespace fs = std::filesystem;
+    std::string text = to_string(tag_policy(repo)) + "\n" +
+                       config_string(repo, "memeops.versionPaths").value_or(k_default_version_paths) + "\n";
+    fs::path cache = fs::path(hooks_folder) / "memeops-policy";
+    std::ifstream current(cache);
+    std::string old((std::istreambuf_iterator<char>(current)), std::istreambuf_iterator<char>());
+    if (old == text) return;
+    fs::path temporary = cache;
+    temporary += ".memeops-tmp";
+    std::ofstream(temporary, std::ios::trunc) << text;
+    std::error_code ignored;
+    fs::rename(temporary, cache, ignored);
+}
+
 RepoFacts repo_facts(git_repository* repo) {
     return {repository_identity(repo), main_worktree_path(repo), current_branch(repo)};
 }
@@ -82,22 +99,36 @@ nlohmann::json commit_event(const CommitInfo& commit, const RepoFacts& facts) {
     return event;
 }
 
-std::vector<std::string> unarchived_commits(git_repository* repo, const std::string& head, const IsArchived& archived) {
-    std::vector<std::string> found;
+Unarchived unarchived_commits(git_repository* repo, const std::string& head, const IsArchived& archived) {
+    Unarchived out;
     std::unordered_set<std::string> visited{head};
     std::vector<std::string> stack;
-    if (!archived(head)) stack.push_back(head);
-    while (!stack.empty() && found.size() < k_max_walk) {
+    if (archived(head)) out.joins_archive = true;
+    else stack.push_back(head);
+    while (!stack.empty() && out.commits.size() < k_max_walk) {
         std::string sha = std::move(stack.back());
         stack.pop_back();
-        found.push_back(sha);
+        out.commits.push_back(sha);
         Commit commit = resolve_commit(repo, sha);
         for (unsigned i = 0; i < git_commit_parentcount(commit.get()); ++i) {
             std::string parent = to_hex(git_commit_parent_id(commit.get(), i));
-            if (visited.insert(parent).second && !archived(parent)) stack.push_back(parent);
+            if (!visited.insert(parent).second) continue;
+            if (archived(parent)) out.joins_archive = true;
+            else stack.push_back(parent);
         }
     }
-    return found;
+    if (!stack.empty()) out.joins_archive = false;  // cut at the cap
+    return out;
+}
+
+nlohmann::json for_the_bot(nlohmann::json event) {
+    event.erase("repo_path");
+    return event;
+}
+
+nlohmann::json local_copy(nlohmann::json event) {
+    for (const char* field : {"version", "tag", "metrics", "announced"}) event.erase(field);
+    return event;
 }
 
 std::vector<std::pair<std::string, std::string>> read_rewrites(std::istream& lines) {

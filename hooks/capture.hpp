@@ -32,6 +32,12 @@ bool touches_version_paths(const CommitInfo& commit, const std::vector<std::stri
 // commit was read WithPaths::yes.
 bool is_version_commit(TagPolicy policy, const CommitInfo& commit, const std::vector<std::string>& patterns);
 
+// Writes the tag policy and version paths next to the hooks ("memeops-policy": the policy, then
+// the comma-separated patterns), where the post-commit script reads them to spare ordinary
+// commits the start of memeops. Rewritten only when they changed; failures are ignored (the
+// script then assumes the defaults, and memeops still decides for sure).
+void write_policy_cache(git_repository* repo, const std::string& hooks_folder);
+
 // What every commit event of one repository carries.
 struct RepoFacts {
     std::string identity;  // repository_identity()
@@ -45,6 +51,14 @@ RepoFacts repo_facts(git_repository* repo);
 // and diff stats, the repository's identity and path, and the branch.
 nlohmann::json commit_event(const CommitInfo& commit, const RepoFacts& facts);
 
+// The event as the team's bot gets it: without the facts that only mean something on this
+// machine (the folder a path identity joins from).
+nlohmann::json for_the_bot(nlohmann::json event);
+
+// The event as this machine keeps it in team mode: the bot makes the version and its meme, so
+// the local copy is a plain commit (an archive shared with the bot must not have it first).
+nlohmann::json local_copy(nlohmann::json event);
+
 // Answers whether a commit sha is archived already.
 using IsArchived = std::function<bool(const std::string& sha)>;
 
@@ -52,7 +66,11 @@ using IsArchived = std::function<bool(const std::string& sha)>;
 // parents and stops only at archived commits, so no commit is missed however many there are and
 // whatever their dates. `memeops install` archives HEAD, so history from before the hooks is
 // left to backfill; at most 10,000 commits are returned.
-std::vector<std::string> unarchived_commits(git_repository* repo, const std::string& head, const IsArchived& archived);
+struct Unarchived {
+    std::vector<std::string> commits;  // newest first
+    bool joins_archive = false;        // the walk ended at archived commits, not at the root or the cap
+};
+Unarchived unarchived_commits(git_repository* repo, const std::string& head, const IsArchived& archived);
 
 // post-rewrite's standard input: "<old sha> <new sha>" lines (extra fields ignored).
 std::vector<std::pair<std::string, std::string>> read_rewrites(std::istream& lines);

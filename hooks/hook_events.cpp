@@ -25,7 +25,8 @@ HeadVersion tag_new_version(git_repository* repo, const CommitInfo& info, const 
     storage::VersionNames names{version.names.tag, version.names.display, version.names.docker_tag, std::nullopt};
     version.caption = meme::version_reaction(names, caption_subject(facts, info.sha), info.summary).caption;
     Commit commit = resolve_commit(repo, info.sha);
-    create_version_tag(repo, commit.get(), version.names.tag, format_tag_message({version.caption, std::nullopt, {}}));
+    version.created =
+        create_version_tag(repo, commit.get(), version.names.tag, format_tag_message({version.caption, std::nullopt, {}}));
     return version;
 }
 
@@ -44,9 +45,10 @@ std::optional<HeadVersion> move_amended_tag(git_repository* repo, const CommitIn
     return version;
 }
 
-nlohmann::json version_event(nlohmann::json event, const std::string& tag) {
+nlohmann::json version_event(nlohmann::json event, const std::string& tag, bool announced) {
     event["version"] = true;
     event["tag"] = tag;
+    if (announced) event["announced"] = true;
     return event;
 }
 
@@ -68,16 +70,29 @@ std::string tag_line(const HeadVersion& head) {
     return "memeops: tagged " + head.names.tag + "  " + head.caption.zh;
 }
 
+CarriedTags carry_over_tags(git_repository* repo, const Rewrites& rewrites) {
+    CarriedTags carried;
+    for (const auto& [old_sha, new_sha] : rewrites) {
+        auto tag = version_tag_of(repo, old_sha);
+        if (!tag) continue;
+        Commit commit = resolve_commit(repo, new_sha);
+        move_version_tag(repo, *tag, commit.get());
+        carried[new_sha] = *tag;
+    }
+    return carried;
+}
+
 std::vector<nlohmann::json> hook_events(git_repository* repo, const IsArchived& archived,
                                         const std::optional<HeadVersion>& head, const Rewrites& rewrites,
-                                        const TagTaken& taken_elsewhere) {
+                                        const CarriedTags& carried, const TagTaken& taken_elsewhere) {
     RepoFacts facts = repo_facts(repo);
     TagPolicy policy = tag_policy(repo);
     WithPaths paths = policy == TagPolicy::versions ? WithPaths::yes : WithPaths::no;
     auto patterns = version_paths(repo);
-    bool tag_catch_up = policy != TagPolicy::none && !replaying_commits(repo) && rewrites.empty();
     std::string head_sha = to_hex(git_commit_id(resolve_commit(repo, "HEAD").get()));
-    std::vector<std::string> shas = unarchived_commits(repo, head_sha, archived);
+    Unarchived walk = unarchived_commits(repo, head_sha, archived);
+    bool tag_catch_up = policy != TagPolicy::none && !replaying_commits(repo) && rewrites.empty() && walk.joins_archive;
+    std::vector<std::string>& shas = walk.commits;
     std::reverse(shas.begin(), shas.end());  // oldest first
     std::map<std::string, nlohmann::json> by_sha;
     std::vector<nlohmann::json> events;
@@ -86,21 +101,28 @@ std::vector<nlohmann::json> hook_events(git_repository* repo, const IsArchived& 
         CommitInfo info = read_commit(repo, commit.get(), paths);
         nlohmann::json event = commit_event(info, facts);
         if (head && head->sha == sha) {
-            event = version_event(event, head->names.tag);
+            event = version_event(event, head->names.tag, head->shown);
             if (head->rewrites) event["rewrites"] = *head->rewrites;
-        } else if (tag_catch_up && sha != head_sha && is_version_commit(policy, info, patterns)) {
-            event = version_event(event, tag_new_version(repo, info, facts, taken_elsewhere).names.tag);
+        } else if (tag_catch_up && is_version_commit(policy, info, patterns)) {
+            // A tag that was there already came from this commit's own foreground hook.
+            HeadVersion version = tag_new_version(repo, info, facts, taken_elsewhere);
+            event = version_event(event, version.names.tag, !version.created);
         }
+        events.push_back(std::move(event));
+    }
+    // Another hook's worker may have archived HEAD already, as a plain commit: its version still
+    // comes with this event.
+    if (head && std::find(shas.begin(), shas.end(), head->sha) == shas.end()) {
+        nlohmann::json event = version_event(commit_event(read_commit(repo, resolve_commit(repo, head->sha).get()), facts),
+                                             head->names.tag, head->shown);
+        if (head->rewrites) event["rewrites"] = *head->rewrites;
         events.push_back(std::move(event));
     }
     for (const auto& [old_sha, new_sha] : rewrites) {
         Commit commit = resolve_commit(repo, new_sha);
         nlohmann::json event = commit_event(read_commit(repo, commit.get()), facts);
         event["rewrites"] = old_sha;
-        if (auto tag = version_tag_of(repo, old_sha)) {
-            move_version_tag(repo, *tag, commit.get());
-            event = version_event(event, *tag);
-        }
+        if (auto tag = carried.find(new_sha); tag != carried.end()) event = version_event(event, tag->second, false);
         events.push_back(std::move(event));
     }
     return events;

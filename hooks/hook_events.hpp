@@ -6,6 +6,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -24,6 +25,8 @@ struct HeadVersion {
     meme::PunName names;
     meme::Caption caption;                // the version meme's caption, as printed
     std::optional<std::string> rewrites;  // an amend: the commit it replaced, whose tag moved
+    bool created = false;                 // the tag is new (not carried over, not found)
+    bool shown = false;                   // its line reached the person's terminal
 };
 
 // Answers whether the archive gives `tag` to a commit other than `sha`.
@@ -40,12 +43,22 @@ std::string tag_line(const HeadVersion& head);
 // Old → new commit pairs of post-rewrite.
 using Rewrites = std::vector<std::pair<std::string, std::string>>;
 
+// New commit → the version tag it took over from the commit it replaced.
+using CarriedTags = std::map<std::string, std::string>;
+
+// post-rewrite, before git returns: moves the version tag of every rewritten version commit to
+// its new commit, so `git tag --points-at` is right as soon as the amend or rebase is done.
+CarriedTags carry_over_tags(git_repository* repo, const Rewrites& rewrites);
+
 // The events a hook hands over, oldest first: every commit reachable from HEAD not archived
 // yet (`head` marked a version with its tag), then every rewritten commit with the commit it
-// replaced (a version's tag moved to it in git). Catch-up commits that the policy makes versions
-// are tagged in git here. Throws core::Fatal when git cannot be read.
+// replaced (a version's tag moved to it in git). Commits the policy makes versions are tagged
+// in git here too, but only when the walk joined archived history: a repository new to this
+// archive is not tagged and posted wholesale. A version whose line a foreground hook printed
+// is marked "announced", so its console delivery counts as done. Throws core::Fatal when git
+// cannot be read.
 std::vector<nlohmann::json> hook_events(git_repository* repo, const IsArchived& archived,
                                         const std::optional<HeadVersion>& head, const Rewrites& rewrites,
-                                        const TagTaken& taken_elsewhere);
+                                        const CarriedTags& carried, const TagTaken& taken_elsewhere);
 
 }  // namespace memeops::hooks

@@ -125,21 +125,54 @@ std::string hooks_folder(git_repository* repo) {
     return (fs::path(git_repository_commondir(repo)) / "hooks").lexically_normal().string();
 }
 
+// post-commit's shell check: whether HEAD may be a model version by the tag policy memeops
+// cached next to the hooks (write_policy_cache). It only spares ordinary commits the start of
+// memeops (libgit2 alone costs milliseconds); memeops decides for sure.
+constexpr const char* k_may_be_version = R"sh(may_be_version() {
+    policy=versions
+    patterns='models/**,*.onnx,*.pt,*.ckpt,*.safetensors,*.h5'
+    if [ -r "$hook_dir/memeops-policy" ]; then
+        { read -r policy; read -r patterns; } < "$hook_dir/memeops-policy"
+    fi
+    case $policy in none) return 1 ;; all) return 0 ;; esac
+    changed=$(git diff-tree --no-commit-id --name-only -r --root HEAD 2>/dev/null) || return 0
+    set -f
+    old_ifs=$IFS
+    IFS='
+'
+    for path in $changed; do
+        IFS=,
+        for pattern in $patterns; do
+            case $path in $pattern) IFS=$old_ifs; set +f; return 0 ;; esac
+        done
+        IFS='
+'
+    done
+    IFS=$old_ifs
+    set +f
+    return 1
+}
+)sh";
+
 std::string hook_script(const std::string& name, const std::string& memeops_path) {
     if (!is_installable_hook(name)) throw core::Fatal("install", not_installable_reason(name));
     bool with_stdin = hook_reads_stdin(name);
+    bool may_tag = name == "post-commit";
+    bool moves_tags = name == "post-rewrite";
     std::string chained = "\"$hook_dir\"/" + shell_quote(name + k_chained_suffix);
     std::string feed = with_stdin ? "printf '%s\\n' \"$input\" | " : "";
     std::string from_null = with_stdin ? "" : " </dev/null";
+    std::string run = "\"$memeops\" hook " + shell_quote(name) + " \"$@\"";
     std::ostringstream s;
     s << "#!/bin/sh\n"
       << k_marker << " " << name << " (installed by `memeops install`)\n"
       << "# `memeops uninstall` removes this script and restores the hook that was here before,\n"
       << "# which is kept as " << name << k_chained_suffix << " and runs first. MEMEOPS=0 skips memeops.\n"
-      << "# memeops returns at once: it prints a version tag's line, then archives in the background\n"
+      << "# git waits only for a model version's tag line; memeops archives in the background\n"
       << "# (MEMEOPS_HOOK_FOREGROUND=1 makes git wait for all of it).\n"
       << "hook_dir=${0%/*}\n"
       << "status=0\n";
+    if (may_tag) s << k_may_be_version;
     if (with_stdin) s << "input=$(cat)\n";
     s << "if [ -x " << chained << " ]; then\n"
       << "    " << feed << chained << " \"$@\" || status=$?\n"
@@ -147,9 +180,19 @@ std::string hook_script(const std::string& name, const std::string& memeops_path
       << "if [ \"${MEMEOPS:-1}\" != 0 ]; then\n"
       << "    memeops=" << shell_quote(memeops_path) << "\n"
       << "    [ -x \"$memeops\" ] || memeops=$(command -v memeops 2>/dev/null) || memeops=\n"
-      << "    if [ -n \"$memeops\" ]; then\n"
-      << "        " << feed << "\"$memeops\" hook " << shell_quote(name) << " \"$@\"" << from_null << " >&2 || :\n"
-      << "    fi\n"
+      << "    if [ -z \"$memeops\" ]; then\n"
+      << "        :\n"
+      << "    elif [ \"${MEMEOPS_HOOK_FOREGROUND:-0}\" = 1 ]; then\n"
+      << "        " << feed << run << from_null << " >&2 || :\n";
+    if (may_tag)
+        s << "    elif may_be_version; then\n"
+          << "        " << run << " </dev/null >&2 || :  # tags it, prints its line, then detaches\n";
+    s << "    else\n";
+    if (moves_tags)  // a version's tag follows amend and rebase before git returns
+        s << "        " << feed << run << " >&2 || :\n";
+    else
+        s << "        (" << feed << "MEMEOPS_HOOK_PHASE=background " << run << from_null << " >/dev/null 2>&1 &)\n";
+    s << "    fi\n"
       << "fi\n"
       << "exit $status\n";
     return s.str();
@@ -178,6 +221,8 @@ std::vector<HookReport> install_hooks(const std::string& folder, const std::vect
 std::vector<HookReport> uninstall_hooks(const std::string& folder) {
     std::vector<HookReport> reports;
     if (!fs::is_directory(folder)) return reports;
+    std::error_code ignored;
+    fs::remove(fs::path(folder) / "memeops-policy", ignored);  // the post-commit script's cache
     for (const auto& item : fs::directory_iterator(folder)) {
         std::string name = item.path().filename().string();
         if (name.ends_with(k_chained_suffix) || name.ends_with(".memeops-tmp")) continue;

@@ -144,13 +144,22 @@ bool optional_bool(const nlohmann::json& doc, const char* field) {
     return it->get<bool>();
 }
 
+// A commit sha as git prints it: 4 to 64 hex digits.
+std::optional<std::string> sha_field(const nlohmann::json& doc, const char* field, bool required) {
+    auto sha = required ? std::optional<std::string>(required_string(doc, field, 64)) : optional_string(doc, field, 64);
+    if (sha && (sha->size() < 4 || sha->find_first_not_of("0123456789abcdefABCDEF") != std::string::npos))
+        throw InvalidEvent(field, "must be a commit sha: 4 to 64 hex digits");
+    return sha;
+}
+
 void parse_commit(const nlohmann::json& doc, Event& e) {
-    e.commit = required_string(doc, "commit", 128);
+    e.commit = sha_field(doc, "commit", true);
+    e.announced = optional_bool(doc, "announced");
     e.version = optional_bool(doc, "version");
     e.tag = optional_string(doc, "tag", 100);
     if (e.tag && !is_valid_tag(*e.tag)) throw InvalidEvent("tag", "is not a valid version tag (contract §6)");
     e.repo_path = optional_string(doc, "repo_path", 4096);
-    e.rewrites = optional_string(doc, "rewrites", 128);
+    e.rewrites = sha_field(doc, "rewrites", false);
     e.metrics = parse_metrics(doc, false);
 }
 
@@ -217,7 +226,7 @@ Event parse_event(const nlohmann::json& doc, core::TimeMs received) {
     e.id = optional_string(doc, "id", 200);
     e.repo = optional_string(doc, "repo", k_max_field_bytes);
     e.branch = optional_string(doc, "branch", k_max_field_bytes);
-    e.commit = optional_string(doc, "commit", 128);
+    e.commit = sha_field(doc, "commit", false);
     e.run = optional_string(doc, "run", k_max_field_bytes);
     e.text = optional_string(doc, "text", k_max_text_bytes);
     e.url = optional_string(doc, "url", 2048);

@@ -52,6 +52,7 @@ struct Event {
     std::optional<std::string> tag;         // the version tag the git side created, if any
     std::optional<std::string> repo_path;   // the main worktree's path (joins a path identity)
     std::optional<std::string> rewrites;    // the commit this one replaced (amend, rebase)
+    bool announced = false;                 // a hook already showed its version line to the person
     // confusion.matrix: "labels" and "matrix" (rows: true label, columns: predicted)
     std::optional<ConfusionMatrix> confusion;
     nlohmann::json raw = nlohmann::json::object();  // the event as received

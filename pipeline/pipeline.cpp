@@ -98,7 +98,7 @@ HandledEvent Pipeline::handle_one(const meme::Event& received, const std::string
     }
     Archived archived = archive(event);
     auto reactions = react(event, archived);
-    out.memes = enqueue(archived.entry_id, reactions);
+    out.memes = enqueue(archived.entry_id, reactions, m_shown == ConsoleShown::yes || event.announced);
     remember(event, archived);
     if (key) storage::IngestStore(m_archive).remember_key(*key, archived.entry_id, event.time);
     out.entry_id = archived.entry_id;
@@ -156,7 +156,7 @@ Pipeline::Archived Pipeline::archive_training(const meme::Event& event) {
         else archived.detector = &detector;
     } else if (event.kind == "training.end" && event.status == "success" && event.commit) {
         bool seen = false;
-        std::int64_t commit_id = commit_entry_id(event, seen);
+        std::int64_t commit_id = meme::pun_name(*event.commit) ? commit_entry_id(event, seen) : 0;
         if (commit_id) {
             archived.version = make_version(commit_id, event);
             archived.version_summary = "run " + *event.run;
@@ -183,8 +183,10 @@ Pipeline::Archived Pipeline::archive_ci(const meme::Event& event) {
 std::int64_t Pipeline::commit_entry_id(const meme::Event& event, bool& seen) {
     if (event.repo && event.repo_path && storage::RepoStore(m_archive).join(*event.repo_path, *event.repo) > 0)
         m_archive.forget_cached_repos();
-    auto existing = event.repo ? m_archive.git_entry_id(*event.repo, *event.commit) : std::nullopt;
-    if (!existing) existing = m_archive.only_git_entry_id(*event.commit);
+    // Without a repository, the commit is the one archived under any spelling, if only one is:
+    // with one, a fork's or mirror's commits stay its own.
+    auto existing = event.repo ? m_archive.git_entry_id(*event.repo, *event.commit)
+                               : m_archive.only_git_entry_id(*event.commit);
     seen = existing.has_value();
     if (existing) return *existing;
     if (!event.repo && event.kind != "commit") return 0;  // nothing to say which repository
@@ -262,12 +264,13 @@ std::vector<meme::Reaction> Pipeline::react(const meme::Event& event, Archived& 
 
 // --- stage: enqueue ----------------------------------------------------------------------
 
-std::vector<storage::Meme> Pipeline::enqueue(std::int64_t entry_id, const std::vector<meme::Reaction>& reactions) {
+std::vector<storage::Meme> Pipeline::enqueue(std::int64_t entry_id, const std::vector<meme::Reaction>& reactions,
+                                             bool console_shown) {
     std::vector<storage::Meme> memes;
     for (const auto& r : reactions) {
         storage::Meme meme{0, r.reaction, r.priority, r.caption.zh, r.caption.en, core::now_ms(), {}};
-        auto shown = m_shown == ConsoleShown::yes ? core::routes_for(m_console_destinations, r.reaction, r.priority)
-                                                  : std::vector<std::string>{};
+        auto shown = console_shown ? core::routes_for(m_console_destinations, r.reaction, r.priority)
+                                   : std::vector<std::string>{};
         for (const auto& key : core::routes_for(m_destinations, r.reaction, r.priority)) {
             bool printed = std::find(shown.begin(), shown.end(), key) != shown.end();
             meme.deliveries.push_back({key, printed ? storage::DeliveryState::delivered : storage::DeliveryState::pending,

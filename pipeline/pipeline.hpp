@@ -86,7 +86,9 @@ private:
     HandledEvent handle_one(const meme::Event& received, const std::string& key_source);
     Archived archive(const meme::Event& event);
     std::vector<meme::Reaction> react(const meme::Event& event, Archived& archived);
-    std::vector<storage::Meme> enqueue(std::int64_t entry_id, const std::vector<meme::Reaction>& reactions);
+    // `console_shown`: the person saw these memes already (a hook's line, `tag`'s output).
+    std::vector<storage::Meme> enqueue(std::int64_t entry_id, const std::vector<meme::Reaction>& reactions,
+                                       bool console_shown);
     void remember(const meme::Event& event, const Archived& archived);
 
     Archived archive_training(const meme::Event& event);

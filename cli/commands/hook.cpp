@@ -11,6 +11,7 @@
 // exit code is always 0; alarms end either half if anything takes too long.
 #include <dirent.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -23,6 +24,7 @@
 #include "cli/command.hpp"
 #include "core/error.hpp"
 #include "hooks/hook_events.hpp"
+#include "hooks/installer.hpp"
 #include "pipeline/handoff.hpp"
 #include "pipeline/pipeline.hpp"
 #include "storage/repo_store.hpp"
@@ -45,7 +47,7 @@ struct HookRun {
     std::string name;
     hooks::Rewrites rewrites;                // post-rewrite's standard input
     std::optional<hooks::HeadVersion> head;  // the version tag post-commit made
-    bool printed = false;                    // its line reached the terminal
+    hooks::CarriedTags carried;              // the version tags post-rewrite moved
     std::vector<int> inherited_fds;          // descriptors git handed over (3 and up)
 };
 
@@ -104,7 +106,7 @@ hooks::TagTaken quick_archive_check(Context& context) {
     return [&context](const std::string& tag, const std::string& sha) {
         try {
             storage::ArchiveOptions options;
-            options.create = storage::CreateIfMissing::no;
+            options.access = storage::Access::read_only;  // a look, never the write lock
             options.busy_timeout_ms = k_tag_check_busy_ms;
             if (!std::filesystem::exists(context.archive_path())) return false;
             return storage::Archive::open(context.archive_path(), options)->tag_names_other_commit(tag, sha);
@@ -115,11 +117,12 @@ hooks::TagTaken quick_archive_check(Context& context) {
 }
 
 void foreground(Context& context, HookRun& run, git_repository* repo) {
+    if (run.name == "post-rewrite") run.carried = hooks::carry_over_tags(repo, run.rewrites);
     if (run.name != "post-commit") return;
     run.head = hooks::tag_head(repo, quick_archive_check(context));
     if (!run.head) return;
     context.io().out << hooks::tag_line(*run.head) << "\n" << std::flush;
-    run.printed = context.io().out.good();
+    run.head->shown = context.io().out.good();
 }
 
 void join_path_identity(storage::Archive& archive, const hooks::RepoFacts& facts) {
@@ -135,16 +138,12 @@ std::vector<meme::Event> parse_all(const std::vector<nlohmann::json>& documents)
     return events;
 }
 
-// Local handling: the head's version meme was shown by the foreground's line; the rest waits
-// for the destinations, and the chat ones are delivered now (this is the detached worker).
-void handle_locally(Context& context, storage::Archive& archive, const HookRun& run,
-                    const std::vector<nlohmann::json>& documents, std::vector<core::Destination> destinations) {
-    auto events = parse_all(documents);
-    pipeline::Pipeline pipeline(archive, destinations, context.detector_thresholds());
-    std::span<const meme::Event> all(events);
-    bool head_last = run.printed && !events.empty() && events.back().commit == run.head->sha;
-    pipeline.handle(head_last ? all.first(all.size() - 1) : all, "hook");
-    if (head_last) pipeline.handle(all.last(1), "hook", pipeline::Mode::apply, pipeline::ConsoleShown::yes);
+// Local handling: memes wait for the destinations (a version line a foreground hook printed
+// counts as its console delivery), and the chat ones are delivered now: this is the detached
+// worker.
+void handle_locally(Context& context, storage::Archive& archive, const std::vector<nlohmann::json>& documents,
+                    std::vector<core::Destination> destinations) {
+    pipeline::Pipeline(archive, destinations, context.detector_thresholds()).handle(parse_all(documents), "hook");
     std::erase_if(destinations, [](const auto& d) { return d.type == core::DestinationType::console; });
     if (destinations.empty() || archive.pending_deliveries() == 0) return;
     std::mutex console_mutex;
@@ -156,8 +155,15 @@ void handle_locally(Context& context, storage::Archive& archive, const HookRun& 
 void hand_to_bot(Context& context, storage::Archive& archive, const HookRun& run,
                  const std::vector<nlohmann::json>& documents, const pipeline::BotLink& bot) {
     if (!documents.empty()) {
-        pipeline::Pipeline(archive, {}, context.detector_thresholds()).handle(parse_all(documents), "hook");
-        pipeline::spool_events(archive, documents);
+        std::vector<nlohmann::json> local, outgoing;
+        for (const auto& doc : documents) {
+            local.push_back(hooks::local_copy(doc));
+            outgoing.push_back(hooks::for_the_bot(doc));
+        }
+        storage::Transaction transaction(archive.database());  // archived and spooled, or neither
+        pipeline::Pipeline(archive, {}, context.detector_thresholds()).handle(parse_all(local), "hook");
+        pipeline::spool_events(archive, outgoing);
+        transaction.commit();
     }
     auto forwarded = pipeline::forward_spool(archive, bot);
     if (!forwarded.error.empty())
@@ -173,9 +179,10 @@ void background(Context& context, const HookRun& run, git_repository* repo) {
     join_path_identity(*archive, facts);
     auto archived = [&](const std::string& sha) { return archive->git_entry_id(facts.identity, sha).has_value(); };
     auto taken = [&](const std::string& tag, const std::string& sha) { return archive->tag_names_other_commit(tag, sha); };
-    auto documents = hooks::hook_events(repo, archived, run.head, run.rewrites, taken);
+    auto documents = hooks::hook_events(repo, archived, run.head, run.rewrites, run.carried, taken);
+    hooks::write_policy_cache(repo, hooks::hooks_folder(repo));
     if (auto bot = context.bot_link()) hand_to_bot(context, *archive, run, documents, *bot);
-    else if (!documents.empty()) handle_locally(context, *archive, run, documents, context.destinations());
+    else if (!documents.empty()) handle_locally(context, *archive, documents, context.destinations());
 }
 
 // Runs `step`; a failure becomes a line in the hook log, and on stderr while git listens.
@@ -196,14 +203,17 @@ void guarded(Context& context, const std::string& hook, bool git_listens, Step s
 
 int run_hook(Context& context, const HookOptions& options) {
     if (core::env("MEMEOPS") == "0") return 0;
-    HookRun run{options.name, {}, std::nullopt, false, open_descriptors()};
+    signal(SIGPIPE, SIG_IGN);  // a closed terminal is a failed write, not the end of the hook
+    HookRun run{options.name, {}, std::nullopt, {}, open_descriptors()};
     if (options.name == "post-rewrite") run.rewrites = hooks::read_rewrites(std::cin);
+    // The script starts the background phase itself when post-commit has nothing to print.
+    bool background_only = core::env("MEMEOPS_HOOK_PHASE") == "background";
     alarm(k_foreground_deadline_s);
     hooks::LibGit2 lib;
     hooks::Repository repo;
-    guarded(context, options.name, true, [&] {
+    guarded(context, options.name, !background_only, [&] {
         repo = hooks::open_repository(std::nullopt);
-        foreground(context, run, repo.get());
+        if (!background_only) foreground(context, run, repo.get());
     });
     if (!repo) return 0;
     bool in_foreground = core::env("MEMEOPS_HOOK_FOREGROUND") == "1";

@@ -66,6 +66,7 @@ int run_install(Context& context, const InstallOptions& options) {
     print_reports(context.io(), folder, reports);
     for (const auto& report : reports)
         if (report.state == hooks::HookState::foreign) return 1;
+    hooks::write_policy_cache(repo.get(), folder);
     archive_starting_point(context, repo.get());
     return 0;
 }

@@ -29,6 +29,8 @@ struct TagReport {
     std::vector<std::string> metrics_updated;  // of an existing version
     std::optional<std::int64_t> entry_id;
     bool sent_to_bot = false;
+    std::optional<std::string> kept_run;       // the run an existing version keeps
+    std::optional<std::string> asked_run;      // --run
 };
 
 nlohmann::json version_event(const hooks::CommitInfo& info, const hooks::RepoFacts& facts, const std::string& tag,
@@ -44,12 +46,10 @@ nlohmann::json version_event(const hooks::CommitInfo& info, const hooks::RepoFac
     return event;
 }
 
-// The archive side, locally: the version's entry, and its meme queued for the destinations
-// (none in team mode: the bot routes).
-void archive_version(Context& context, storage::Archive& archive, const nlohmann::json& event, bool team, TagReport& report) {
+// The archive side, locally: the version's entry, and its meme queued for the destinations.
+void archive_version(Context& context, storage::Archive& archive, const nlohmann::json& event, TagReport& report) {
     std::vector<meme::Event> events{meme::parse_event(event, core::now_ms())};
-    pipeline::Pipeline pipeline(archive, team ? std::vector<core::Destination>{} : context.destinations(),
-                                context.detector_thresholds());
+    pipeline::Pipeline pipeline(archive, context.destinations(), context.detector_thresholds());
     // The caption printed below is the version meme, shown to whoever tagged.
     auto outcome = pipeline.handle(events, "tag", pipeline::Mode::apply, pipeline::ConsoleShown::yes).front();
     report.entry_id = outcome.entry_id;
@@ -57,10 +57,21 @@ void archive_version(Context& context, storage::Archive& archive, const nlohmann
     report.created = outcome.version->made;
     report.metrics_updated = outcome.version->metrics_changed;
     report.names.tag = report.names.docker_tag = outcome.version->names.tag;
+    report.kept_run = outcome.version->names.run;
 }
 
-void hand_to_bot(storage::Archive& archive, const nlohmann::json& event, const pipeline::BotLink& bot, Io& io) {
-    pipeline::spool_events(archive, {event});
+// Team mode: the bot makes the version and its meme; this machine keeps the commit, and the
+// event waits in the spool (in the same transaction) until the bot takes it.
+void hand_to_bot(Context& context, storage::Archive& archive, const nlohmann::json& event, const pipeline::BotLink& bot,
+                 TagReport& report) {
+    {
+        storage::Transaction transaction(archive.database());
+        std::vector<meme::Event> local{meme::parse_event(hooks::local_copy(event), core::now_ms())};
+        report.entry_id = pipeline::Pipeline(archive, {}).handle(local, "tag").front().entry_id;
+        pipeline::spool_events(archive, {hooks::for_the_bot(event)});
+        transaction.commit();
+    }
+    Io& io = context.io();
     auto forwarded = pipeline::forward_spool(archive, bot);
     if (!forwarded.error.empty())
         io.err << "memeops: tag : " << forwarded.error << "; the version waits in the spool (" << forwarded.waiting
@@ -70,11 +81,14 @@ void hand_to_bot(storage::Archive& archive, const nlohmann::json& event, const p
 void print_report(Io& io, const TagReport& report, bool dry_run) {
     std::string verb = dry_run ? "would tag" : (report.created ? "tagged" : "already tagged");
     io.out << verb << " " << io.terminal.paint(report.names.tag, "1;33") << "  " << report.names.display << "\n";
-    if (!dry_run && !report.created) {
-        if (report.metrics_updated.empty()) io.out << "  nothing changed\n";
+    if (report.sent_to_bot) io.out << "  handed to the team's bot, which keeps the version and posts its meme\n";
+    if (!dry_run && !report.created && !report.sent_to_bot) {
+        if (report.kept_run && report.asked_run && *report.kept_run != *report.asked_run)
+            io.out << "  it keeps its run " << *report.kept_run << " (a version keeps the run it came from)\n";
         std::string names;
         for (const auto& name : report.metrics_updated) names += (names.empty() ? "" : ", ") + name;
-        if (!names.empty()) io.out << "  updated " << names << " in the archive (the git tag keeps its first message)\n";
+        if (names.empty()) io.out << "  nothing changed\n";
+        else io.out << "  updated " << names << " in the archive (the git tag keeps its first message)\n";
         return;
     }
     io.out << "  " << report.caption.zh << "\n  " << io.terminal.paint(report.caption.en, "2") << "\n";
@@ -111,13 +125,17 @@ int run_tag(Context& context, const TagOptions& options) {
     storage::VersionNames names{report.names.tag, report.names.display, report.names.docker_tag, options.run};
     report.caption = meme::version_reaction(names, subject, info.summary).caption;
     if (!options.dry_run) {
-        hooks::create_version_tag(repo.get(), commit.get(), report.names.tag,
-                                  hooks::format_tag_message({report.caption, options.run, metrics}));
         nlohmann::json event = version_event(info, facts, report.names.tag, options, metrics);
-        auto bot = context.bot_link();
-        archive_version(context, *archive, event, bot.has_value(), report);
-        if (bot) hand_to_bot(*archive, event, *bot, context.io());
-        report.sent_to_bot = bot.has_value();
+        report.asked_run = options.run;
+        bool created_in_git = hooks::create_version_tag(repo.get(), commit.get(), report.names.tag,
+                                                        hooks::format_tag_message({report.caption, options.run, metrics}));
+        if (auto bot = context.bot_link()) {
+            report.created = created_in_git;
+            hand_to_bot(context, *archive, event, *bot, report);
+            report.sent_to_bot = true;
+        } else {
+            archive_version(context, *archive, event, report);
+        }
     }
     if (options.json) print_json(context.io(), report, options.dry_run);
     else print_report(context.io(), report, options.dry_run);
