@@ -166,8 +166,8 @@ std::string ascii_lower(std::string_view text) {
     return out;
 }
 
-std::uint64_t stable_hash(std::string_view text) {
-    std::uint64_t hash = 14695981039346656037ULL;
+std::uint64_t stable_hash(std::string_view text, std::uint64_t basis) {
+    std::uint64_t hash = basis;
     for (unsigned char c : text) hash = (hash ^ c) * 1099511628211ULL;
     return hash;
 }

@@ -46,9 +46,14 @@ std::string ascii_lower(std::string_view text);
 // " a, b,,c " → {"a", "b", "c"}.
 std::vector<std::string> split_commas(std::string_view text);
 
-// FNV-1a (64 bits) of `text`: small, and the same on every machine and release (std::hash is
-// neither), for choices that must repeat wherever they are made.
-std::uint64_t stable_hash(std::string_view text);
+// The standard 64-bit FNV offset basis.
+inline constexpr std::uint64_t k_fnv_offset_basis = 14695981039346656037ULL;
+
+// FNV-1a (64 bits) of `text`, starting from `basis`: small, and the same on every machine and
+// release (std::hash is neither), for choices that must repeat wherever they are made. Only the
+// standard basis gives standard FNV-1a; another basis is for choices already made with it, which
+// must not change (see meme/caption.cpp).
+std::uint64_t stable_hash(std::string_view text, std::uint64_t basis = k_fnv_offset_basis);
 
 // `parts` with `separator` between them: join({"a", "b"}, ", ") → "a, b".
 std::string join(const std::vector<std::string>& parts, std::string_view separator);

@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "core/repo_identity.hpp"
+#include "core/text.hpp"
 #include "meme/caption_templates.hpp"
 #include "meme/detectors.hpp"
 #include "meme/slang.hpp"
@@ -11,15 +12,10 @@
 namespace memeops::meme {
 namespace {
 
-// FNV-1a: small, stable across platforms and releases (std::hash is neither).
-std::uint64_t stable_hash(const std::string& text) {
-    std::uint64_t hash = 1469598103934665603ULL;
-    for (unsigned char c : text) {
-        hash ^= c;
-        hash *= 1099511628211ULL;
-    }
-    return hash;
-}
+// The basis captions choose their variant with. It is the standard FNV offset basis with its
+// last digit lost (14695981039346656037 → 1469598103934665603), kept because it is what every
+// released caption was chosen with: a subject must keep its caption across releases.
+constexpr std::uint64_t k_caption_variant_basis = 1469598103934665603ULL;
 
 void erase_all(std::string& text, const std::string& what) {
     for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at)) text.erase(at, what.size());
@@ -72,15 +68,25 @@ std::string fill_placeholders(const std::string& text, const std::map<std::strin
     return out;
 }
 
+std::string fill_template(const std::string& text, const std::map<std::string, std::string>& values) {
+    std::map<std::string, std::string> absent, given;
+    for (const auto& name : known_placeholders()) absent.emplace(name, "");
+    for (const auto& [name, value] : values) {
+        if (value.empty()) {
+            absent[name] = "";
+        } else {
+            given.emplace(name, value);
+            absent.erase(name);
+        }
+    }
+    return fill_placeholders(tidy_caption(fill_placeholders(text, absent)), given);
+}
+
 Caption render_caption(const std::string& reaction, const std::string& subject,
                        const std::map<std::string, std::string>& values) {
     const auto& variants = caption_templates().at(reaction);
-    const auto& chosen = variants.at(stable_hash(subject) % variants.size());
-    std::map<std::string, std::string> complete = values;
-    for (const auto& name : known_placeholders()) complete.try_emplace(name, "");
-    auto fill = [&](const char* language) {
-        return tidy_caption(fill_placeholders(chosen.at(language).get<std::string>(), complete));
-    };
+    const auto& chosen = variants.at(core::stable_hash(subject, k_caption_variant_basis) % variants.size());
+    auto fill = [&](const char* language) { return fill_template(chosen.at(language).get<std::string>(), values); };
     return {fill("zh") + hot_word(reaction, subject), fill("en")};
 }
 

@@ -14,16 +14,22 @@ struct Caption {
 };
 
 // The caption of `reaction` for `subject` (a tag, run or pipeline: the same subject always gets
-// the same variant), with {name} placeholders replaced from `values`. A placeholder without a
-// value renders empty and tidy_caption() removes what that leaves, so no caption ever shows a
-// placeholder or a stand-in like "?". The Chinese caption ends with the meme's 热词, a slang
-// word whose tone fits the reaction (praise for good news, weary words for bad, ironic ones for
-// sarcasm), chosen from the subject alone. Throws std::out_of_range for a reaction without
-// captions.
+// the same variant), the template filled by fill_template(). The Chinese caption ends with the
+// meme's 热词, a slang word whose tone fits the reaction (praise for good news, weary words for
+// bad, ironic ones for sarcasm), chosen from the subject alone. Throws std::out_of_range for a
+// reaction without captions.
 Caption render_caption(const std::string& reaction, const std::string& subject,
                        const std::map<std::string, std::string>& values);
 
-// `text` without the brackets and doubled spaces that empty placeholders leave behind.
+// `text`, a template, filled from `values`: a placeholder without a value (absent or empty)
+// renders empty, and tidy_caption() removes from the template what that leaves; the values are
+// then put in as they are, so user text and data ("model.fit()", an aligned grid) arrive byte
+// for byte, and no caption ever shows a placeholder or a stand-in like "?".
+std::string fill_template(const std::string& text, const std::map<std::string, std::string>& values);
+
+// Template text without the brackets ("()", "（）", "「」", "“”"), doubled spaces and trailing
+// spaces that empty placeholders leave behind. For templates only: it would mangle filled-in
+// values.
 std::string tidy_caption(std::string text);
 
 // The {where} of a caption: the repository's short name and the branch, whichever are known,

@@ -25,6 +25,46 @@ std::string failure_reason(const BotReply& reply) {
     return "the bot answered HTTP " + std::to_string(reply.status) + ": " + why;
 }
 
+// The bot's answers that refuse events for good (a bad field, too large, not JSON, unprocessable):
+// sending them again gets the same answer. 401 and 403 (the token), 429 and 5xx are not: they
+// pass once the bot or its setting is fixed.
+bool is_refusal(int status) { return status == 400 || status == 413 || status == 415 || status == 422; }
+
+nlohmann::json events_of(const std::vector<storage::SpooledEvent>& batch) {
+    nlohmann::json events = nlohmann::json::array();
+    for (const auto& e : batch) events.push_back(nlohmann::json::parse(e.body, nullptr, false));
+    return events;
+}
+
+std::vector<std::int64_t> ids_of(const std::vector<storage::SpooledEvent>& batch) {
+    std::vector<std::int64_t> ids;
+    for (const auto& e : batch) ids.push_back(e.id);
+    return ids;
+}
+
+// Sends `batch`, which the bot refused as a whole, one event at a time: each event it takes
+// leaves the spool, each it refuses is marked refused with its reason. Returns false, with the
+// reason in `summary.error` and the failure recorded on the events not yet sent, when an answer
+// is neither (the bot is down, the token wrong, …): they wait for the next try.
+bool forward_one_by_one(storage::SpoolStore& spool, const BotLink& link,
+                        const std::vector<storage::SpooledEvent>& batch, ForwardSummary& summary) {
+    for (size_t i = 0; i < batch.size(); ++i) {
+        BotReply reply = post_events(link, events_of({batch[i]}));
+        if (reply.status == 202) {
+            spool.remove({batch[i].id});
+            ++summary.forwarded;
+        } else if (is_refusal(reply.status)) {
+            spool.refuse(batch[i].id, failure_reason(reply));
+            ++summary.refused;
+        } else {
+            summary.error = failure_reason(reply);
+            spool.record_failure(ids_of({batch.begin() + static_cast<std::ptrdiff_t>(i), batch.end()}), summary.error);
+            return false;
+        }
+    }
+    return true;
+}
+
 }  // namespace
 
 BotLink bot_link(const std::string& bot_url, const std::optional<std::string>& token) {
@@ -60,20 +100,17 @@ ForwardSummary forward_spool(storage::Archive& archive, const BotLink& link) {
     storage::SpoolStore spool(archive);
     ForwardSummary summary;
     for (auto batch = spool.oldest(k_forward_batch); !batch.empty(); batch = spool.oldest(k_forward_batch)) {
-        nlohmann::json events = nlohmann::json::array();
-        std::vector<std::int64_t> ids;
-        for (const auto& e : batch) {
-            events.push_back(nlohmann::json::parse(e.body, nullptr, false));
-            ids.push_back(e.id);
-        }
-        BotReply reply = post_events(link, events);
-        if (reply.status != 202) {
+        BotReply reply = post_events(link, events_of(batch));
+        if (reply.status == 202) {
+            spool.remove(ids_of(batch));
+            summary.forwarded += static_cast<int>(batch.size());
+        } else if (is_refusal(reply.status)) {
+            if (!forward_one_by_one(spool, link, batch, summary)) break;
+        } else {
             summary.error = failure_reason(reply);
-            spool.record_failure(ids, summary.error);
+            spool.record_failure(ids_of(batch), summary.error);
             break;
         }
-        spool.remove(ids);
-        summary.forwarded += static_cast<int>(ids.size());
     }
     summary.waiting = spool.summary().waiting;
     return summary;

@@ -43,13 +43,18 @@ nlohmann::json with_id(nlohmann::json event);
 void spool_events(storage::Archive& archive, const std::vector<nlohmann::json>& events);
 
 struct ForwardSummary {
-    int forwarded = 0;        // events the bot took
-    std::int64_t waiting = 0;  // events still in the spool
-    std::string error;        // why the last attempt failed, if it did
+    int forwarded = 0;         // events the bot took
+    int refused = 0;           // events the bot refused for good this time
+    std::int64_t waiting = 0;  // events still waiting in the spool (refused ones not counted)
+    std::string error;         // why the last attempt failed, if it did
 };
 
 // Sends what waits in the spool, oldest first, up to 1000 events a request, until it is empty
-// or the bot fails (then the rest waits for the next try).
+// or the bot fails (then the rest waits for the next try). A batch the bot refuses for good
+// (400, 413, 415, 422) is sent again one event at a time, so one bad event never holds back the
+// others: an event refused alone is marked refused in the spool with the bot's reason (shown by
+// `status`) and never sent again. Any other answer (401, 403, 429, 5xx, no answer) leaves the
+// events waiting, with the reason.
 ForwardSummary forward_spool(storage::Archive& archive, const BotLink& link);
 
 }  // namespace memeops::pipeline

@@ -193,7 +193,8 @@ CREATE TABLE spool(
   body TEXT NOT NULL,          -- one event, JSON, with its idempotency key
   created INTEGER NOT NULL,
   attempts INTEGER NOT NULL DEFAULT 0,
-  last_error TEXT
+  last_error TEXT,             -- why the last attempt failed; for a refused event, the bot's reason
+  refused INTEGER NOT NULL DEFAULT 0  -- 1: the bot refused it for good (400, 413, 415, 422); never sent again
 );
 )sql";
 

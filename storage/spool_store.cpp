@@ -7,7 +7,7 @@ void SpoolStore::add(const std::string& body, core::TimeMs now) {
 }
 
 std::vector<SpooledEvent> SpoolStore::oldest(int limit) {
-    auto select = m_db.cached("SELECT id, body, attempts FROM spool ORDER BY id LIMIT ?1");
+    auto select = m_db.cached("SELECT id, body, attempts FROM spool WHERE refused = 0 ORDER BY id LIMIT ?1");
     select.bind(1, limit);
     std::vector<SpooledEvent> events;
     while (select.step())
@@ -29,14 +29,24 @@ void SpoolStore::record_failure(const std::vector<std::int64_t>& ids, const std:
     transaction.commit();
 }
 
+void SpoolStore::refuse(std::int64_t id, const std::string& reason) {
+    m_db.cached("UPDATE spool SET attempts = attempts + 1, last_error = ?2, refused = 1 WHERE id = ?1")
+        .bind_all(id, reason)
+        .run();
+}
+
 SpoolSummary SpoolStore::summary() {
     auto select = m_db.cached(
-        "SELECT count(*), (SELECT last_error FROM spool WHERE last_error IS NOT NULL ORDER BY id DESC LIMIT 1) "
-        "FROM spool");
+        "SELECT (SELECT count(*) FROM spool WHERE refused = 0), "
+        "(SELECT last_error FROM spool WHERE refused = 0 AND last_error IS NOT NULL ORDER BY id DESC LIMIT 1), "
+        "(SELECT count(*) FROM spool WHERE refused = 1), "
+        "(SELECT last_error FROM spool WHERE refused = 1 ORDER BY id DESC LIMIT 1)");
     SpoolSummary out;
     if (select.step()) {
         out.waiting = select.column_int(0);
         out.last_error = select.column_optional_text(1);
+        out.refused = select.column_int(2);
+        out.last_refusal = select.column_optional_text(3);
     }
     select.reset();
     return out;

@@ -19,8 +19,10 @@ struct SpooledEvent {
 };
 
 struct SpoolSummary {
-    std::int64_t waiting = 0;
-    std::optional<std::string> last_error;
+    std::int64_t waiting = 0;                 // events still to be sent
+    std::optional<std::string> last_error;    // why the newest failed attempt for a waiting one failed
+    std::int64_t refused = 0;                 // events the bot refused for good, kept but never sent
+    std::optional<std::string> last_refusal;  // the bot's reason for the newest of them
 };
 
 class SpoolStore {
@@ -29,12 +31,15 @@ public:
 
     // Adds an event. Joins the caller's transaction when there is one.
     void add(const std::string& body, core::TimeMs now);
-    // The oldest `limit` waiting events.
+    // The oldest `limit` waiting events (never a refused one).
     std::vector<SpooledEvent> oldest(int limit);
     // The bot took them: they leave the spool.
     void remove(const std::vector<std::int64_t>& ids);
     // An attempt failed: they stay, with the reason.
     void record_failure(const std::vector<std::int64_t>& ids, const std::string& error);
+    // The bot refused the event for good, with `reason`: it stays, to be seen, and is never
+    // returned by oldest() again.
+    void refuse(std::int64_t id, const std::string& reason);
     SpoolSummary summary();
 
 private:

@@ -2,16 +2,11 @@
 // cannot write, and never wait for another process's write lock. The real binary, as a user
 // without write access (as root, the test drops to "nobody", since root may write anything).
 #include <catch2/catch.hpp>
-#include <fcntl.h>
-#include <grp.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <filesystem>
-#include <fstream>
-#include <thread>
 
 #include "storage/archive.hpp"
 #include "test_support.hpp"
@@ -21,37 +16,16 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr uid_t k_nobody = 65534;
-
-std::string slurp(const std::string& path) {
-    std::ifstream in(path);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
-// Runs the binary with `env`, as "nobody" when this process is root, for at most 30 s.
-test::CommandResult run_as_reader(const std::vector<std::string>& args, const std::map<std::string, std::string>& env,
-                                  const test::TempDir& capture) {
-    std::string out_path = capture.file("out"), err_path = capture.file("err");
-    pid_t pid = fork();
-    if (pid == 0) {
-        dup2(open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600), 1);
-        dup2(open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600), 2);
-        if (geteuid() == 0 && (setgroups(0, nullptr) != 0 || setgid(k_nobody) != 0 || setuid(k_nobody) != 0)) _exit(126);
-        if (chdir("/") != 0) _exit(126);
-        for (const auto& [name, value] : env) setenv(name.c_str(), value.c_str(), 1);
-        std::vector<char*> argv{const_cast<char*>(MEMEOPS_BINARY)};
-        for (const auto& arg : args) argv.push_back(const_cast<char*>(arg.c_str()));
-        argv.push_back(nullptr);
-        execv(MEMEOPS_BINARY, argv.data());
-        _exit(127);
-    }
-    int status = 0;
-    for (int i = 0; i < 1500 && waitpid(pid, &status, WNOHANG) == 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    if (waitpid(pid, &status, WNOHANG) == 0) {
-        kill(pid, SIGKILL);
-        waitpid(pid, &status, 0);
-    }
-    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, slurp(out_path), slurp(err_path)};
+// Runs the binary from "/" with `env`, as "nobody" when this process is root, for at most 30 s.
+test::CommandResult run_as_reader(const std::vector<std::string>& args, const std::map<std::string, std::string>& env) {
+    std::vector<std::string> command{MEMEOPS_BINARY};
+    command.insert(command.end(), args.begin(), args.end());
+    command = test::as_unprivileged(command);
+    test::ChildOptions options;
+    options.env = env;
+    options.working_dir = "/";
+    options.timeout_s = 30;
+    return test::run_child(command[0], {command.begin() + 1, command.end()}, options);
 }
 
 // An archive with a model version whose meme waits, and an entry only in the search backlog.
@@ -69,7 +43,7 @@ void fill(const std::string& path) {
 }  // namespace
 
 TEST_CASE("cli: history, show, search and status read an archive they cannot write") {
-    test::TempDir dir, capture;
+    test::TempDir dir;
     fs::permissions(dir.path(), fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
                                     fs::perms::others_read | fs::perms::others_exec);
     fs::create_directory(dir.path() / "ro");
@@ -81,20 +55,20 @@ TEST_CASE("cli: history, show, search and status read an archive they cannot wri
     std::string tag = test::sample_entry(storage::EntryKind::version, 7).tag.value();
     std::map<std::string, std::string> env{{"MEMEOPS_DB", path}, {"HOME", dir.path().string()}};
 
-    auto history = run_as_reader({"history", "--json"}, env, capture);
+    auto history = run_as_reader({"history", "--json"}, env);
     INFO(history.err);
     REQUIRE(history.code == 0);
     CHECK(nlohmann::json::parse(history.out).size() == 2);
-    auto show = run_as_reader({"show", tag, "--json"}, env, capture);
+    auto show = run_as_reader({"show", tag, "--json"}, env);
     REQUIRE(show.code == 0);
     CHECK(nlohmann::json::parse(show.out)["memes"][0]["deliveries"][0]["state"] == "pending");
-    auto search = run_as_reader({"search", "readonly-marker", "--json"}, env, capture);
+    auto search = run_as_reader({"search", "readonly-marker", "--json"}, env);
     REQUIRE(search.code == 0);
     CHECK(nlohmann::json::parse(search.out).size() == 1);
-    auto chinese = run_as_reader({"search", "绝绝子"}, env, capture);
+    auto chinese = run_as_reader({"search", "绝绝子"}, env);
     CHECK(chinese.code == 0);
     CHECK(chinese.out.find(tag) != std::string::npos);
-    auto status = run_as_reader({"status", "--json"}, env, capture);
+    auto status = run_as_reader({"status", "--json"}, env);
     REQUIRE(status.code == 0);
     CHECK(nlohmann::json::parse(status.out)["outbox_pending"] == 1);
     CHECK(fs::directory_iterator(dir.path() / "ro") != fs::directory_iterator());

@@ -1,10 +1,6 @@
 // Console memes are seen: delivered only once written and flushed, and `flush --json` keeps
 // stdout one JSON document.
 #include <catch2/catch.hpp>
-#include <fcntl.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <sstream>
 
 #include "core/destinations.hpp"
@@ -24,30 +20,6 @@ protected:
     int_type overflow(int_type) override { return traits_type::eof(); }
     std::streamsize xsputn(const char*, std::streamsize) override { return 0; }
 };
-
-// Runs the memeops binary with its stdout a pipe nobody reads (closed before it writes).
-// Returns the wait status.
-int run_with_closed_stdout(const std::vector<std::string>& args, const std::map<std::string, std::string>& env) {
-    int fds[2];
-    REQUIRE(pipe(fds) == 0);
-    close(fds[0]);
-    pid_t pid = fork();
-    if (pid == 0) {
-        dup2(fds[1], 1);
-        int null_fd = open("/dev/null", O_WRONLY);
-        dup2(null_fd, 2);
-        for (const auto& [name, value] : env) setenv(name.c_str(), value.c_str(), 1);
-        std::vector<char*> argv{const_cast<char*>(MEMEOPS_BINARY)};
-        for (const auto& arg : args) argv.push_back(const_cast<char*>(arg.c_str()));
-        argv.push_back(nullptr);
-        execv(MEMEOPS_BINARY, argv.data());
-        _exit(127);
-    }
-    close(fds[1]);
-    int status = 0;
-    waitpid(pid, &status, 0);
-    return status;
-}
 
 }  // namespace
 
@@ -107,8 +79,13 @@ TEST_CASE("memeops flush leaves console memes waiting when stdout is closed") {
         test::queue_meme(*archive, {"console"}, "unseen-run");
     }
     std::map<std::string, std::string> env{{"MEMEOPS_DB", dir.file("a.db")}, {"HOME", dir.path().string()}};
-    int status = run_with_closed_stdout({"flush", "--timeout", "2"}, env);
-    CHECK(WIFEXITED(status));  // EPIPE, not SIGPIPE: it recorded what happened
+    test::ChildOptions closed_stdout;
+    closed_stdout.env = env;
+    closed_stdout.stdout_closed = true;
+    auto flush = test::run_child(MEMEOPS_BINARY, {"flush", "--timeout", "2"}, closed_stdout);
+    INFO(flush.err);
+    CHECK(flush.code >= 0);
+    CHECK(flush.code < 128);  // EPIPE, not SIGPIPE: it recorded what happened
     auto archive = storage::Archive::open(dir.file("a.db"));
     CHECK(test::count_deliveries(*archive, "console", "pending") == 1);
     auto delivery = archive->history({}).at(0).memes.at(0).deliveries.at(0);

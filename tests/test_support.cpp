@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <optional>
 #include <random>
 #include <regex>
 #include <sstream>
@@ -77,17 +78,20 @@ std::vector<char*> c_strings(std::vector<std::string>& strings) {
     return pointers;
 }
 
-// File actions for a child: stdin from /dev/null, stdout and stderr into the files, and nothing
-// else of this process's descriptors (a bot's listening socket must not outlive the test in a
-// child). Owns the posix_spawn_file_actions_t.
+// File actions for a child: stdin from /dev/null, stdout into `out_path` (or onto `stdout_fd`
+// when it is not -1), stderr into `err_path`, and nothing else of this process's descriptors (a
+// bot's listening socket must not outlive the test in a child); then `working_dir`, if any.
+// Owns the posix_spawn_file_actions_t.
 class ChildFiles {
 public:
-    ChildFiles(const std::string& out_path, const std::string& err_path) {
+    ChildFiles(const std::string& out_path, const std::string& err_path, int stdout_fd, const std::string& working_dir) {
         posix_spawn_file_actions_init(&m_actions);
         posix_spawn_file_actions_addopen(&m_actions, 0, "/dev/null", O_RDONLY, 0);
-        posix_spawn_file_actions_addopen(&m_actions, 1, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        if (stdout_fd >= 0) posix_spawn_file_actions_adddup2(&m_actions, stdout_fd, 1);
+        else posix_spawn_file_actions_addopen(&m_actions, 1, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
         posix_spawn_file_actions_addopen(&m_actions, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
         posix_spawn_file_actions_addclosefrom_np(&m_actions, 3);
+        if (!working_dir.empty()) posix_spawn_file_actions_addchdir_np(&m_actions, working_dir.c_str());
     }
     ~ChildFiles() { posix_spawn_file_actions_destroy(&m_actions); }
     ChildFiles(const ChildFiles&) = delete;
@@ -98,42 +102,114 @@ private:
     posix_spawn_file_actions_t m_actions;
 };
 
-}  // namespace
+// Spawn attributes that start the child with SIGPIPE at its default action. Owns the
+// posix_spawnattr_t.
+class ChildSignals {
+public:
+    ChildSignals() {
+        posix_spawnattr_init(&m_attributes);
+        sigset_t defaults;
+        sigemptyset(&defaults);
+        sigaddset(&defaults, SIGPIPE);
+        posix_spawnattr_setsigdefault(&m_attributes, &defaults);
+        posix_spawnattr_setflags(&m_attributes, POSIX_SPAWN_SETSIGDEF);
+    }
+    ~ChildSignals() { posix_spawnattr_destroy(&m_attributes); }
+    ChildSignals(const ChildSignals&) = delete;
+    ChildSignals& operator=(const ChildSignals&) = delete;
+    const posix_spawnattr_t* get() const { return &m_attributes; }
 
-pid_t spawn_process(const std::string& program, const std::vector<std::string>& args,
-                    const std::map<std::string, std::string>& env, const std::string& out_path,
-                    const std::string& err_path) {
+private:
+    posix_spawnattr_t m_attributes;
+};
+
+// A pipe whose reading end is closed at once: writes to its writing end fail. Closes the
+// writing end on destruction (after the child got its copy).
+class ClosedPipe {
+public:
+    ClosedPipe() {
+        int fds[2];
+        if (pipe2(fds, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
+        close(fds[0]);
+        m_write = fds[1];
+    }
+    ~ClosedPipe() { close(m_write); }
+    ClosedPipe(const ClosedPipe&) = delete;
+    ClosedPipe& operator=(const ClosedPipe&) = delete;
+    int write_end() const { return m_write; }
+
+private:
+    int m_write = -1;
+};
+
+// Starts the child; see spawn_process() and ChildFiles.
+pid_t spawn_child(const std::string& program, const std::vector<std::string>& args,
+                  const std::map<std::string, std::string>& env, const ChildFiles& files) {
     std::vector<std::string> argv_strings{program};
     argv_strings.insert(argv_strings.end(), args.begin(), args.end());
     std::vector<std::string> env_strings = child_environment(env);
     std::vector<char*> argv = c_strings(argv_strings);
     std::vector<char*> envp = c_strings(env_strings);
-    ChildFiles files(out_path, err_path);
+    ChildSignals signals;
     pid_t pid = 0;
     // posix_spawnp searches PATH (this process's, as execvp did) for a bare program name.
-    int failed = posix_spawnp(&pid, program.c_str(), files.get(), nullptr, argv.data(), envp.data());
+    int failed = posix_spawnp(&pid, program.c_str(), files.get(), signals.get(), argv.data(), envp.data());
     if (failed) throw std::runtime_error("cannot start " + program + ": " + std::strerror(failed));
     return pid;
 }
 
-CommandResult run_process(const std::string& program, const std::vector<std::string>& args,
-                          const std::map<std::string, std::string>& env, int timeout_s) {
-    TempDir capture;
-    std::string out_path = capture.file("out");
-    std::string err_path = capture.file("err");
-    pid_t pid = spawn_process(program, args, env, out_path, err_path);
+// Waits for `pid` up to `timeout_s`, then kills it; its exit code, 128 + the signal that ended
+// it, or -1 when it was killed after the timeout.
+int wait_for(pid_t pid, int timeout_s) {
     int status = 0;
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_s);
     while (waitpid(pid, &status, WNOHANG) == 0) {
         if (std::chrono::steady_clock::now() > deadline) {
             kill(pid, SIGKILL);
             waitpid(pid, &status, 0);
-            return {-1, slurp(out_path), slurp(err_path) + "\n[killed after timeout]"};
+            return -1;
         }
         std::this_thread::sleep_for(std::chrono::milliseconds(5));
     }
-    int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+}  // namespace
+
+pid_t spawn_process(const std::string& program, const std::vector<std::string>& args,
+                    const std::map<std::string, std::string>& env, const std::string& out_path,
+                    const std::string& err_path) {
+    return spawn_child(program, args, env, ChildFiles(out_path, err_path, -1, ""));
+}
+
+CommandResult run_child(const std::string& program, const std::vector<std::string>& args,
+                        const ChildOptions& options) {
+    TempDir capture;
+    std::string out_path = capture.file("out");
+    std::string err_path = capture.file("err");
+    std::optional<ClosedPipe> closed;
+    if (options.stdout_closed) closed.emplace();
+    pid_t pid = spawn_child(program, args, options.env,
+                            ChildFiles(out_path, err_path, closed ? closed->write_end() : -1, options.working_dir));
+    closed.reset();
+    int code = wait_for(pid, options.timeout_s);
+    if (code == -1) return {-1, slurp(out_path), slurp(err_path) + "\n[killed after timeout]"};
     return {code, slurp(out_path), slurp(err_path)};
+}
+
+CommandResult run_process(const std::string& program, const std::vector<std::string>& args,
+                          const std::map<std::string, std::string>& env, int timeout_s) {
+    ChildOptions options;
+    options.env = env;
+    options.timeout_s = timeout_s;
+    return run_child(program, args, options);
+}
+
+std::vector<std::string> as_unprivileged(std::vector<std::string> command) {
+    if (geteuid() != 0) return command;
+    std::vector<std::string> dropped{"setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--"};
+    dropped.insert(dropped.end(), command.begin(), command.end());
+    return dropped;
 }
 
 ServeProcess::ServeProcess(const TempDir& dir, const std::map<std::string, std::string>& env, const std::string& tag,

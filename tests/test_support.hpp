@@ -39,11 +39,32 @@ struct CommandResult {
 // Runs `memeops ARGS…` in this process (no terminal: plain output), with `input` as stdin.
 CommandResult run_cli(const std::vector<std::string>& args, const std::string& input = "");
 
-// Runs an executable (a path, or a name looked up in PATH) with `args` as a child process, with
-// this process's environment plus `env`, and waits for it (killing it after `timeout_s`). Safe
-// in a process with threads: the child is started with posix_spawn, everything prepared before.
+// How a child process starts, beyond its program and arguments. It always gets stdin from
+// /dev/null, none of this process's other descriptors, and SIGPIPE at its default action (as a
+// shell starts it, whatever this process ignores).
+struct ChildOptions {
+    std::map<std::string, std::string> env;  // set over this process's environment
+    std::string working_dir;                  // empty: this process's
+    bool stdout_closed = false;  // stdout is a pipe whose reading end is closed: every write fails
+    int timeout_s = 60;          // then it is killed
+};
+
+// Runs an executable (a path, or a name looked up in PATH) with `args` as a child process and
+// waits for it; `out` is empty when `options.stdout_closed`. Safe in a process with threads:
+// the child is started with posix_spawn, everything prepared before (nothing runs between fork
+// and exec that could allocate or take a lock).
+CommandResult run_child(const std::string& program, const std::vector<std::string>& args,
+                        const ChildOptions& options);
+
+// run_child() with this process's environment plus `env`.
 CommandResult run_process(const std::string& program, const std::vector<std::string>& args,
                           const std::map<std::string, std::string>& env = {}, int timeout_s = 60);
+
+// `command` (the program, then its arguments) as a command that runs it as user and group
+// nobody (65534, no supplementary groups) when this process is root, who may write anything;
+// unchanged otherwise. For tests of what a user without write access sees. Uses setpriv
+// (util-linux), prepared here, so nothing changes user between fork and exec.
+std::vector<std::string> as_unprivileged(std::vector<std::string> command);
 
 // Starts an executable in the background with its stdout and stderr in files and stdin from
 // /dev/null; returns its pid. Throws std::runtime_error when it cannot be started.

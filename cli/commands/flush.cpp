@@ -1,4 +1,5 @@
-// memeops flush: delivers what waits in the outbox once, then exits.
+// memeops flush: delivers what waits in the outbox once, then exits. In team mode (a bot URL is
+// set) it first forwards what waits in the spool to the bot (contract §2).
 //
 // Console memes are printed on stdout as they are delivered, and recorded delivered only once
 // they were written and flushed there. With --json, stdout is exactly one JSON document: the
@@ -9,6 +10,7 @@
 #include "core/error.hpp"
 #include "delivery/destination_view.hpp"
 #include "delivery/drain.hpp"
+#include "pipeline/handoff.hpp"
 #include "storage/outbox.hpp"
 
 namespace memeops::cli {
@@ -65,14 +67,50 @@ void summarise(storage::Archive& archive, const std::vector<core::Destination>& 
     }
 }
 
+// Forwards the spool when a bot URL is set: {"forwarded","refused","waiting","error"}, or null in
+// local mode. A bot URL that is not http(s) is reported as the error; the outbox is still
+// delivered.
+nlohmann::json forward_spool(Context& context, storage::Archive* archive) {
+    std::optional<pipeline::BotLink> bot;
+    try {
+        bot = context.bot_link();
+    } catch (const core::Fatal& e) {
+        return {{"forwarded", 0}, {"refused", 0}, {"waiting", nullptr}, {"error", e.reason()}};
+    }
+    if (!bot) return nullptr;
+    pipeline::ForwardSummary s;
+    if (archive) s = pipeline::forward_spool(*archive, *bot);
+    return {{"forwarded", s.forwarded},
+            {"refused", s.refused},
+            {"waiting", s.waiting},
+            {"error", s.error.empty() ? nlohmann::json() : nlohmann::json(s.error)}};
+}
+
+// "spool: N forwarded to the bot, M waiting" with what was refused and the error, if any.
+std::string spool_line(const nlohmann::json& s) {
+    std::string line = "spool: " + std::to_string(s["forwarded"].get<int>()) + " forwarded to the bot";
+    if (!s["waiting"].is_null()) line += ", " + std::to_string(s["waiting"].get<std::int64_t>()) + " waiting";
+    if (s["refused"].get<int>()) line += ", " + std::to_string(s["refused"].get<int>()) + " refused (see memeops status)";
+    if (!s["error"].is_null()) line += "; " + s["error"].get<std::string>();
+    return line;
+}
+
+// With no archive yet nothing waits, neither in the outbox nor in the spool.
+int report_no_archive(Io& io, const FlushOptions& options, const nlohmann::json& spool) {
+    auto none = nlohmann::json::array();
+    if (options.json)
+        io.out << nlohmann::json{{"console", none}, {"destinations", none}, {"unconfigured", none}, {"spool", spool}}.dump()
+               << "\n";
+    else
+        io.out << (spool.is_null() ? "" : spool_line(spool) + "\n") << "Nothing waits: there is no archive yet.\n";
+    return 0;
+}
+
 int run_flush(Context& context, const FlushOptions& options) {
     Io& io = context.io();
     auto archive = context.open_existing_archive();
-    if (!archive) {
-        if (options.json) io.out << R"({"console":[],"destinations":[],"unconfigured":[]})" << "\n";
-        else io.out << "Nothing waits: there is no archive yet.\n";
-        return 0;
-    }
+    nlohmann::json spool = forward_spool(context, archive.get());
+    if (!archive) return report_no_archive(io, options, spool);
     keep_running_on_closed_output();
     auto destinations = context.destinations();
     std::mutex console_mutex;
@@ -85,9 +123,14 @@ int run_flush(Context& context, const FlushOptions& options) {
     if (options.json) {
         // Closes the "console" array opened before the drain, then the rest of the object: its
         // members without the opening brace.
-        io.out << "]," << nlohmann::json{{"destinations", configured}, {"unconfigured", unconfigured}}.dump().substr(1) << "\n";
+        io.out << "],"
+               << nlohmann::json{{"destinations", configured}, {"unconfigured", unconfigured}, {"spool", spool}}
+                      .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
+                      .substr(1)
+               << "\n";
         return 0;
     }
+    if (!spool.is_null()) io.out << spool_line(spool) << "\n";
     for (const auto& s : configured) io.out << summary_line(s) << "\n";
     for (const auto& u : unconfigured)
         io.out << u["key"].get<std::string>() << " (not configured): " << u["pending"].get<std::int64_t>()
@@ -102,9 +145,11 @@ Handler define_flush(CLI::App& app, Context& context) {
     app.add_option("--timeout", options->timeout_s, "Stop after this many seconds (default 60)")->check(CLI::Range(1, 3600));
     app.add_flag("--json", options->json,
                  "Print one JSON document: console memes in its \"console\" array (texts as printed), then what "
-                 "was delivered per destination and what waits for destinations no longer configured");
+                 "was delivered per destination, what waits for destinations no longer configured, and in "
+                 "team mode what the \"spool\" forwarded to the bot (null without a bot URL)");
     app.footer("Console memes are printed on stdout and count as delivered once written there; a closed stdout "
-               "leaves them waiting.");
+               "leaves them waiting. With a bot URL set (MEMEOPS_BOT_URL or memeops.botUrl), the events waiting "
+               "for the bot are forwarded first.");
     return [&context, options] { return run_flush(context, *options); };
 }
 

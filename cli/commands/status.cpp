@@ -69,6 +69,18 @@ nlohmann::json destination_status(Context& context, storage::Archive* archive) {
     return list;
 }
 
+nlohmann::json optional_json(const std::optional<std::string>& text) {
+    return text ? nlohmann::json(*text) : nlohmann::json();
+}
+
+// Team mode's spool: what waits for the bot, and what it refused for good (never sent again).
+nlohmann::json spool_json(const storage::SpoolSummary& spool) {
+    return {{"waiting", spool.waiting},
+            {"last_error", optional_json(spool.last_error)},
+            {"refused", spool.refused},
+            {"last_refusal", optional_json(spool.last_refusal)}};
+}
+
 nlohmann::json collect(Context& context) {
     auto archive = context.open_existing_archive(storage::Access::read_only);
     nlohmann::json status{{"repository", repository_status(context)},
@@ -83,9 +95,22 @@ nlohmann::json collect(Context& context) {
         if (archive) spool = storage::SpoolStore(*archive).summary();
     } catch (const storage::SqliteError&) {  // an archive too old to have a spool, opened read-only
     }
-    status["spool"] = {{"waiting", spool.waiting},
-                       {"last_error", spool.last_error ? nlohmann::json(*spool.last_error) : nlohmann::json()}};
+    status["spool"] = spool_json(spool);
     return status;
+}
+
+// "N events waiting for the bot  last error: …; M refused by the bot  last reason: …", the parts
+// that apply; empty when nothing is in the spool.
+std::string spool_line(const nlohmann::json& spool) {
+    auto waiting = spool["waiting"].get<std::int64_t>(), refused = spool["refused"].get<std::int64_t>();
+    std::string text;
+    if (waiting) text = std::to_string(waiting) + " events waiting for the bot";
+    if (waiting && !spool["last_error"].is_null()) text += "  last error: " + spool["last_error"].get<std::string>();
+    if (refused) {
+        text += (text.empty() ? "" : "; ") + std::to_string(refused) + " refused by the bot, never sent again";
+        if (!spool["last_refusal"].is_null()) text += "  last reason: " + spool["last_refusal"].get<std::string>();
+    }
+    return text;
 }
 
 void print_people(Io& io, const nlohmann::json& s) {
@@ -121,11 +146,8 @@ void print_people(Io& io, const nlohmann::json& s) {
     }
     line("outbox", std::to_string(s["outbox_pending"].get<std::int64_t>()) + " pending");
     if (!s["bot"].is_null()) line("team bot", s["bot"].get<std::string>() + "  (hooks, tag and emit hand their events to it)");
-    if (auto waiting = s["spool"]["waiting"].get<std::int64_t>(); waiting || !s["bot"].is_null()) {
-        std::string text = std::to_string(waiting) + " events waiting for the bot";
-        if (!s["spool"]["last_error"].is_null()) text += "  last error: " + s["spool"]["last_error"].get<std::string>();
-        line("spool", text);
-    }
+    if (auto spool = spool_line(s["spool"]); !spool.empty() || !s["bot"].is_null())
+        line("spool", spool.empty() ? "0 events waiting for the bot" : spool);
 }
 
 }  // namespace
