@@ -24,15 +24,14 @@ std::vector<git_oid> reachable_commits(git_repository* repo, std::optional<size_
     return oids;
 }
 
-// Entries archived under the repository's path before it had a remote join its identity.
+}  // namespace
+
 void join_path_identity(storage::Archive& archive, const RepoFacts& facts) {
     if (facts.path == facts.identity) return;
     storage::Transaction transaction(archive.database());
     if (storage::RepoStore(archive).join(facts.path, facts.identity) > 0) archive.forget_cached_repos();
     transaction.commit();
 }
-
-}  // namespace
 
 BackfillResult backfill(git_repository* repo, storage::Archive& archive, std::optional<size_t> limit,
                         const std::function<void(const BackfillProgress&)>& progress, size_t batch) {

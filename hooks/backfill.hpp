@@ -7,6 +7,7 @@
 #include <functional>
 #include <optional>
 
+#include "hooks/capture.hpp"
 #include "hooks/git.hpp"
 #include "storage/archive.hpp"
 
@@ -23,6 +24,10 @@ struct BackfillResult {
     size_t inserted = 0;   // newly archived
     double seconds = 0;
 };
+
+// Entries archived under the repository's folder before it had a remote join its remote
+// identity (storage::RepoStore::join), in a transaction of its own.
+void join_path_identity(storage::Archive& archive, const RepoFacts& facts);
 
 // Walks the history reachable from HEAD and every branch, tag and remote-tracking ref, newest
 // first, at most `limit` commits, and archives the ones not archived yet, `batch` per

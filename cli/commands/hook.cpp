@@ -23,11 +23,11 @@
 #include "delivery/drain.hpp"
 #include "cli/command.hpp"
 #include "core/error.hpp"
+#include "hooks/backfill.hpp"
 #include "hooks/hook_events.hpp"
 #include "hooks/installer.hpp"
 #include "pipeline/handoff.hpp"
 #include "pipeline/pipeline.hpp"
-#include "storage/repo_store.hpp"
 
 namespace memeops::cli {
 namespace {
@@ -125,13 +125,6 @@ void foreground(Context& context, HookRun& run, git_repository* repo) {
     run.head->shown = context.io().out.good();
 }
 
-void join_path_identity(storage::Archive& archive, const hooks::RepoFacts& facts) {
-    if (facts.path == facts.identity) return;
-    storage::Transaction transaction(archive.database());
-    if (storage::RepoStore(archive).join(facts.path, facts.identity) > 0) archive.forget_cached_repos();
-    transaction.commit();
-}
-
 std::vector<meme::Event> parse_all(const std::vector<nlohmann::json>& documents) {
     std::vector<meme::Event> events;
     for (const auto& doc : documents) events.push_back(meme::parse_event(doc, core::now_ms()));
@@ -176,7 +169,7 @@ void background(Context& context, const HookRun& run, git_repository* repo) {
     options.busy_timeout_ms = k_capture_busy_ms;
     auto archive = storage::Archive::open(context.archive_path(), options);
     hooks::RepoFacts facts = hooks::repo_facts(repo);
-    join_path_identity(*archive, facts);
+    hooks::join_path_identity(*archive, facts);
     auto archived = [&](const std::string& sha) { return archive->git_entry_id(facts.identity, sha).has_value(); };
     auto taken = [&](const std::string& tag, const std::string& sha) { return archive->tag_names_other_commit(tag, sha); };
     auto documents = hooks::hook_events(repo, archived, run.head, run.rewrites, run.carried, taken);

@@ -93,7 +93,7 @@ nlohmann::json collect(Context& context) {
     storage::SpoolSummary spool;
     try {
         if (archive) spool = storage::SpoolStore(*archive).summary();
-    } catch (const storage::SqliteError&) {  // an archive too old to have a spool, opened read-only
+    } catch (const storage::SqliteError&) {  // an archive older than the spool that could not be migrated
     }
     status["spool"] = spool_json(spool);
     return status;
