@@ -1,0 +1,76 @@
+// Repository identities: every remote spelling to one host/owner/name, and an archive's
+// repositories joined and found by what people type.
+#include <catch2/catch.hpp>
+
+#include "core/repo_identity.hpp"
+#include "storage/archive.hpp"
+#include "storage/repo_store.hpp"
+#include "storage/schema.hpp"
+#include "storage/search_tokenizer.hpp"
+#include "test_support.hpp"
+
+using namespace memeops;
+
+TEST_CASE("core::normalize_remote_url gives every remote form of one repository the same identity") {
+    for (const char* url : {"git@github.com:team/vision.git", "https://github.com/team/vision",
+                            "https://user:s3cret@GitHub.com/team/vision.git/", "ssh://git@github.com/team/vision.git",
+                            "ssh://git@github.com:22/team/vision", "git://github.com/team/vision.git",
+                            "https://github.com/team/vision?x=1#frag"})
+        CHECK(core::normalize_remote_url(url) == "github.com/team/vision");
+    CHECK(core::normalize_remote_url("https://gitlab.example.com/group/sub/model.git") == "gitlab.example.com/group/sub/model");
+    for (const char* local : {"/home/lin/vision", "./vision", "../vision", "~/vision", "file:///srv/git/vision.git", "",
+                              "C:\\repos\\vision", "https://github.com"})
+        CHECK_FALSE(core::normalize_remote_url(local));
+    CHECK(core::repo_identity("/home/lin/vision") == "/home/lin/vision");
+    CHECK(core::repo_short_name("github.com/team/my-model") == "my-model");
+    CHECK(core::repo_short_name("/home/lin/vision/") == "vision");
+}
+
+TEST_CASE("storage::RepoStore joins a folder's entries to the remote identity, one entry per commit") {
+    test::TempDir dir;
+    auto archive = storage::Archive::open(dir.file("archive.db"));
+    std::string sha = test::fake_sha(1), other = test::fake_sha(2);
+    auto commit = [&](const std::string& repo, const std::string& commit_sha) {
+        storage::Entry entry = test::sample_entry(storage::EntryKind::commit, 1);
+        entry.repo = repo;
+        entry.commit = commit_sha;
+        archive->add(entry);
+        return entry.id;
+    };
+    commit("/home/lin/vision", sha);
+    commit("/home/lin/vision", other);
+    std::int64_t kept = commit("github.com/team/vision", sha);  // a teammate's copy came first
+    {
+        storage::Transaction transaction(archive->database());
+        CHECK(storage::RepoStore(*archive).join("/home/lin/vision", "github.com/team/vision") == 1);
+        transaction.commit();
+    }
+    archive->forget_cached_repos();
+    auto entries = archive->history({.repo = "team/vision", .limit = 10});
+    CHECK(entries.size() == 2);
+    CHECK(archive->git_entry_id("github.com/team/vision", sha) == kept);
+    CHECK(archive->history({.repo = "/home/lin/vision", .limit = 10}).empty());
+    CHECK(storage::RepoStore(*archive).resolve("vision") == "github.com/team/vision");
+    CHECK(storage::RepoStore(*archive).resolve("git@github.com:team/vision.git") == "github.com/team/vision");
+}
+
+TEST_CASE("storage::Archive migration 6 merges the old spellings of one remote into its identity") {
+    test::TempDir dir;
+    std::string path = dir.file("v5.db");
+    {
+        storage::Database db(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, 1000);
+        storage::register_search_tokenizer(db.handle());
+        storage::migrate_archive_to(db, path, 5);
+        db.exec(R"sql(
+INSERT INTO repos(identity, name) VALUES ('git@github.com:team/vision.git', 'vision'), ('https://github.com/team/vision', 'vision');
+INSERT INTO entries(id, kind, time, repo, commit_sha, summary) VALUES
+  (1, 'commit', 1, 'git@github.com:team/vision.git', 'aaaa1111', 'from the hook'),
+  (2, 'ci', 2, 'https://github.com/team/vision', NULL, 'CI failure');
+)sql");
+    }
+    auto archive = storage::Archive::open(path);
+    CHECK(archive->opened_schema_version() == 5);
+    auto entries = archive->history({.repo = "github.com/team/vision", .limit = 10});
+    REQUIRE(entries.size() == 2);
+    for (const auto& entry : entries) CHECK(entry.repo == "github.com/team/vision");
+}
