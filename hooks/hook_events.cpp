@@ -103,7 +103,9 @@ std::vector<nlohmann::json> hook_events(git_repository* repo, const IsArchived& 
         if (head && head->sha == sha) {
             event = version_event(event, head->names.tag, head->shown);
             if (head->rewrites) event["rewrites"] = *head->rewrites;
-        } else if (tag_catch_up && is_version_commit(policy, info, patterns)) {
+        } else if (tag_catch_up && sha != head_sha && is_version_commit(policy, info, patterns)) {
+            // HEAD is left to its own hook, whose foreground prints its line; a missed one is
+            // caught up by the next commit's worker.
             // A tag that was there already came from this commit's own foreground hook.
             HeadVersion version = tag_new_version(repo, info, facts, taken_elsewhere);
             event = version_event(event, version.names.tag, !version.created);
