@@ -120,3 +120,37 @@ TEST_CASE("meme::parse_event_document reads events as Python's json.dumps writes
     CHECK(meme::parse_event_document("{NaN}").is_discarded());
     CHECK(meme::parse_event_document("{oops").is_discarded());
 }
+
+TEST_CASE("meme::parse_event refuses broken commit and confusion.matrix fields, naming them") {
+    auto field_of = [](const json& doc) {
+        try {
+            meme::parse_event(doc, 0);
+        } catch (const meme::InvalidEvent& e) {
+            return e.field();
+        }
+        return std::string("(accepted)");
+    };
+    // A training.end whose commit is not a sha once crashed the bot; it is a 400 now.
+    CHECK(field_of({{"kind", "training.end"}, {"run", "r"}, {"status", "success"}, {"commit", "abc123xyz"}}) == "commit");
+    CHECK(field_of({{"kind", "commit"}, {"commit", "abc"}}) == "commit");
+    CHECK(field_of({{"kind", "commit"}, {"commit", std::string(65, 'a')}}) == "commit");
+    CHECK(field_of({{"kind", "commit"}, {"commit", "abcd1234"}, {"rewrites", "$(rm -rf /)"}}) == "rewrites");
+    CHECK(field_of({{"kind", "commit"}, {"commit", "abcd1234"}, {"version", "yes"}}) == "version");
+    CHECK(field_of({{"kind", "commit"}, {"commit", "abcd1234"}, {"tag", "../../refs/heads/main"}}) == "tag");
+    CHECK(field_of({{"kind", "commit"}, {"commit", "abcd1234"}, {"announced", 1}}) == "announced");
+    CHECK(field_of({{"kind", "commit"}, {"commit", "ABCD1234"}, {"version", true}}) == "(accepted)");
+    json matrix{{"kind", "confusion.matrix"}, {"run", "r"}, {"labels", {"cat", "dog"}}};
+    CHECK(field_of(matrix) == "matrix");
+    matrix["matrix"] = {{1, 2}, {3}};
+    CHECK(field_of(matrix) == "matrix");  // not square
+    matrix["matrix"] = {{1, -2}, {3, 4}};
+    CHECK(field_of(matrix) == "matrix");  // negative
+    matrix["matrix"] = {{1, "2"}, {3, 4}};
+    CHECK(field_of(matrix) == "matrix");  // not a count
+    matrix["labels"] = json::array();
+    CHECK(field_of(matrix) == "labels");
+    matrix["labels"] = {"cat", "dog"};
+    matrix["matrix"] = {{1, 2}, {3, 4}};
+    CHECK(field_of(matrix) == "(accepted)");
+    CHECK(meme::parse_event(matrix, 0).confusion->accuracy == Approx(0.5));
+}
