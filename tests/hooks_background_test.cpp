@@ -241,7 +241,9 @@ TEST_CASE("hooks background: a 10-commit rebase carries a version and its tag ov
     CHECK(repo.hook_log().empty());
 }
 
-TEST_CASE("hooks background: a write lock held past the timeout never slows git, and the next commit archives what was missed") {
+// [serial]: its wall-clock bounds are measured with no other test loading the machine.
+TEST_CASE("hooks background: a write lock held past the timeout never slows git, and the next commit archives what was missed",
+          "[serial]") {
     TestRepo repo(HookMode::background);
     REQUIRE(repo.run_in_repo({"install"}).code == 0);
     REQUIRE(repo.commit_file("base.txt", "base", "base").code == 0);
