@@ -6,6 +6,7 @@
 
 #include "core/crypto.hpp"
 #include "core/error.hpp"
+#include "core/glob.hpp"
 #include "core/text.hpp"
 
 namespace memeops::core {
@@ -62,26 +63,6 @@ std::string to_string(DestinationType type) {
         case DestinationType::console: return "console";
     }
     return "console";
-}
-
-bool glob_match(const std::string& glob, const std::string& text) {
-    size_t g = 0, t = 0, star = std::string::npos, mark = 0;
-    while (t < text.size()) {
-        if (g < glob.size() && glob[g] == '*') {
-            star = g++;
-            mark = t;
-        } else if (g < glob.size() && glob[g] == text[t]) {
-            ++g;
-            ++t;
-        } else if (star != std::string::npos) {
-            g = star + 1;
-            t = ++mark;
-        } else {
-            return false;
-        }
-    }
-    while (g < glob.size() && glob[g] == '*') ++g;
-    return g == glob.size();
 }
 
 bool Destination::accepts(const std::string& reaction, int priority) const {

@@ -46,7 +46,4 @@ std::vector<std::string> routes_for(const std::vector<Destination>& destinations
 // only, never the path, query or credentials that carry the secret.
 std::string redact_url(const std::string& url);
 
-// Whether `text` matches `glob`, where '*' matches any run of characters.
-bool glob_match(const std::string& glob, const std::string& text);
-
 }  // namespace memeops::core

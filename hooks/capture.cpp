@@ -1,14 +1,19 @@
 #include "hooks/capture.hpp"
 
+#include <unistd.h>
+
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <sstream>
 #include <unordered_set>
 
-#include "core/destinations.hpp"
 #include "core/text.hpp"
 #include "core/time.hpp"
+#include "hooks/launcher/hook_cache.hpp"
+#include "hooks/launcher/hook_names.hpp"
+#include "hooks/launcher/post_commit_check.hpp"
 #include "meme/event.hpp"
 
 namespace memeops::hooks {
@@ -48,35 +53,70 @@ std::string to_string(TagPolicy policy) {
     return "versions";
 }
 
-std::vector<std::string> version_paths(git_repository* repo) {
-    return core::split_commas(config_string(repo, "memeops.versionPaths").value_or(k_default_version_paths));
+std::string version_patterns(git_repository* repo) {
+    return config_string(repo, "memeops.versionPaths").value_or(k_default_version_paths);
 }
 
-bool touches_version_paths(const CommitInfo& commit, const std::vector<std::string>& patterns) {
-    for (const auto& path : commit.changed_paths)
-        for (const auto& pattern : patterns)
-            if (core::glob_match(pattern, path)) return true;
-    return false;
+std::vector<std::string> version_paths(git_repository* repo) { return core::split_commas(version_patterns(repo)); }
+
+bool touches_version_paths(const CommitInfo& commit, const std::string& patterns) {
+    return std::any_of(commit.changed_paths.begin(), commit.changed_paths.end(),
+                       [&](const std::string& path) { return launcher::is_version_path(patterns, path); });
 }
 
-bool is_version_commit(TagPolicy policy, const CommitInfo& commit, const std::vector<std::string>& patterns) {
+bool is_version_commit(TagPolicy policy, const CommitInfo& commit, const std::string& patterns) {
     if (policy == TagPolicy::all) return true;
     return policy == TagPolicy::versions && touches_version_paths(commit, patterns);
 }
 
-void write_policy_cache(git_repository* repo, const std::string& hooks_folder) {
+namespace {
+
+// HEAD's files matching `patterns` (blobs only, sorted by path bytes), or nullopt when there is
+// no HEAD yet.
+std::optional<launcher::ModelSnapshot> snapshot_head(git_repository* repo, const std::string& patterns) {
+    git_oid head_id;
+    if (git_reference_name_to_id(&head_id, repo, "HEAD") != 0) return std::nullopt;
+    Commit head = resolve_commit(repo, to_hex(&head_id));
+    git_tree* raw = nullptr;
+    if (git_commit_tree(&raw, head.get()) != 0) return std::nullopt;
+    Tree tree(raw);
+    launcher::ModelSnapshot snapshot{to_hex(&head_id), {}};
+    struct Walk {
+        const std::string* patterns;
+        std::vector<launcher::PathBlob>* files;
+    } walk{&patterns, &snapshot.files};
+    auto visit = [](const char* root, const git_tree_entry* entry, void* payload) -> int {
+        auto* w = static_cast<Walk*>(payload);
+        if (git_tree_entry_type(entry) != GIT_OBJECT_BLOB) return 0;
+        std::string path = std::string(root) + git_tree_entry_name(entry);
+        if (launcher::is_version_path(*w->patterns, path))
+            w->files->push_back({std::move(path), to_hex(git_tree_entry_id(entry))});
+        return 0;
+    };
+    if (git_tree_walk(tree.get(), GIT_TREEWALK_PRE, visit, &walk) != 0) return std::nullopt;
+    std::sort(snapshot.files.begin(), snapshot.files.end(),
+              [](const launcher::PathBlob& a, const launcher::PathBlob& b) { return a.path < b.path; });
+    return snapshot;
+}
+
+}  // namespace
+
+void write_hook_cache(git_repository* repo, const std::string& hooks_folder) {
     namespace fs = std::filesystem;
-    std::string text = to_string(tag_policy(repo)) + "\n" +
-                       config_string(repo, "memeops.versionPaths").value_or(k_default_version_paths) + "\n";
-    fs::path cache = fs::path(hooks_folder) / "memeops-policy";
-    std::ifstream current(cache);
+    TagPolicy policy = tag_policy(repo);
+    launcher::HookCache cache{to_string(policy), version_patterns(repo), std::nullopt};
+    if (policy == TagPolicy::versions) cache.snapshot = snapshot_head(repo, cache.patterns);
+    std::string text = launcher::format_hook_cache(cache);
+    fs::path path = fs::path(hooks_folder) / std::string(k_hook_cache_name);
+    std::ifstream current(path);
     std::string old((std::istreambuf_iterator<char>(current)), std::istreambuf_iterator<char>());
     if (old == text) return;
-    fs::path temporary = cache;
-    temporary += ".memeops-tmp";
+    fs::path temporary = path;
+    temporary += ".memeops-tmp." + std::to_string(getpid());  // concurrent workers never share one
     std::ofstream(temporary, std::ios::trunc) << text;
     std::error_code ignored;
-    fs::rename(temporary, cache, ignored);
+    fs::rename(temporary, path, ignored);
+    if (ignored) fs::remove(temporary, ignored);
 }
 
 RepoFacts repo_facts(git_repository* repo) {
@@ -156,7 +196,7 @@ bool replaying_commits(git_repository* repo) {
     namespace fs = std::filesystem;
     fs::path git_dir = git_repository_path(repo);
     std::error_code ignored;
-    for (const char* marker : {"rebase-merge", "rebase-apply", "sequencer"})
+    for (auto marker : launcher::replay_markers())
         if (fs::exists(git_dir / marker, ignored)) return true;
     return false;
 }

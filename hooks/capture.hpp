@@ -21,22 +21,25 @@ enum class TagPolicy { all, versions, none };
 TagPolicy tag_policy(git_repository* repo);
 std::string to_string(TagPolicy policy);
 
-// The patterns of git config memeops.versionPaths (comma-separated; '*' matches across '/'),
-// or the contract's default.
+// git config memeops.versionPaths (comma-separated globs; '*' matches across '/'), or the
+// contract's default.
+std::string version_patterns(git_repository* repo);
+
+// version_patterns() one by one.
 std::vector<std::string> version_paths(git_repository* repo);
 
-// True when the commit changed a path matching one of `patterns`.
-bool touches_version_paths(const CommitInfo& commit, const std::vector<std::string>& patterns);
+// True when the commit changed a path matching one of the comma-separated `patterns`.
+bool touches_version_paths(const CommitInfo& commit, const std::string& patterns);
 
 // Whether the policy makes `commit` a model version. REQUIRES: for TagPolicy::versions, the
 // commit was read WithPaths::yes.
-bool is_version_commit(TagPolicy policy, const CommitInfo& commit, const std::vector<std::string>& patterns);
+bool is_version_commit(TagPolicy policy, const CommitInfo& commit, const std::string& patterns);
 
-// Writes the tag policy and version paths next to the hooks ("memeops-policy": the policy, then
-// the comma-separated patterns), where the post-commit script reads them to spare ordinary
-// commits the start of memeops. Rewritten only when they changed; failures are ignored (the
-// script then assumes the defaults, and memeops still decides for sure).
-void write_policy_cache(git_repository* repo, const std::string& hooks_folder);
+// Writes the hook cache beside the hooks (hooks/launcher/hook_cache.hpp): the tag policy, the
+// version paths, and a snapshot of HEAD's files matching them, which lets the hook launcher
+// leave the next ordinary commit to the background without starting memeops. Rewritten only
+// when it changed; failures are ignored (the launcher then lets memeops decide).
+void write_hook_cache(git_repository* repo, const std::string& hooks_folder);
 
 // What every commit event of one repository carries.
 struct RepoFacts {

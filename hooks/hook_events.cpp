@@ -62,7 +62,7 @@ std::optional<HeadVersion> tag_head(git_repository* repo, const TagTaken& taken_
     if (version_tag_of(repo, info.sha, TagSearch::own_pun_name)) return std::nullopt;  // tagged by an earlier run
     RepoFacts facts = repo_facts(repo);
     if (auto moved = move_amended_tag(repo, info, facts)) return moved;
-    if (!is_version_commit(policy, info, version_paths(repo))) return std::nullopt;
+    if (!is_version_commit(policy, info, version_patterns(repo))) return std::nullopt;
     return tag_new_version(repo, info, facts, taken_elsewhere);
 }
 
@@ -88,7 +88,7 @@ std::vector<nlohmann::json> hook_events(git_repository* repo, const IsArchived& 
     RepoFacts facts = repo_facts(repo);
     TagPolicy policy = tag_policy(repo);
     WithPaths paths = policy == TagPolicy::versions ? WithPaths::yes : WithPaths::no;
-    auto patterns = version_paths(repo);
+    auto patterns = version_patterns(repo);
     std::string head_sha = to_hex(git_commit_id(resolve_commit(repo, "HEAD").get()));
     Unarchived walk = unarchived_commits(repo, head_sha, archived);
     bool tag_catch_up = policy != TagPolicy::none && !replaying_commits(repo) && rewrites.empty() && walk.joins_archive;

@@ -230,23 +230,27 @@ TEST_CASE("hooks: install --hooks refuses a name memeops does not serve, before 
     CHECK_FALSE(fs::exists(repo.path() + "/.git/hooks/post-commit"));
 }
 
-TEST_CASE("hooks::install_hooks refuses unknown names and quotes the memeops path in the script") {
+TEST_CASE("hooks: memeops installed in a folder full of shell syntax runs its own launcher, and nothing else") {
     test::TempDir dir;
-    CHECK_THROWS_AS(hooks::install_hooks(dir.file("hooks"), {"post-commit", "../x"}, "memeops"), core::Fatal);
+    CHECK_THROWS_AS(hooks::install_hooks(dir.file("hooks"), {"post-commit", "../x"}, "memeops-hook"), core::Fatal);
     CHECK_FALSE(fs::exists(dir.file("hooks")));
-    CHECK_THROWS_AS(hooks::hook_script("pre-commit;x", "memeops"), core::Fatal);
 
-    // A memeops path full of shell syntax still runs that very binary, and nothing else.
     TestRepo repo;
     std::string odd = repo.file("it's $(touch pwned) `touch pwned2` \"x\"");
     fs::create_directories(odd);
     fs::copy_file(MEMEOPS_BINARY, odd + "/memeops");
-    auto reports = hooks::install_hooks(repo.path() + "/.git/hooks", hooks::default_hook_names(), odd + "/memeops");
-    for (const auto& report : reports) CHECK(report.state == hooks::HookState::installed);
-    for (const auto& name : hooks::default_hook_names())
-        CHECK(test::run_process("sh", {"-n", repo.path() + "/.git/hooks/" + name}).code == 0);
+    fs::copy_file(fs::path(MEMEOPS_BINARY).parent_path() / "memeops-hook", odd + "/memeops-hook");
+    auto installed = test::run_process("sh", {"-c", "cd \"$1\" && \"$2\" install", "sh", repo.path(), odd + "/memeops"},
+                                       repo.env());
+    INFO(installed.out << installed.err);
+    REQUIRE(installed.code == 0);
+    for (const auto& name : hooks::default_hook_names()) {
+        std::string hook = repo.path() + "/.git/hooks/" + name;
+        CHECK(hooks::is_memeops_hook(hook));
+        CHECK(fs::read_symlink(hook) == fs::path(odd) / "memeops-hook");
+    }
     REQUIRE(repo.commit_file("a.txt", "a", "one").code == 0);
-    CHECK(repo.history().size() == 1);
+    CHECK(test::eventually([&] { return repo.history().size() == 1; }));
     for (const char* pwned : {"pwned", "pwned2"}) {
         CHECK_FALSE(fs::exists(repo.path() + "/" + pwned));
         CHECK_FALSE(fs::exists(repo.file(pwned)));

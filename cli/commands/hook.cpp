@@ -1,4 +1,4 @@
-// memeops hook NAME [ARGS…]: what the installed hook scripts run.
+// memeops hook NAME [ARGS…]: what the hook launcher (memeops-hook) runs.
 //
 // It never makes a git command fail or hang. It runs in two halves:
 // - the foreground, while git waits: post-commit tags HEAD when the tag policy makes it a model
@@ -173,7 +173,7 @@ void background(Context& context, const HookRun& run, git_repository* repo) {
     auto archived = [&](const std::string& sha) { return archive->git_entry_id(facts.identity, sha).has_value(); };
     auto taken = [&](const std::string& tag, const std::string& sha) { return archive->tag_names_other_commit(tag, sha); };
     auto documents = hooks::hook_events(repo, archived, run.head, run.rewrites, run.carried, taken);
-    hooks::write_policy_cache(repo, hooks::hooks_folder(repo));
+    hooks::write_hook_cache(repo, hooks::hooks_folder(repo));
     if (auto bot = context.bot_link()) hand_to_bot(context, *archive, run, documents, *bot);
     else if (!documents.empty()) handle_locally(context, *archive, documents, context.destinations());
 }
@@ -199,7 +199,7 @@ int run_hook(Context& context, const HookOptions& options) {
     signal(SIGPIPE, SIG_IGN);  // a closed terminal is a failed write, not the end of the hook
     HookRun run{options.name, {}, std::nullopt, {}, open_descriptors()};
     if (options.name == "post-rewrite") run.rewrites = hooks::read_rewrites(std::cin);
-    // The script starts the background phase itself when post-commit has nothing to print.
+    // The launcher starts the background phase itself, detached, when there is nothing to print.
     bool background_only = core::env("MEMEOPS_HOOK_PHASE") == "background";
     alarm(k_foreground_deadline_s);
     hooks::LibGit2 lib;
@@ -210,7 +210,7 @@ int run_hook(Context& context, const HookOptions& options) {
     });
     if (!repo) return 0;
     bool in_foreground = core::env("MEMEOPS_HOOK_FOREGROUND") == "1";
-    if (in_foreground) alarm(k_background_deadline_s);
+    if (in_foreground || background_only) alarm(k_background_deadline_s);  // the launcher detached us
     else if (!detach(run)) return 0;
     guarded(context, options.name, in_foreground, [&] { background(context, run, repo.get()); });
     return 0;

@@ -62,11 +62,11 @@ int run_install(Context& context, const InstallOptions& options) {
     hooks::LibGit2 lib;
     auto repo = hooks::open_repository(context.global().repo_dir);
     std::string folder = hooks::hooks_folder(repo.get());
-    auto reports = hooks::install_hooks(folder, names, hooks::current_executable());
+    auto reports = hooks::install_hooks(folder, names, hooks::hook_launcher_path());
     print_reports(context.io(), folder, reports);
     for (const auto& report : reports)
         if (report.state == hooks::HookState::foreign) return 1;
-    hooks::write_policy_cache(repo.get(), folder);
+    hooks::write_hook_cache(repo.get(), folder);
     archive_starting_point(context, repo.get());
     return 0;
 }

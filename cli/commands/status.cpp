@@ -34,7 +34,7 @@ nlohmann::json repository_status(Context& context) {
         std::string folder = hooks::hooks_folder(repo->get());
         out["hooks_folder"] = folder;
         nlohmann::json states = nlohmann::json::array();
-        for (const auto& report : hooks::hook_states(folder, hooks::default_hook_names(), hooks::current_executable()))
+        for (const auto& report : hooks::hook_states(folder, hooks::default_hook_names(), hooks::hook_launcher_path()))
             states.push_back({{"name", report.name}, {"state", hooks::to_string(report.state)}});
         out["hooks"] = states;
     } catch (const core::Fatal& e) {
