@@ -70,6 +70,29 @@ std::string bind_failure(const std::string& host, int port) {
     return failed ? core::ascii_lower(std::strerror(failed)) : "the address is not available here";
 }
 
+// Reads the whole body into `body`. False when it cannot be: over 1 MiB (413), or the client
+// stopped sending; `res` then holds the answer.
+bool read_body(const httplib::ContentReader& read, std::string& body, httplib::Response& res) {
+    bool whole = read([&body](const char* data, size_t size) {
+        body.append(data, size);
+        return true;
+    });
+    if (!whole && res.status != 413) error(res, 400, "the body could not be read");  // 413: the error handler says why
+    return whole;
+}
+
+// Reads and drops the body of a request answered without it, so that the next request on the
+// same connection starts where it should.
+void discard_body(const httplib::ContentReader& read) {
+    read([](const char*, size_t) { return true; });
+}
+
+// The delivery's own id: X-GitHub-Delivery, or GitLab's Idempotency-Key, else X-Gitlab-Event-UUID.
+std::string delivery_id(const httplib::Request& req, bool github) {
+    if (github) return req.get_header_value("X-GitHub-Delivery");
+    return req.get_header_value(req.has_header("Idempotency-Key") ? "Idempotency-Key" : "X-Gitlab-Event-UUID");
+}
+
 json entries_json(const std::vector<storage::Entry>& entries) {
     json out = json::array();
     for (const auto& e : entries) out.push_back(storage::to_json(e));
@@ -143,8 +166,13 @@ void Server::routes() {
     auto& http = *m_http;
     http.Post("/v1/events", [this](const httplib::Request& req, httplib::Response& res) { ingest(req, res); });
     http.Post("/memeify", [this](const httplib::Request& req, httplib::Response& res) { ingest(req, res); });
-    http.Post("/webhooks/github", [this](const httplib::Request& req, httplib::Response& res) { webhook(req, res, "github"); });
-    http.Post("/webhooks/gitlab", [this](const httplib::Request& req, httplib::Response& res) { webhook(req, res, "gitlab"); });
+    for (const char* provider : {"github", "gitlab"}) {
+        std::string path = std::string("/webhooks/") + provider;
+        http.Post(path, [this, provider](const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& read) {
+            webhook(req, res, read, provider);
+        });
+        refuse_other_methods(path, "POST");
+    }
     http.Get("/v1/history", [this](const httplib::Request& req, httplib::Response& res) { history(req, res); });
     http.Get("/v1/search", [this](const httplib::Request& req, httplib::Response& res) { search(req, res); });
     http.Get("/v1/entries/(.+)", [this](const httplib::Request& req, httplib::Response& res) { entry(req, res); });
@@ -175,6 +203,24 @@ void Server::routes() {
     http.set_post_routing_handler([this](const httplib::Request&, httplib::Response& res) { m_metrics.count_request(res.status); });
 }
 
+void Server::refuse_other_methods(const std::string& pattern, const std::string& allowed) {
+    auto refuse = [allowed](const httplib::Request& req, httplib::Response& res) {
+        res.set_header("Allow", allowed);
+        error(res, 405, req.method + " is not allowed here: use " + allowed);
+    };
+    auto refuse_unread = [refuse](const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& read) {
+        discard_body(read);
+        refuse(req, res);
+    };
+    auto& http = *m_http;
+    if (allowed != "GET") http.Get(pattern, refuse);
+    if (allowed != "POST") http.Post(pattern, refuse_unread);
+    http.Put(pattern, refuse_unread);
+    http.Patch(pattern, refuse_unread);
+    http.Delete(pattern, refuse_unread);
+    http.Options(pattern, refuse);
+}
+
 bool Server::authorised(const httplib::Request& req, httplib::Response& res) const {
     if (!m_options.token) return true;
     std::string header = req.get_header_value("Authorization");
@@ -201,28 +247,35 @@ void Server::ingest(const httplib::Request& req, httplib::Response& res) {
     accept_events(std::move(events), "event", res);
 }
 
-void Server::webhook(const httplib::Request& req, httplib::Response& res, const std::string& provider) {
+void Server::webhook(const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& read,
+                     const std::string& provider) {
     bool github = provider == "github";
     const auto& secret = github ? m_options.github_secret : m_options.gitlab_token;
-    if (!secret) return error(res, 404, "no " + provider + " webhook secret is configured");
-    bool valid = github ? github_signature_valid(*secret, req.body, req.get_header_value("X-Hub-Signature-256"))
+    if (!secret) {
+        discard_body(read);
+        return error(res, 404, "no " + provider + " webhook secret is configured");
+    }
+    std::string body;
+    if (!read_body(read, body, res)) return;
+    bool valid = github ? github_signature_valid(*secret, body, req.get_header_value("X-Hub-Signature-256"))
                         : gitlab_token_valid(*secret, req.get_header_value("X-Gitlab-Token"));
     if (!valid) return error(res, 401, github ? "signature mismatch" : "wrong token");
     std::string kind = req.get_header_value(github ? "X-GitHub-Event" : "X-Gitlab-Event");
     if (github && kind == "ping") return reply(res, 200, {{"ok", true}});
-    auto payload = json::parse(req.body, nullptr, false);
-    if (payload.is_discarded()) return error(res, 400, "the body is not valid JSON");
-    auto mapped = github ? github_event(kind, payload) : gitlab_event(kind, payload);
+    std::string problem;
+    auto payload = webhook_document(body, req.get_header_value("Content-Type"), problem);
+    if (payload.is_discarded()) return error(res, 400, problem);
+    auto mapped = github ? github_event(kind, payload, m_options.github_check_apps) : gitlab_event(kind, payload);
     if (!mapped) {
         res.status = 204;
         return;
     }
-    std::string id = github ? req.get_header_value("X-GitHub-Delivery")
-                            : req.get_header_value(req.has_header("Idempotency-Key") ? "Idempotency-Key" : "X-Gitlab-Event-UUID");
-    if (!id.empty()) (*mapped)["id"] = id;
-    (*mapped)["webhook"] = kind;
+    if (auto id = delivery_id(req, github); !id.empty()) mapped->event["id"] = id;
+    mapped->event["webhook"] = kind;
     try {
-        accept_events(meme::parse_events(*mapped, core::now_ms()), provider, res);
+        auto events = meme::parse_events(mapped->event, core::now_ms());
+        events.at(0).occurrence = mapped->occurrence;
+        accept_events(std::move(events), provider, res);
     } catch (const meme::InvalidEvent& e) {
         reply(res, 400, {{"error", std::string("unusable ") + provider + " payload: " + e.what()}});
     }

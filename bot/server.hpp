@@ -2,13 +2,15 @@
 // queue behind POST /v1/events and the webhooks, and the delivery workers sending the outbox.
 //
 //   POST /v1/events, /memeify   events (one or an array of up to 1000) → 202 once committed
-//   POST /webhooks/github       X-Hub-Signature-256 checked, deduplicated by X-GitHub-Delivery
-//   POST /webhooks/gitlab       X-Gitlab-Token checked, deduplicated by X-Gitlab-Event-UUID
+//   POST /webhooks/github       X-Hub-Signature-256 checked over the raw body (JSON or GitHub's
+//                               form type), deduplicated by X-GitHub-Delivery and by run
+//   POST /webhooks/gitlab       X-Gitlab-Token checked, deduplicated by X-Gitlab-Event-UUID and by run
 //   GET  /v1/history, /v1/search?q=, /v1/entries/{ref}   the CLI's --json shapes
 //   GET  /healthz, /metrics
 //
 // Bodies over 1 MiB get 413; /v1 routes need "Authorization: Bearer <MEMEOPS_TOKEN>" when a
-// token is set; a webhook route without its secret answers 404.
+// token is set; a webhook route without its secret answers 404 before reading the body; a route
+// asked with another method answers 405 with Allow.
 #pragma once
 
 #include <memory>
@@ -25,6 +27,7 @@ namespace httplib {
 class Server;
 struct Request;
 struct Response;
+class ContentReader;
 }  // namespace httplib
 
 namespace memeops::bot {
@@ -38,6 +41,7 @@ struct ServerOptions {
     std::optional<std::string> token;          // MEMEOPS_TOKEN
     std::optional<std::string> github_secret;  // MEMEOPS_GITHUB_SECRET
     std::optional<std::string> gitlab_token;   // MEMEOPS_GITLAB_TOKEN
+    std::vector<std::string> github_check_apps;  // MEMEOPS_GITHUB_CHECK_APPS: apps whose check suites post
     int scale_factor = 1;                      // MEME_SCALE_FACTOR
     int http_threads = 32;  // connections served at once; most of their time is spent waiting
     int timeout_s = 10;     // read and write timeouts of a connection
@@ -67,9 +71,12 @@ public:
 
 private:
     void routes();
+    // Answers every other method on `pattern` with 405 and "Allow: <allowed>", without reading a body.
+    void refuse_other_methods(const std::string& pattern, const std::string& allowed);
     bool authorised(const httplib::Request& req, httplib::Response& res) const;
     void ingest(const httplib::Request& req, httplib::Response& res);
-    void webhook(const httplib::Request& req, httplib::Response& res, const std::string& provider);
+    void webhook(const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& read,
+                 const std::string& provider);
     void accept_events(std::vector<meme::Event> events, const std::string& key_source, httplib::Response& res);
     void history(const httplib::Request& req, httplib::Response& res);
     void search(const httplib::Request& req, httplib::Response& res);

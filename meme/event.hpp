@@ -46,6 +46,9 @@ struct Event {
     std::optional<std::string> provider;  // github, gitlab, other
     std::optional<std::string> name;      // the pipeline or workflow
     std::optional<double> duration_s;
+    // Set by the webhooks, not read from JSON: the run's outcome whoever delivered it (provider,
+    // run id, attempt, status; bot::WebhookEvent). A second event with the same one is a duplicate.
+    std::optional<std::string> occurrence;
     // commit (made by the hooks and `tag`; git details such as author, parents, files,
     // insertions and deletions stay in `raw`)
     bool version = false;                   // make the commit a model version

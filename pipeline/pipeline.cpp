@@ -22,9 +22,13 @@ meme::Event normalise(const meme::Event& received) {
     return event;
 }
 
-std::optional<std::string> key_of(const meme::Event& event, const std::string& key_source) {
-    if (!event.id) return std::nullopt;
-    return key_source + ":" + *event.id;
+// The idempotency keys of an event: its id, scoped by who sent it ("github:<delivery>"), and
+// the occurrence a webhook found in it, shared by every hook that delivers the same outcome.
+std::vector<std::string> keys_of(const meme::Event& event, const std::string& key_source) {
+    std::vector<std::string> keys;
+    if (event.id) keys.push_back(key_source + ":" + *event.id);
+    if (event.occurrence) keys.push_back("occurrence:" + *event.occurrence);
+    return keys;
 }
 
 storage::Entry base_entry(const meme::Event& event) {
@@ -87,10 +91,10 @@ void Pipeline::forget_cached_state() {
 
 HandledEvent Pipeline::handle_one(const meme::Event& received, const std::string& key_source) {
     meme::Event event = normalise(received);
-    auto key = key_of(event, key_source);
+    auto keys = keys_of(event, key_source);
     HandledEvent out;
-    if (key) {
-        if (auto first = storage::IngestStore(m_archive).find_key(*key)) {
+    for (const auto& key : keys) {
+        if (auto first = storage::IngestStore(m_archive).find_key(key)) {
             out.entry_id = *first;
             out.duplicate = true;
             return out;
@@ -100,7 +104,7 @@ HandledEvent Pipeline::handle_one(const meme::Event& received, const std::string
     auto reactions = react(event, archived);
     out.memes = enqueue(archived.entry_id, reactions, m_shown == ConsoleShown::yes || event.announced);
     remember(event, archived);
-    if (key) storage::IngestStore(m_archive).remember_key(*key, archived.entry_id, event.time);
+    for (const auto& key : keys) storage::IngestStore(m_archive).remember_key(key, archived.entry_id, event.time);
     out.entry_id = archived.entry_id;
     out.duplicate = archived.seen_commit && out.memes.empty() && !(archived.version && !archived.version->metrics_changed.empty());
     out.sarcasm = archived.sarcasm;

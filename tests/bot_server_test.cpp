@@ -2,31 +2,25 @@
 #include <httplib.h>
 
 #include <cmath>
-#include <fstream>
 #include <sstream>
 #include <thread>
 
 #include "bot/server.hpp"
 #include "chat_standins.hpp"
-#include "core/crypto.hpp"
 #include "storage/outbox.hpp"
 #include "outbox_support.hpp"
 #include "test_support.hpp"
+#include "webhook_support.hpp"
 
 using namespace memeops;
 using nlohmann::json;
 using test::ChatStandIn;
+using test::github_headers;
+using test::k_github_secret;
 
 namespace {
 
-const std::string k_github_secret = "It's a Secret to Everybody";
 const std::string k_gitlab_token = "gitlab-t0ken";
-
-std::string fixture(const std::string& name) {
-    std::ifstream in(std::string(MEMEOPS_TEST_FIXTURES) + "/webhooks/" + name, std::ios::binary);
-    REQUIRE(in);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
 
 // Polls `done` every 20 ms for up to `seconds`.
 template <typename F>
@@ -84,13 +78,6 @@ private:
 
 json body_of(const httplib::Result& r) { return json::parse(r->body, nullptr, false); }
 
-httplib::Headers github_headers(const std::string& event, const std::string& delivery, const std::string& body,
-                                const std::string& secret = k_github_secret) {
-    return {{"X-GitHub-Event", event},
-            {"X-GitHub-Delivery", delivery},
-            {"X-Hub-Signature-256", "sha256=" + core::hmac_sha256_hex(secret, body)}};
-}
-
 json crash(const std::string& run) { return {{"kind", "training.crash"}, {"run", run}, {"text", "CUDA out of memory"}}; }
 
 }  // namespace
@@ -140,7 +127,7 @@ TEST_CASE("serve: GitHub webhooks are signature-checked, deduplicated and mapped
     bot::ServerOptions options;
     options.github_secret = k_github_secret;
     RunningBot bot(std::move(options));
-    std::string run = fixture("github/workflow_run.completed.json");
+    std::string run = test::webhook_fixture("github/workflow_run.completed.json");
 
     CHECK(bot.post("/webhooks/github", run, github_headers("workflow_run", "d-1", run, "wrong secret"))->status == 401);
     CHECK(bot.post("/webhooks/github", run, {{"X-GitHub-Event", "workflow_run"}})->status == 401);
@@ -149,12 +136,12 @@ TEST_CASE("serve: GitHub webhooks are signature-checked, deduplicated and mapped
     CHECK(body_of(ok)["accepted"] == 1);
     CHECK(body_of(bot.post("/webhooks/github", run, github_headers("workflow_run", "d-1", run)))["duplicates"] == 1);
 
-    std::string ping = fixture("github/ping.json");
+    std::string ping = test::webhook_fixture("github/ping.json");
     CHECK(bot.post("/webhooks/github", ping, github_headers("ping", "d-2", ping))->status == 200);
-    std::string push = fixture("github/push.json");
+    std::string push = test::webhook_fixture("github/push.json");
     CHECK(bot.post("/webhooks/github", push, github_headers("push", "d-3", push))->status == 204);
 
-    std::string job = fixture("github/workflow_job.completed.failure.with-organization.json");
+    std::string job = test::webhook_fixture("github/workflow_job.completed.failure.with-organization.json");
     REQUIRE(bot.post("/webhooks/github", job, github_headers("workflow_job", "d-4", job))->status == 202);
     // None of the fixtures has a failed workflow_run: derived from the completed one.
     auto failed_run = json::parse(run);
@@ -177,14 +164,14 @@ TEST_CASE("serve: GitLab webhooks check the token and map pipelines and failed j
     bot::ServerOptions options;
     options.gitlab_token = k_gitlab_token;
     RunningBot bot(std::move(options));
-    std::string pipeline = fixture("gitlab/pipeline-event.json");
+    std::string pipeline = test::webhook_fixture("gitlab/pipeline-event.json");
     httplib::Headers headers{{"X-Gitlab-Event", "Pipeline Hook"}, {"X-Gitlab-Token", k_gitlab_token},
                              {"X-Gitlab-Event-UUID", "u-1"}};
     CHECK(bot.post("/webhooks/gitlab", pipeline, {{"X-Gitlab-Event", "Pipeline Hook"}, {"X-Gitlab-Token", "nope"}})->status == 401);
     CHECK(body_of(bot.post("/webhooks/gitlab", pipeline, headers))["accepted"] == 1);
     CHECK(body_of(bot.post("/webhooks/gitlab", pipeline, headers))["duplicates"] == 1);
 
-    std::string running_build = fixture("gitlab/build-event.json");
+    std::string running_build = test::webhook_fixture("gitlab/build-event.json");
     httplib::Headers job_headers{{"X-Gitlab-Event", "Job Hook"}, {"X-Gitlab-Token", k_gitlab_token}};
     CHECK(bot.post("/webhooks/gitlab", running_build, job_headers)->status == 204);
     auto failed_build = json::parse(running_build);

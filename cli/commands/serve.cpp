@@ -9,6 +9,7 @@
 #include "cli/command.hpp"
 #include "core/error.hpp"
 #include "core/log.hpp"
+#include "core/text.hpp"
 
 namespace memeops::cli {
 namespace {
@@ -78,6 +79,7 @@ int run_serve(Context& context, const ServeOptions& options) {
     server_options.token = core::env("MEMEOPS_TOKEN");
     server_options.github_secret = core::env("MEMEOPS_GITHUB_SECRET");
     server_options.gitlab_token = core::env("MEMEOPS_GITLAB_TOKEN");
+    server_options.github_check_apps = core::split_commas(core::env("MEMEOPS_GITHUB_CHECK_APPS").value_or(""));
     server_options.scale_factor = delivery::scale_factor_from_env();
     context.open_archive();  // creates and migrates it now: a broken archive fails before listening
     keep_running_on_closed_output();  // console memes to a closed stdout wait instead of killing the bot
