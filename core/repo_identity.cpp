@@ -5,12 +5,6 @@
 namespace memeops::core {
 namespace {
 
-void strip_suffixes(std::string_view& path) {
-    while (!path.empty() && path.back() == '/') path.remove_suffix(1);
-    if (path.size() > 4 && path.substr(path.size() - 4) == ".git") path.remove_suffix(4);
-    while (!path.empty() && path.back() == '/') path.remove_suffix(1);
-}
-
 // "user:pass@host:22" → "host".
 std::string bare_host(std::string_view authority) {
     if (size_t at = authority.rfind('@'); at != std::string_view::npos) authority.remove_prefix(at + 1);
@@ -24,7 +18,7 @@ std::string bare_host(std::string_view authority) {
 
 std::optional<std::string> join(const std::string& host, std::string_view path) {
     while (!path.empty() && path.front() == '/') path.remove_prefix(1);
-    strip_suffixes(path);
+    path = without_git_suffix(path);
     if (host.empty() || path.empty()) return std::nullopt;
     return host + "/" + std::string(path);
 }
@@ -64,9 +58,18 @@ std::string repo_identity(std::string_view repo) {
     return std::string(repo);
 }
 
+std::string_view without_git_suffix(std::string_view path) {
+    auto trim_slashes = [&] {
+        while (!path.empty() && (path.back() == '/' || path.back() == '\\')) path.remove_suffix(1);
+    };
+    trim_slashes();
+    if (path.size() > 4 && path.ends_with(".git")) path.remove_suffix(4);
+    trim_slashes();
+    return path;
+}
+
 std::string repo_short_name(std::string_view identity) {
-    while (!identity.empty() && (identity.back() == '/' || identity.back() == '\\')) identity.remove_suffix(1);
-    if (identity.size() > 4 && identity.substr(identity.size() - 4) == ".git") identity.remove_suffix(4);
+    identity = without_git_suffix(identity);
     size_t cut = identity.find_last_of("/:\\");
     return std::string(cut == std::string_view::npos ? identity : identity.substr(cut + 1));
 }

@@ -20,6 +20,9 @@ std::optional<std::string> normalize_remote_url(std::string_view url);
 // "owner/name", a short name) as given.
 std::string repo_identity(std::string_view repo);
 
+// `path` without trailing slashes and one ".git": "team/vision.git/" → "team/vision".
+std::string_view without_git_suffix(std::string_view path);
+
 // The short name of an identity: "github.com/team/my-model" → "my-model", "/home/lin/vision" →
 // "vision".
 std::string repo_short_name(std::string_view identity);

@@ -116,4 +116,17 @@ ForwardSummary forward_spool(storage::Archive& archive, const BotLink& link) {
     return summary;
 }
 
+Handoff hand_to_bot(storage::Archive& archive, std::span<const meme::Event> local,
+                    const std::vector<nlohmann::json>& outgoing, const BotLink& link, const std::string& key_source) {
+    Handoff handoff;
+    if (!local.empty() || !outgoing.empty()) {
+        storage::Transaction transaction(archive.database());
+        handoff.local = Pipeline(archive, {}).handle(local, key_source);
+        spool_events(archive, outgoing);
+        transaction.commit();
+    }
+    handoff.forwarded = forward_spool(archive, link);
+    return handoff;
+}
+
 }  // namespace memeops::pipeline

@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "meme/event.hpp"
+#include "pipeline/pipeline.hpp"
 #include "storage/archive.hpp"
 
 namespace memeops::pipeline {
@@ -56,5 +58,17 @@ struct ForwardSummary {
 // `status`) and never sent again. Any other answer (401, 403, 429, 5xx, no answer) leaves the
 // events waiting, with the reason.
 ForwardSummary forward_spool(storage::Archive& archive, const BotLink& link);
+
+struct Handoff {
+    std::vector<HandledEvent> local;  // the local copies, as the pipeline archived them
+    ForwardSummary forwarded;
+};
+
+// Team mode's hand-off: `local` (this machine's copies, which route nowhere: the bot makes the
+// memes) through the pipeline and `outgoing` into the spool, both or neither in one
+// transaction; then the spool is forwarded (forward_spool). Throws what Pipeline::handle
+// throws, before anything is spooled.
+Handoff hand_to_bot(storage::Archive& archive, std::span<const meme::Event> local,
+                    const std::vector<nlohmann::json>& outgoing, const BotLink& link, const std::string& key_source);
 
 }  // namespace memeops::pipeline

@@ -45,10 +45,7 @@ std::optional<std::string> RepoStore::resolve(const std::string& query) {
     std::string identity = core::repo_identity(query);
     if (auto exact = resolve_exact(identity)) return exact;
     if (core::is_path_identity(identity)) return std::nullopt;
-    std::string trimmed = identity;
-    while (!trimmed.empty() && trimmed.back() == '/') trimmed.pop_back();
-    if (trimmed.size() > 4 && trimmed.ends_with(".git")) trimmed.resize(trimmed.size() - 4);
-    return resolve_suffix(trimmed);
+    return resolve_suffix(std::string(core::without_git_suffix(identity)));
 }
 
 void RepoStore::fold_duplicate_commits(const std::string& from, const std::string& identity) {
@@ -64,26 +61,26 @@ void RepoStore::fold_duplicate_commits(const std::string& from, const std::strin
     select.bind_all(from, identity);
     while (select.step()) duplicates.emplace_back(select.column_int(0), select.column_int(1));
     select.reset();
-    for (auto [from, to] : duplicates) {
-        db.cached("UPDATE memes SET entry_id = ?2 WHERE entry_id = ?1").bind_all(from, to).run();
+    for (auto [path_entry, identity_entry] : duplicates) {
+        db.cached("UPDATE memes SET entry_id = ?2 WHERE entry_id = ?1").bind_all(path_entry, identity_entry).run();
         db.cached("INSERT OR IGNORE INTO metrics(entry_id, name, value) SELECT ?2, name, value FROM metrics "
-                  "WHERE entry_id = ?1").bind_all(from, to).run();
-        db.cached("UPDATE entries SET rewritten_into = ?2 WHERE rewritten_into = ?1").bind_all(from, to).run();
+                  "WHERE entry_id = ?1").bind_all(path_entry, identity_entry).run();
+        db.cached("UPDATE entries SET rewritten_into = ?2 WHERE rewritten_into = ?1").bind_all(path_entry, identity_entry).run();
         auto names = db.cached("SELECT kind, tag, display, docker_tag, run FROM entries WHERE id = ?1");
-        names.bind(1, from);
+        names.bind(1, path_entry);
         bool was_version = names.step() && names.column_text(0) == "version";
         auto tag = names.column_optional_text(1), display = names.column_optional_text(2),
              docker = names.column_optional_text(3), run = names.column_optional_text(4);
         names.reset();
-        db.cached("DELETE FROM search_index WHERE rowid = ?1").bind(1, from).run();
-        db.cached("DELETE FROM search_backlog WHERE entry_id = ?1").bind(1, from).run();
-        db.cached("DELETE FROM entries WHERE id = ?1").bind(1, from).run();
+        db.cached("DELETE FROM search_index WHERE rowid = ?1").bind(1, path_entry).run();
+        db.cached("DELETE FROM search_backlog WHERE entry_id = ?1").bind(1, path_entry).run();
+        db.cached("DELETE FROM entries WHERE id = ?1").bind(1, path_entry).run();
         if (was_version)
             db.cached("UPDATE entries SET kind = 'version', tag = coalesce(tag, ?2), display = coalesce(display, ?3), "
                       "docker_tag = coalesce(docker_tag, ?4), run = coalesce(run, ?5) WHERE id = ?1")
-                .bind_all(to, tag, display, docker, run)
+                .bind_all(identity_entry, tag, display, docker, run)
                 .run();
-        db.cached("INSERT OR IGNORE INTO search_backlog(entry_id) VALUES (?1)").bind(1, to).run();
+        db.cached("INSERT OR IGNORE INTO search_backlog(entry_id) VALUES (?1)").bind(1, identity_entry).run();
     }
 }
 

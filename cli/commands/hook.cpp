@@ -145,22 +145,16 @@ void handle_locally(Context& context, storage::Archive& archive, const std::vect
 }
 
 // Team mode: a local copy for the archive's history (routed nowhere), and the events to the bot.
-void hand_to_bot(Context& context, storage::Archive& archive, const HookRun& run,
-                 const std::vector<nlohmann::json>& documents, const pipeline::BotLink& bot) {
-    if (!documents.empty()) {
-        std::vector<nlohmann::json> local, outgoing;
-        for (const auto& doc : documents) {
-            local.push_back(hooks::local_copy(doc));
-            outgoing.push_back(hooks::for_the_bot(doc));
-        }
-        storage::Transaction transaction(archive.database());  // archived and spooled, or neither
-        pipeline::Pipeline(archive, {}, context.detector_thresholds()).handle(parse_all(local), "hook");
-        pipeline::spool_events(archive, outgoing);
-        transaction.commit();
+void hand_to_bot(storage::Archive& archive, const HookRun& run, const std::vector<nlohmann::json>& documents,
+                 const pipeline::BotLink& bot) {
+    std::vector<nlohmann::json> local, outgoing;
+    for (const auto& doc : documents) {
+        local.push_back(hooks::local_copy(doc));
+        outgoing.push_back(hooks::for_the_bot(doc));
     }
-    auto forwarded = pipeline::forward_spool(archive, bot);
-    if (!forwarded.error.empty())
-        log_line(run.name, forwarded.error + "; " + std::to_string(forwarded.waiting) +
+    auto handoff = pipeline::hand_to_bot(archive, parse_all(local), outgoing, bot, "hook");
+    if (!handoff.forwarded.error.empty())
+        log_line(run.name, handoff.forwarded.error + "; " + std::to_string(handoff.forwarded.waiting) +
                                " events wait in the spool for the next hook, flush or emit");
 }
 
@@ -174,7 +168,7 @@ void background(Context& context, const HookRun& run, git_repository* repo) {
     auto taken = [&](const std::string& tag, const std::string& sha) { return archive->tag_names_other_commit(tag, sha); };
     auto documents = hooks::hook_events(repo, archived, run.head, run.rewrites, run.carried, taken);
     hooks::write_hook_cache(repo, hooks::hooks_folder(repo));
-    if (auto bot = context.bot_link()) hand_to_bot(context, *archive, run, documents, *bot);
+    if (auto bot = context.bot_link()) hand_to_bot(*archive, run, documents, *bot);
     else if (!documents.empty()) handle_locally(context, *archive, documents, context.destinations());
 }
 

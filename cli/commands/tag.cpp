@@ -64,18 +64,12 @@ void archive_version(Context& context, storage::Archive& archive, const nlohmann
 // event waits in the spool (in the same transaction) until the bot takes it.
 void hand_to_bot(Context& context, storage::Archive& archive, const nlohmann::json& event, const pipeline::BotLink& bot,
                  TagReport& report) {
-    {
-        storage::Transaction transaction(archive.database());
-        std::vector<meme::Event> local{meme::parse_event(hooks::local_copy(event), core::now_ms())};
-        report.entry_id = pipeline::Pipeline(archive, {}).handle(local, "tag").front().entry_id;
-        pipeline::spool_events(archive, {hooks::for_the_bot(event)});
-        transaction.commit();
-    }
-    Io& io = context.io();
-    auto forwarded = pipeline::forward_spool(archive, bot);
-    if (!forwarded.error.empty())
-        io.err << "memeops: tag : " << forwarded.error << "; the version waits in the spool (" << forwarded.waiting
-               << " events) for the next hook, flush or emit\n";
+    std::vector<meme::Event> local{meme::parse_event(hooks::local_copy(event), core::now_ms())};
+    auto handoff = pipeline::hand_to_bot(archive, local, {hooks::for_the_bot(event)}, bot, "tag");
+    report.entry_id = handoff.local.front().entry_id;
+    if (!handoff.forwarded.error.empty())
+        context.io().err << "memeops: tag : " << handoff.forwarded.error << "; the version waits in the spool ("
+                         << handoff.forwarded.waiting << " events) for the next hook, flush or emit\n";
 }
 
 void print_report(Io& io, const TagReport& report, bool dry_run) {
