@@ -99,17 +99,29 @@ std::optional<launcher::ModelSnapshot> snapshot_head(git_repository* repo, const
     return snapshot;
 }
 
+// Whether `written` already holds `wanted`'s policy and patterns and, for the policy
+// "versions", a snapshot of the current HEAD.
+bool is_current(const std::optional<launcher::HookCache>& written, const launcher::HookCache& wanted,
+                git_repository* repo) {
+    if (!written || written->policy != wanted.policy || written->patterns != wanted.patterns) return false;
+    if (wanted.policy != to_string(TagPolicy::versions)) return !written->snapshot;
+    git_oid head_id;
+    return written->snapshot && git_reference_name_to_id(&head_id, repo, "HEAD") == 0 &&
+           written->snapshot->commit == to_hex(&head_id);
+}
+
 }  // namespace
 
 void write_hook_cache(git_repository* repo, const std::string& hooks_folder) {
     namespace fs = std::filesystem;
     TagPolicy policy = tag_policy(repo);
     launcher::HookCache cache{to_string(policy), version_patterns(repo), std::nullopt};
-    if (policy == TagPolicy::versions) cache.snapshot = snapshot_head(repo, cache.patterns);
-    std::string text = launcher::format_hook_cache(cache);
     fs::path path = fs::path(hooks_folder) / std::string(k_hook_cache_name);
     std::ifstream current(path);
     std::string old((std::istreambuf_iterator<char>(current)), std::istreambuf_iterator<char>());
+    if (is_current(launcher::parse_hook_cache(old), cache, repo)) return;  // spares the tree walk
+    if (policy == TagPolicy::versions) cache.snapshot = snapshot_head(repo, cache.patterns);
+    std::string text = launcher::format_hook_cache(cache);
     if (old == text) return;
     fs::path temporary = path;
     temporary += ".memeops-tmp." + std::to_string(getpid());  // concurrent workers never share one
