@@ -65,8 +65,10 @@ MetricsLog parse_json_lines(std::istream& in, std::string first) {
     do {
         ++number;
         if (line.find_first_not_of(" \r\t") == std::string::npos) continue;
-        auto event = parse_event_document(line);
-        if (event.is_discarded() || !event.is_object()) bad_line(number, "not a JSON object");
+        auto parsed = parse_event_document(line);
+        if (!parsed.ok()) bad_line(number, parsed.error->message());
+        nlohmann::json& event = parsed.value;
+        if (!event.is_object()) bad_line(number, "not a JSON object");
         if (event.value("kind", "training.epoch") != "training.epoch") continue;
         if (!event.contains("epoch") || !event["epoch"].is_number_integer() || event["epoch"].get<int>() < 0)
             bad_line(number, "\"epoch\" must be an integer >= 0");
