@@ -1,5 +1,7 @@
 #include "core/repo_identity.hpp"
 
+#include <algorithm>
+
 #include "core/text.hpp"
 
 namespace memeops::core {
@@ -29,6 +31,14 @@ std::optional<std::string> join(const std::string& host, std::string_view path) 
     return host + "/" + std::string(path);
 }
 
+// Whether `scheme` is one (RFC 3986: a letter, then letters, digits, "+", "-" or "."), so that
+// "://" inside a path ("host/a:b://c", an identity) is not taken for one.
+bool is_scheme(std::string_view scheme) {
+    auto letter = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); };
+    auto other = [&](char c) { return letter(c) || (c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.'; };
+    return !scheme.empty() && letter(scheme.front()) && std::all_of(scheme.begin() + 1, scheme.end(), other);
+}
+
 // scheme://[user[:pass]@]host[:port]/path
 std::optional<std::string> from_url_form(std::string_view url, size_t scheme_end) {
     std::string scheme = ascii_lower(url.substr(0, scheme_end));
@@ -55,7 +65,8 @@ std::optional<std::string> from_scp_form(std::string_view url) {
 std::optional<std::string> normalize_remote_url(std::string_view url) {
     while (!url.empty() && (url.back() == ' ' || url.back() == '\n' || url.back() == '\r')) url.remove_suffix(1);
     if (url.empty() || url.front() == '/' || url.front() == '.' || url.front() == '~') return std::nullopt;
-    if (size_t scheme = url.find("://"); scheme != std::string_view::npos) return from_url_form(url, scheme);
+    if (size_t scheme = url.find("://"); scheme != std::string_view::npos && is_scheme(url.substr(0, scheme)))
+        return from_url_form(url, scheme);
     return from_scp_form(url);
 }
 
