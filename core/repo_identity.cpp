@@ -13,12 +13,13 @@ void strip_suffixes(std::string_view& path) {
     while (!path.empty() && path.back() == '/') path.remove_suffix(1);
 }
 
-// "user:pass@host:22" → "host".
+// "user:pass@host:22" → "host"; "" for an IPv6 address without its closing "]" (no host: the
+// colons left in it would read as an scp-like remote again).
 std::string bare_host(std::string_view authority) {
     if (size_t at = authority.rfind('@'); at != std::string_view::npos) authority.remove_prefix(at + 1);
     if (!authority.empty() && authority.front() == '[') {  // [v6]:port
         size_t close = authority.find(']');
-        return ascii_lower(authority.substr(0, close == std::string_view::npos ? authority.size() : close + 1));
+        return close == std::string_view::npos ? "" : ascii_lower(authority.substr(0, close + 1));
     }
     if (size_t colon = authority.find(':'); colon != std::string_view::npos) authority = authority.substr(0, colon);
     return ascii_lower(authority);
