@@ -4,6 +4,8 @@
 #include <utility>
 #include <vector>
 
+#include "core/text.hpp"
+
 namespace memeops::core {
 namespace {
 
@@ -11,8 +13,10 @@ using nlohmann::json;
 
 // nlohmann's number-overflow error ("number overflow parsing '1e400'"), an out_of_range error.
 constexpr int k_number_overflow_id = 406;
-// How many parts of a field's path an error names before "…".
+// How many parts of a field's path an error names before "…", and how many columns of a key
+// (a key may be as long as the body, and errors go back to whoever sent it).
 constexpr size_t k_max_path_parts = 4;
+constexpr int k_max_key_columns = 40;
 
 // 1-based line and column of byte `offset` of `text`.
 std::pair<size_t, size_t> line_and_column(std::string_view text, size_t offset) {
@@ -102,7 +106,7 @@ private:
             const Frame& frame = m_frames[i];
             bool innermost = i + 1 == m_frames.size();
             if (frame.array) out += "[" + std::to_string(frame.elements - (innermost || frame.elements == 0 ? 0 : 1)) + "]";
-            else if (!frame.key.empty()) out += (out.empty() ? "" : ".") + frame.key;
+            else if (!frame.key.empty()) out += (out.empty() ? "" : ".") + truncate_to_width(frame.key, k_max_key_columns);
         }
         return out;
     }

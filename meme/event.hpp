@@ -73,7 +73,7 @@ std::string quote_nonfinite_literals(std::string_view text);
 // Reads an event document (one event or an array) as people send it: JSON plus the bare literals
 // above, read by core::parse_json (so nested at most core::k_max_json_depth levels). The one parse
 // every entry point of events uses (the bot's API, memeify, replay's JSON lines). On error the
-// result names the field and the line and column.
+// result names the field, and the line and column (counted after the literals are quoted).
 core::ParsedJson parse_event_document(std::string_view text);
 
 // Parses and validates one event object; `received` is used when it has no "time".

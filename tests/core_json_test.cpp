@@ -41,6 +41,8 @@ TEST_CASE("core::parse_json names the field, line and column of an out-of-range 
     CHECK(metric.error->column == 20);
 
     CHECK(core::parse_json("[1, -1e999]").error->field == "[1]");
+    auto long_key = core::parse_json("{\"" + std::string(5000, 'k') + "\":1e400}");
+    CHECK(long_key.error->field == std::string(39, 'k') + "…");  // errors stay short
     CHECK(core::parse_json(R"([{"a":1},{"b":[0,0,1e400]}])").error->field == "[1].b[2]");
     CHECK(core::parse_json("1e400").error->message() == "number 1e400 is out of range (line 1, column 1)");
     // Large integers are not out of range: they become floating-point numbers.
