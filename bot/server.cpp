@@ -12,6 +12,7 @@
 #include "delivery/destination_view.hpp"
 #include "core/crypto.hpp"
 #include "core/error.hpp"
+#include "core/json.hpp"
 #include "core/log.hpp"
 #include "core/text.hpp"
 #include "meme/caption_templates.hpp"
@@ -29,6 +30,14 @@ void reply(httplib::Response& res, int status, const json& body) {
 }
 
 void error(httplib::Response& res, int status, const std::string& message) { reply(res, status, {{"error", message}}); }
+
+// 400 for a body core::parse_json refused, naming the field where there is one, as for an
+// invalid event.
+void refuse_body(httplib::Response& res, const core::JsonError& why) {
+    json body{{"error", why.message()}};
+    if (!why.field.empty()) body["field"] = why.field;
+    reply(res, 400, body);
+}
 
 bool is_json(const httplib::Request& req) {
     std::string type = core::ascii_lower(req.get_header_value("Content-Type"));
@@ -233,10 +242,10 @@ bool Server::authorised(const httplib::Request& req, httplib::Response& res) con
 void Server::ingest(const httplib::Request& req, httplib::Response& res) {
     if (!is_json(req)) return error(res, 415, "Content-Type must be application/json");
     auto doc = meme::parse_event_document(req.body);
-    if (doc.is_discarded()) return error(res, 400, "the body is not valid JSON");
+    if (!doc.ok()) return refuse_body(res, *doc.error);
     std::vector<meme::Event> events;
     try {
-        events = meme::parse_events(doc, core::now_ms());
+        events = meme::parse_events(doc.value, core::now_ms());
     } catch (const meme::InvalidEvent& e) {
         return reply(res, 400, {{"error", e.what()}, {"field", e.field()}});
     }
@@ -262,10 +271,9 @@ void Server::webhook(const httplib::Request& req, httplib::Response& res, const 
     if (!valid) return error(res, 401, github ? "signature mismatch" : "wrong token");
     std::string kind = req.get_header_value(github ? "X-GitHub-Event" : "X-Gitlab-Event");
     if (github && kind == "ping") return reply(res, 200, {{"ok", true}});
-    std::string problem;
-    auto payload = webhook_document(body, req.get_header_value("Content-Type"), problem);
-    if (payload.is_discarded()) return error(res, 400, problem);
-    auto mapped = github ? github_event(kind, payload, m_options.github_check_apps) : gitlab_event(kind, payload);
+    auto payload = webhook_document(body, req.get_header_value("Content-Type"));
+    if (!payload.ok()) return refuse_body(res, *payload.error);
+    auto mapped = github ? github_event(kind, payload.value, m_options.github_check_apps) : gitlab_event(kind, payload.value);
     if (!mapped) {
         res.status = 204;
         return;

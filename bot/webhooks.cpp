@@ -1,5 +1,7 @@
 #include "bot/webhooks.hpp"
 
+#include "core/json.hpp"
+
 #include <httplib.h>
 
 #include <algorithm>
@@ -194,17 +196,14 @@ bool gitlab_token_valid(std::string_view token, std::string_view header) {
     return !token.empty() && core::constant_time_equal(token, header);
 }
 
-nlohmann::json webhook_document(const std::string& body, const std::string& content_type, std::string& problem) {
-    bool form = core::ascii_lower(content_type).starts_with("application/x-www-form-urlencoded");
+core::ParsedJson webhook_document(const std::string& body, const std::string& content_type) {
+    if (!core::ascii_lower(content_type).starts_with("application/x-www-form-urlencoded")) return core::parse_json(body);
     httplib::Params fields;
-    if (form) httplib::detail::parse_query_text(body, fields);
+    httplib::detail::parse_query_text(body, fields);
     auto payload = fields.find("payload");
-    if (form && payload == fields.end()) {
-        problem = "the form has no payload field";
-        return json(json::value_t::discarded);
-    }
-    auto doc = json::parse(form ? payload->second : body, nullptr, false);
-    if (doc.is_discarded()) problem = form ? "the form's payload field is not valid JSON" : "the body is not valid JSON";
+    if (payload == fields.end()) return {.error = core::JsonError{.problem = "the form has no payload field"}};
+    auto doc = core::parse_json(payload->second);
+    if (doc.error) doc.error->problem = "the form's payload field: " + doc.error->problem;
     return doc;
 }
 

@@ -16,6 +16,8 @@
 #include <string_view>
 #include <vector>
 
+#include "core/json.hpp"
+
 namespace memeops::bot {
 
 // The app whose check suites are GitHub Actions runs, reported by workflow_run instead.
@@ -38,9 +40,9 @@ bool github_signature_valid(std::string_view secret, std::string_view body, std:
 bool gitlab_token_valid(std::string_view token, std::string_view header);
 
 // The JSON document a webhook body carries: the body itself, or, for GitHub's "form" content
-// type (application/x-www-form-urlencoded), its url-decoded `payload` field. Returns a
-// discarded value (is_discarded()) when there is no JSON to read; `problem` then says why.
-nlohmann::json webhook_document(const std::string& body, const std::string& content_type, std::string& problem);
+// type (application/x-www-form-urlencoded), its url-decoded `payload` field, read by
+// core::parse_json (so nested at most 64 levels). The error says why there is no document.
+core::ParsedJson webhook_document(const std::string& body, const std::string& content_type);
 
 // The event of a GitHub delivery (`event` is X-GitHub-Event), or nullopt when it is not one to
 // react to. `check_apps`: slugs of the GitHub Apps whose check_suite completions post

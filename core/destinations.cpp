@@ -31,26 +31,44 @@ std::string read_url_file(const std::string& path, const std::string& name) {
     return url;
 }
 
+// item[key] as a string, `fallback` when absent or null. Throws Fatal naming the entry and the
+// key for any other type.
+std::string string_member(const nlohmann::json& item, const char* key, const std::string& label,
+                          const std::string& fallback = "") {
+    auto it = item.find(key);
+    if (it == item.end() || it->is_null()) return fallback;
+    if (!it->is_string()) throw Fatal("config " + label, "\"" + std::string(key) + "\" must be a string");
+    return it->get<std::string>();
+}
+
+std::vector<std::string> reaction_globs(const nlohmann::json& item, const std::string& label) {
+    auto it = item.find("reactions");
+    if (it == item.end() || it->is_null()) return {};
+    if (!it->is_array() || !std::all_of(it->begin(), it->end(), [](const auto& r) { return r.is_string(); }))
+        throw Fatal("config " + label, "\"reactions\" must be an array of strings");
+    return it->get<std::vector<std::string>>();
+}
+
 Destination from_config(const nlohmann::json& item, size_t index) {
     std::string label = "destinations[" + std::to_string(index) + "]";
     if (!item.is_object()) throw Fatal("config " + label, "must be an object");
     Destination d;
-    d.name = item.value("name", "");
+    d.name = string_member(item, "name", label);
     if (d.name.empty()) throw Fatal("config " + label, "needs a \"name\"");
-    std::string type = item.value("type", "");
+    std::string type = string_member(item, "type", label);
     if (type == "slack") d.type = DestinationType::slack;
     else if (type == "discord") d.type = DestinationType::discord;
     else if (type == "console") d.type = DestinationType::console;
     else throw Fatal("config " + label, "\"type\" must be slack, discord or console");
-    if (item.contains("url_file")) d.url = read_url_file(item.at("url_file").get<std::string>(), d.name);
-    else d.url = item.value("url", "");
+    if (item.contains("url_file")) d.url = read_url_file(string_member(item, "url_file", label), d.name);
+    else d.url = string_member(item, "url", label);
     if (d.type != DestinationType::console && d.url.empty())
         throw Fatal("config " + label, "needs a \"url\" or \"url_file\"");
-    std::string min = item.value("min_priority", "P3");
+    std::string min = string_member(item, "min_priority", label, "P3");
     if (min.size() != 2 || min[0] != 'P' || min[1] < '0' || min[1] > '3')
         throw Fatal("config " + label, "\"min_priority\" must be P0, P1, P2 or P3");
     d.min_priority = min[1] - '0';
-    if (item.contains("reactions")) d.reactions = item.at("reactions").get<std::vector<std::string>>();
+    d.reactions = reaction_globs(item, label);
     return d;
 }
 

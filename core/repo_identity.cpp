@@ -1,16 +1,19 @@
 #include "core/repo_identity.hpp"
 
+#include <algorithm>
+
 #include "core/text.hpp"
 
 namespace memeops::core {
 namespace {
 
-// "user:pass@host:22" → "host".
+// "user:pass@host:22" → "host"; "" for an IPv6 address without its closing "]" (no host: the
+// colons left in it would read as an scp-like remote again).
 std::string bare_host(std::string_view authority) {
     if (size_t at = authority.rfind('@'); at != std::string_view::npos) authority.remove_prefix(at + 1);
     if (!authority.empty() && authority.front() == '[') {  // [v6]:port
         size_t close = authority.find(']');
-        return ascii_lower(authority.substr(0, close == std::string_view::npos ? authority.size() : close + 1));
+        return close == std::string_view::npos ? "" : ascii_lower(authority.substr(0, close + 1));
     }
     if (size_t colon = authority.find(':'); colon != std::string_view::npos) authority = authority.substr(0, colon);
     return ascii_lower(authority);
@@ -21,6 +24,14 @@ std::optional<std::string> join(const std::string& host, std::string_view path) 
     path = without_git_suffix(path);
     if (host.empty() || path.empty()) return std::nullopt;
     return host + "/" + std::string(path);
+}
+
+// Whether `scheme` is one (RFC 3986: a letter, then letters, digits, "+", "-" or "."), so that
+// "://" inside a path ("host/a:b://c", an identity) is not taken for one.
+bool is_scheme(std::string_view scheme) {
+    auto letter = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); };
+    auto other = [&](char c) { return letter(c) || (c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.'; };
+    return !scheme.empty() && letter(scheme.front()) && std::all_of(scheme.begin() + 1, scheme.end(), other);
 }
 
 // scheme://[user[:pass]@]host[:port]/path
@@ -49,7 +60,8 @@ std::optional<std::string> from_scp_form(std::string_view url) {
 std::optional<std::string> normalize_remote_url(std::string_view url) {
     while (!url.empty() && (url.back() == ' ' || url.back() == '\n' || url.back() == '\r')) url.remove_suffix(1);
     if (url.empty() || url.front() == '/' || url.front() == '.' || url.front() == '~') return std::nullopt;
-    if (size_t scheme = url.find("://"); scheme != std::string_view::npos) return from_url_form(url, scheme);
+    if (size_t scheme = url.find("://"); scheme != std::string_view::npos && is_scheme(url.substr(0, scheme)))
+        return from_url_form(url, scheme);
     return from_scp_form(url);
 }
 

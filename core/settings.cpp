@@ -2,9 +2,11 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <iterator>
 #include <memory>
 
 #include "core/error.hpp"
+#include "core/json.hpp"
 
 namespace memeops::core {
 namespace {
@@ -12,10 +14,11 @@ namespace {
 nlohmann::json read_config_file(const std::string& path) {
     std::ifstream in(path);
     if (!in) throw Fatal("cannot read config " + path, "no such file or not readable");
-    nlohmann::json parsed = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
-    if (parsed.is_discarded()) throw Fatal("cannot read config " + path, "not valid JSON");
-    if (!parsed.is_object()) throw Fatal("cannot read config " + path, "must be a JSON object");
-    return parsed;
+    std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    auto parsed = parse_json(text);
+    if (!parsed.ok()) throw Fatal("cannot read config " + path, parsed.error->message());
+    if (!parsed.value.is_object()) throw Fatal("cannot read config " + path, "must be a JSON object");
+    return std::move(parsed.value);
 }
 
 }  // namespace

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
+#include "core/json.hpp"
+
 namespace memeops::delivery {
 namespace {
 
@@ -34,7 +36,7 @@ core::TimeMs retry_after_ms(const HttpReply& reply) {
     std::optional<double> wait;
     if (auto it = reply.headers.find("retry-after"); it != reply.headers.end()) wait = seconds(it->second);
     if (!wait) {
-        auto body = nlohmann::json::parse(reply.body, nullptr, false);
+        auto body = core::parse_json(reply.body).value;
         if (body.is_object() && body.contains("retry_after") && body["retry_after"].is_number())
             wait = std::max(0.0, body["retry_after"].get<double>());
     }

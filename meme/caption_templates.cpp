@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "core/error.hpp"
+#include "core/json.hpp"
 #include "core/settings.hpp"
 #include "templates/templates.hpp"
 
@@ -81,12 +82,9 @@ const std::vector<std::string>& required_reactions() {
 }
 
 nlohmann::json check_caption_templates(const std::string& text, const std::string& file) {
-    nlohmann::json parsed;
-    try {
-        parsed = nlohmann::json::parse(text);
-    } catch (const nlohmann::json::parse_error& e) {
-        fail(file, line_of_offset(text, e.byte ? e.byte - 1 : 0), "not valid JSON");
-    }
+    auto document = core::parse_json(text);
+    if (!document.ok()) fail(file, static_cast<int>(std::max<size_t>(document.error->line, 1)), document.error->message());
+    nlohmann::json& parsed = document.value;
     if (!parsed.is_object()) fail(file, 1, "must be a JSON object of reactions");
     for (const auto& reaction : required_reactions()) {
         if (!parsed.contains(reaction)) fail(file, 1, "no captions for " + reaction);

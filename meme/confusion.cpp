@@ -6,6 +6,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "core/json.hpp"
 #include "core/text.hpp"
 
 namespace memeops::meme {
@@ -23,9 +24,11 @@ std::string json_label(const nlohmann::json& value, size_t index, const char* fi
     throw std::runtime_error("record " + std::to_string(index) + ": \"" + field + "\" must be a string, integer or boolean");
 }
 
-std::vector<Prediction> parse_json(std::istream& in) {
-    auto data = nlohmann::json::parse(in, nullptr, false);
-    if (data.is_discarded() || !data.is_array()) throw std::runtime_error("not a JSON array of {\"label\",\"pred\"}");
+std::vector<Prediction> parse_json_predictions(std::string_view text) {
+    auto parsed = core::parse_json(text);
+    if (!parsed.ok()) throw std::runtime_error(parsed.error->message());
+    const nlohmann::json& data = parsed.value;
+    if (!data.is_array()) throw std::runtime_error("not a JSON array of {\"label\",\"pred\"}");
     std::vector<Prediction> out;
     for (size_t i = 0; i < data.size(); ++i) {
         const auto& item = data[i];
@@ -72,8 +75,8 @@ std::string cell(const std::string& emoji, const std::string& text, int width) {
 std::vector<Prediction> parse_predictions(std::istream& in) {
     std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     size_t start = text.find_first_not_of(" \t\r\n");
+    if (start != std::string::npos && text[start] == '[') return parse_json_predictions(text);
     std::istringstream body(text);
-    if (start != std::string::npos && text[start] == '[') return parse_json(body);
     return parse_csv(body);
 }
 

@@ -202,11 +202,11 @@ std::string quote_nonfinite_literals(std::string_view text) {
     return out;
 }
 
-nlohmann::json parse_event_document(std::string_view text) {
+core::ParsedJson parse_event_document(std::string_view text) {
     // Most documents have no such word anywhere: they are parsed as they are, without a copy.
     bool may_have_literal = text.find("NaN") != text.npos || text.find("Infinity") != text.npos;
-    if (!may_have_literal) return nlohmann::json::parse(text, nullptr, false);
-    return nlohmann::json::parse(quote_nonfinite_literals(text), nullptr, false);
+    if (!may_have_literal) return core::parse_json(text);
+    return core::parse_json(quote_nonfinite_literals(text));
 }
 
 const std::vector<std::string>& event_kinds() {

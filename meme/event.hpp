@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/json.hpp"
 #include "core/time.hpp"
 #include "meme/confusion.hpp"
 #include "storage/entry.hpp"
@@ -73,9 +74,10 @@ inline constexpr size_t k_max_batch = 1000;
 std::string quote_nonfinite_literals(std::string_view text);
 
 // Reads an event document (one event or an array) as people send it: JSON plus the bare literals
-// above. The one parse every entry point uses (the bot's API, memeify, replay's JSON lines).
-// Returns a discarded value (is_discarded()) when the text is not JSON even so.
-nlohmann::json parse_event_document(std::string_view text);
+// above, read by core::parse_json (so nested at most core::k_max_json_depth levels). The one parse
+// every entry point of events uses (the bot's API, memeify, replay's JSON lines). On error the
+// result names the field, and the line and column (counted after the literals are quoted).
+core::ParsedJson parse_event_document(std::string_view text);
 
 // Parses and validates one event object; `received` is used when it has no "time".
 // Throws InvalidEvent naming the field.

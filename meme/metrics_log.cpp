@@ -27,6 +27,13 @@ std::vector<std::string> split_csv_line(const std::string& line) {
     throw std::runtime_error("line " + std::to_string(number) + ": " + why);
 }
 
+// An epoch number: a whole number from 0 to INT_MAX (a larger one does not fit the int).
+std::optional<int> epoch_number(std::optional<double> value) {
+    if (!value || !(*value >= 0) || *value > std::numeric_limits<int>::max() || *value != std::floor(*value))
+        return std::nullopt;
+    return static_cast<int>(*value);
+}
+
 MetricsLog parse_csv(std::istream& in, std::string header) {
     MetricsLog log;
     auto names = split_csv_line(header);
@@ -39,9 +46,9 @@ MetricsLog parse_csv(std::istream& in, std::string header) {
         if (cells.size() != names.size())
             bad_line(number, std::to_string(cells.size()) + " cells for " + std::to_string(names.size()) + " columns");
         EpochMetrics epoch;
-        auto e = parse_metric_value(cells[0]);
-        if (!e || !std::isfinite(*e) || *e < 0) bad_line(number, "epoch \"" + cells[0] + "\" is not a whole number");
-        epoch.epoch = static_cast<int>(*e);
+        auto e = epoch_number(parse_metric_value(cells[0]));
+        if (!e) bad_line(number, "epoch \"" + cells[0] + "\" is not a whole number from 0 to 2147483647");
+        epoch.epoch = *e;
         for (size_t i = 1; i < cells.size(); ++i) {
             if (cells[i].empty()) continue;
             auto value = parse_metric_value(cells[i]);
@@ -65,15 +72,19 @@ MetricsLog parse_json_lines(std::istream& in, std::string first) {
     do {
         ++number;
         if (line.find_first_not_of(" \r\t") == std::string::npos) continue;
-        auto event = parse_event_document(line);
-        if (event.is_discarded() || !event.is_object()) bad_line(number, "not a JSON object");
-        if (event.value("kind", "training.epoch") != "training.epoch") continue;
-        if (!event.contains("epoch") || !event["epoch"].is_number_integer() || event["epoch"].get<int>() < 0)
-            bad_line(number, "\"epoch\" must be an integer >= 0");
+        auto parsed = parse_event_document(line);
+        if (!parsed.ok()) bad_line(number, parsed.error->message());
+        nlohmann::json& event = parsed.value;
+        if (!event.is_object()) bad_line(number, "not a JSON object");
+        if (auto kind = event.find("kind"); kind != event.end() && *kind != "training.epoch") continue;
+        auto e = event.contains("epoch") && event["epoch"].is_number_integer()
+                     ? epoch_number(event["epoch"].get<double>())
+                     : std::nullopt;
+        if (!e) bad_line(number, "\"epoch\" must be an integer from 0 to 2147483647");
         if (!event.contains("metrics") || !event["metrics"].is_object()) bad_line(number, "\"metrics\" must be an object");
         if (event.contains("run") && event["run"].is_string() && !log.run) log.run = event["run"].get<std::string>();
         EpochMetrics epoch;
-        epoch.epoch = event["epoch"].get<int>();
+        epoch.epoch = *e;
         for (const auto& [name, value] : event["metrics"].items()) epoch.metrics[name] = json_metric(value, number, name);
         log.epochs.push_back(epoch);
     } while (std::getline(in, line));

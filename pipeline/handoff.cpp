@@ -3,6 +3,7 @@
 #include "delivery/http_client.hpp"
 #include "core/crypto.hpp"
 #include "core/error.hpp"
+#include "core/json.hpp"
 #include "core/time.hpp"
 #include "meme/event.hpp"
 #include "storage/spool_store.hpp"
@@ -32,7 +33,7 @@ bool is_refusal(int status) { return status == 400 || status == 413 || status ==
 
 nlohmann::json events_of(const std::vector<storage::SpooledEvent>& batch) {
     nlohmann::json events = nlohmann::json::array();
-    for (const auto& e : batch) events.push_back(nlohmann::json::parse(e.body, nullptr, false));
+    for (const auto& e : batch) events.push_back(core::parse_json(e.body, core::k_max_stored_json_depth).value);
     return events;
 }
 
@@ -79,7 +80,7 @@ BotLink bot_link(const std::string& bot_url, const std::optional<std::string>& t
 BotReply post_events(const BotLink& link, const nlohmann::json& events) {
     auto reply = delivery::post_json(link.events_url, dump(events), {link.connect_timeout_s, link.timeout_s},
                                           link.authorization);
-    BotReply out{reply.status, nlohmann::json::parse(reply.body, nullptr, false), reply.error};
+    BotReply out{reply.status, core::parse_json(reply.body).value, reply.error};
     if (out.body.is_discarded()) out.body = nullptr;
     return out;
 }

@@ -11,6 +11,7 @@
 #include <limits>
 #include <unordered_map>
 
+#include "core/json.hpp"
 #include "core/repo_identity.hpp"
 #include "core/text.hpp"
 #include "core/error.hpp"
@@ -41,7 +42,7 @@ Entry read_entry(const Statement& row) {
     entry.run = row.column_optional_text(9);
     entry.summary = row.column_optional_text(10);
     entry.body = row.column_text(11);
-    entry.details = nlohmann::json::parse(row.column_text(12), nullptr, /*allow_exceptions=*/false);
+    entry.details = core::parse_json(row.column_text(12), core::k_max_stored_json_depth).value;
     if (entry.details.is_discarded()) entry.details = nlohmann::json::object();
     entry.rewritten_into = row.column_optional_int(13);
     return entry;

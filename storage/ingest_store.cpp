@@ -4,6 +4,8 @@
 #include <cmath>
 #include <limits>
 
+#include "core/json.hpp"
+
 namespace memeops::storage {
 namespace {
 
@@ -41,7 +43,7 @@ std::optional<IngestStore::RunState> IngestStore::run_state(const std::string& r
     select.bind(1, run);
     std::optional<RunState> state;
     if (select.step())
-        state = RunState{select.column_int(0), nlohmann::json::parse(select.column_text(1), nullptr, false),
+        state = RunState{select.column_int(0), core::parse_json(select.column_text(1), core::k_max_stored_json_depth).value,
                          select.column_int(2)};
     select.reset();
     if (state && state->state.is_discarded()) state->state = nlohmann::json::object();
@@ -76,7 +78,7 @@ std::vector<std::pair<int, Metrics>> IngestStore::recent_epochs(std::int64_t ent
     std::vector<std::pair<int, Metrics>> epochs;
     while (select.step()) {
         Metrics metrics;
-        auto doc = nlohmann::json::parse(select.column_text(1), nullptr, false);
+        auto doc = core::parse_json(select.column_text(1), core::k_max_stored_json_depth).value;
         if (doc.is_object())
             for (const auto& [name, value] : doc.items())
                 metrics[name] = value.is_number() ? value.get<double>() : metric_from_json_text(value);

@@ -124,7 +124,7 @@ TEST_CASE("webhooks: GitHub's form content type is read from its payload field a
     CHECK(body_of(refused)["error"] == "the form has no payload field");
     std::string not_json = "payload=%7Boops";
     CHECK(body_of(post(not_json, github_headers("workflow_run", "d-4", not_json)))["error"] ==
-          "the form's payload field is not valid JSON");
+          "the form's payload field: not valid JSON (line 1, column 2)");
     std::string huge = "payload=" + std::string(1024 * 1024, 'a');
     auto too_big = post(huge, github_headers("workflow_run", "d-5", huge));
     CHECK(too_big->status == 413);

@@ -235,7 +235,7 @@ TEST_CASE("memeops memeify rejects bad input with the field named, archiving not
     std::string db = dir.file("archive.db");
     auto bad_json = test::run_cli({"memeify", "--db", db}, "{not json");
     CHECK(bad_json.code == 1);
-    CHECK(bad_json.err == "memeops: cannot read the event on stdin : not valid JSON\n");
+    CHECK(bad_json.err == "memeops: cannot read the event on stdin : not valid JSON (line 1, column 3)\n");
     auto bad_field = test::run_cli({"memeify", "--db", db}, R"([{"kind":"message","text":"a"},{"kind":"message"}])");
     CHECK(bad_field.code == 1);
     CHECK(bad_field.err == "memeops: invalid event : [1].text: is required for kind \"message\"\n");

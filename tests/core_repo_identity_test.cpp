@@ -26,6 +26,23 @@ TEST_CASE("core::normalize_remote_url gives every remote form of one repository 
     CHECK(core::repo_short_name("/home/lin/vision/") == "vision");
 }
 
+// Found by fuzz/ref: "://" in the path of an identity, or an unclosed IPv6 "[", was read as a
+// remote again, so `--repo` with an archived identity named another repository.
+TEST_CASE("core::repo_identity is a fixed point: an identity names itself") {
+    const std::string crashing = "https://ustetps://uer:tps://r:am/visio";
+    std::string identity = core::repo_identity(crashing);
+    CHECK(identity == "ustetps/uer:tps://r:am/visio");
+    CHECK(core::repo_identity(identity) == identity);
+    // An IPv6 host without its "]" is no host: its colons read as an scp-like remote again.
+    CHECK_FALSE(core::normalize_remote_url("rub.t9999y-tps://[useru99b.cops://[usm/"));
+    CHECK_FALSE(core::normalize_remote_url("[fe80::1/team/vision"));
+    CHECK(core::normalize_remote_url("ssh://git@[fe80::1]:22/team/vision") == "[fe80::1]/team/vision");
+    CHECK(core::repo_identity("[fe80::1]/team/vision") == "[fe80::1]/team/vision");
+    for (const char* not_a_scheme : {"a/b://c/d", "://host/a/b"})
+        CHECK_FALSE(core::normalize_remote_url(not_a_scheme));
+    CHECK(core::normalize_remote_url("git+ssh://git@github.com/team/vision") == "github.com/team/vision");
+}
+
 TEST_CASE("storage::RepoStore joins a folder's entries to the remote identity, one entry per commit") {
     test::TempDir dir;
     auto archive = storage::Archive::open(dir.file("archive.db"));

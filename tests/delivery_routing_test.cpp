@@ -6,6 +6,7 @@
 
 #include "chat_standins.hpp"
 #include "core/destinations.hpp"
+#include "core/error.hpp"
 #include "delivery/destination_view.hpp"
 #include "delivery/drain.hpp"
 #include "outbox_support.hpp"
@@ -50,6 +51,32 @@ TEST_CASE("core::Destination::key is the type and a fingerprint of the URL, neve
     CHECK(core::Destination{"local", core::DestinationType::console, "", 3, {}}.key() == "console");
     // One URL configured under two names is one destination: a meme is queued for it once.
     CHECK(core::routes_for({a, renamed, moved}, "training.crash", 0) == std::vector<std::string>{a.key(), moved.key()});
+}
+
+// Found by fuzz/config (from seeds with wrongly typed members): nlohmann's type_error escaped
+// ("type must be string, but is number") instead of an error naming the destination and key.
+TEST_CASE("core::configured_destinations names the entry and key of a wrongly typed member") {
+    test::TempDir dir;
+    auto error_of = [&](const std::string& destination) {
+        test::write_file(dir.file("config.json"), R"({"destinations":[{"name":"ok","type":"console"},)" + destination + "]}");
+        core::Settings settings(nullptr, dir.file("config.json"));
+        try {
+            core::configured_destinations(settings);
+        } catch (const core::Fatal& e) {
+            return std::string(e.what());
+        }
+        return std::string("no error");
+    };
+    CHECK(error_of(R"({"name":1,"type":"slack","url":"x"})") == "config destinations[1] : \"name\" must be a string");
+    CHECK(error_of(R"({"name":"a","type":"slack","url_file":3})") == "config destinations[1] : \"url_file\" must be a string");
+    CHECK(error_of(R"({"name":"a","type":"slack","url":"u","reactions":[1]})") ==
+          "config destinations[1] : \"reactions\" must be an array of strings");
+    CHECK(error_of(R"({"name":"a","type":["slack"],"url":"u"})") == "config destinations[1] : \"type\" must be a string");
+    CHECK(error_of(R"({"name":"a","type":"slack","url":"u","min_priority":1})") ==
+          "config destinations[1] : \"min_priority\" must be a string");
+    CHECK(error_of(R"({"name":"a","type":"slack","url":"u","reactions":"ci.*"})") ==
+          "config destinations[1] : \"reactions\" must be an array of strings");
+    CHECK(error_of(R"({"name":"a","type":"slack","url":"u","min_priority":null,"reactions":["ci.*"]})") == "no error");
 }
 
 TEST_CASE("delivery: memes of a Slack webhook that is down never reach another webhook") {

@@ -129,6 +129,31 @@ TEST_CASE("meme::parse_metrics_log reads CSVLogger files with every header varia
     CHECK_THROWS_WITH(parse_metrics_log(bad), Catch::Contains("line 2"));
 }
 
+// Found by fuzz/metrics_log: an epoch beyond the int range was converted anyway (undefined
+// behaviour, a wrapped epoch number), and a non-string "kind" threw nlohmann's type_error
+// instead of naming the line.
+TEST_CASE("meme::parse_metrics_log refuses epochs that are not whole numbers up to 2147483647") {
+    std::istringstream crashing("epoch,los\n4,0.31\n5,0\n66666666667,0.28\n");
+    CHECK_THROWS_WITH(parse_metrics_log(crashing),
+                      "line 4: epoch \"66666666667\" is not a whole number from 0 to 2147483647");
+    for (const char* epoch : {"1.5", "-1", "inf", "nan", "2147483648"}) {
+        std::istringstream csv(std::string("epoch,loss\n") + epoch + ",0.5\n");
+        CHECK_THROWS_WITH(parse_metrics_log(csv), Catch::Contains("line 2: epoch"));
+    }
+    std::istringstream largest("epoch,loss\n2147483647,0.5\n3.0,0.4\n");
+    auto log = parse_metrics_log(largest);
+    REQUIRE(log.epochs.size() == 2);
+    CHECK(log.epochs[0].epoch == 2147483647);
+    CHECK(log.epochs[1].epoch == 3);
+
+    std::istringstream lines(R"({"epoch":66666666667,"metrics":{"loss":1}})" "\n");
+    CHECK_THROWS_WITH(parse_metrics_log(lines), "line 1: \"epoch\" must be an integer from 0 to 2147483647");
+    std::istringstream odd_kind(R"({"kind":1,"epoch":0,"metrics":{}})" "\n" R"({"epoch":1,"metrics":{"loss":1}})" "\n");
+    auto skipped = parse_metrics_log(odd_kind);  // not a training.epoch line: skipped, as other kinds are
+    REQUIRE(skipped.epochs.size() == 1);
+    CHECK(skipped.epochs[0].epoch == 1);
+}
+
 TEST_CASE("meme::parse_metrics_log reads JSON lines of training.epoch events") {
     std::istringstream lines(
         R"({"kind":"training.epoch","run":"r1","epoch":0,"metrics":{"loss":1.0,"val_loss":"nan"}})" "\n"

@@ -48,7 +48,7 @@ TEST_CASE("meme templates: every reaction has both languages and its placeholder
 TEST_CASE("meme templates: a broken file is reported with its file and line") {
     std::string good(templates::embedded("captions.json"));
     CHECK(error_of(good).empty());
-    CHECK_THAT(error_of("{\n  \"ci.failed\": [\n    {\"zh\": oops}\n  ]\n}"), Catch::StartsWith("template captions.json:3 : not valid JSON"));
+    CHECK_THAT(error_of("{\n  \"ci.failed\": [\n    {\"zh\": oops}\n  ]\n}"), Catch::StartsWith("template captions.json:3 : ci.failed[0].zh: not valid JSON (line 3, column 12)"));
 
     std::string missing_en = good;
     size_t at = missing_en.find("\"en\"", missing_en.find("\"ci.passed\""));

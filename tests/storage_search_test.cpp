@@ -80,6 +80,21 @@ TEST_CASE("storage::Archive::search finds Chinese words of two and three charact
     CHECK(archive->history({}).size() == 5);
 }
 
+// Found by fuzz/search_query: a NUL inside a word ended FTS5's reading of the quoted phrase, and
+// the search threw "unterminated string".
+TEST_CASE("storage::Archive::search takes a NUL byte in the query as a space") {
+    test::TempDir dir;
+    auto archive = storage::Archive::open(dir.file("archive.db"));
+    storage::Entry entry = message("retrain finished");
+    archive->add(entry);
+    const std::string crashing("loss OR NEAR(a b) AND \"u\0\0\0\0\0\0\0,ted ^cunter-", 44);
+    CHECK_NOTHROW(archive->search(crashing, 5));
+    CHECK(storage::search_match_expression(std::string("retrain\0finished", 16)) == "\"retrain\" AND \"finished\"");
+    auto found = archive->search(std::string("retrain\0finished", 16), 5);
+    REQUIRE(found.size() == 1);
+    CHECK(found[0].id == entry.id);
+}
+
 TEST_CASE("storage::Archive::search sees memes added later") {
     test::TempDir dir;
     auto archive = storage::Archive::open(dir.file("archive.db"));

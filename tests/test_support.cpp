@@ -78,15 +78,16 @@ std::vector<char*> c_strings(std::vector<std::string>& strings) {
     return pointers;
 }
 
-// File actions for a child: stdin from /dev/null, stdout into `out_path` (or onto `stdout_fd`
+// File actions for a child: stdin from `in_path`, stdout into `out_path` (or onto `stdout_fd`
 // when it is not -1), stderr into `err_path`, and nothing else of this process's descriptors (a
 // bot's listening socket must not outlive the test in a child); then `working_dir`, if any.
 // Owns the posix_spawn_file_actions_t.
 class ChildFiles {
 public:
-    ChildFiles(const std::string& out_path, const std::string& err_path, int stdout_fd, const std::string& working_dir) {
+    ChildFiles(const std::string& in_path, const std::string& out_path, const std::string& err_path, int stdout_fd,
+               const std::string& working_dir) {
         posix_spawn_file_actions_init(&m_actions);
-        posix_spawn_file_actions_addopen(&m_actions, 0, "/dev/null", O_RDONLY, 0);
+        posix_spawn_file_actions_addopen(&m_actions, 0, in_path.c_str(), O_RDONLY, 0);
         if (stdout_fd >= 0) posix_spawn_file_actions_adddup2(&m_actions, stdout_fd, 1);
         else posix_spawn_file_actions_addopen(&m_actions, 1, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
         posix_spawn_file_actions_addopen(&m_actions, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
@@ -179,7 +180,7 @@ int wait_for(pid_t pid, int timeout_s) {
 pid_t spawn_process(const std::string& program, const std::vector<std::string>& args,
                     const std::map<std::string, std::string>& env, const std::string& out_path,
                     const std::string& err_path) {
-    return spawn_child(program, args, env, ChildFiles(out_path, err_path, -1, ""));
+    return spawn_child(program, args, env, ChildFiles("/dev/null", out_path, err_path, -1, ""));
 }
 
 CommandResult run_child(const std::string& program, const std::vector<std::string>& args,
@@ -190,7 +191,8 @@ CommandResult run_child(const std::string& program, const std::vector<std::strin
     std::optional<ClosedPipe> closed;
     if (options.stdout_closed) closed.emplace();
     pid_t pid = spawn_child(program, args, options.env,
-                            ChildFiles(out_path, err_path, closed ? closed->write_end() : -1, options.working_dir));
+                            ChildFiles(options.stdin_path, out_path, err_path, closed ? closed->write_end() : -1,
+                                       options.working_dir));
     closed.reset();
     int code = wait_for(pid, options.timeout_s);
     if (code == -1) return {-1, slurp(out_path), slurp(err_path) + "\n[killed after timeout]"};
@@ -259,6 +261,8 @@ int wait_for_children(const std::vector<int>& pids) {
     }
     return failed;
 }
+
+std::string nested_arrays(size_t depth) { return std::string(depth, '[') + std::string(depth, ']'); }
 
 void write_file(const std::string& path, const std::string& text) {
     std::ofstream out(path, std::ios::binary);

@@ -39,12 +39,13 @@ struct CommandResult {
 // Runs `memeops ARGS…` in this process (no terminal: plain output), with `input` as stdin.
 CommandResult run_cli(const std::vector<std::string>& args, const std::string& input = "");
 
-// How a child process starts, beyond its program and arguments. It always gets stdin from
-// /dev/null, none of this process's other descriptors, and SIGPIPE at its default action (as a
-// shell starts it, whatever this process ignores).
+// How a child process starts, beyond its program and arguments. It gets none of this process's
+// other descriptors, and SIGPIPE at its default action (as a shell starts it, whatever this
+// process ignores).
 struct ChildOptions {
     std::map<std::string, std::string> env;  // set over this process's environment
     std::string working_dir;                  // empty: this process's
+    std::string stdin_path = "/dev/null";     // the file the child reads as stdin
     bool stdout_closed = false;  // stdout is a pipe whose reading end is closed: every write fails
     int timeout_s = 60;          // then it is killed
 };
@@ -107,6 +108,9 @@ CommandResult run_memeops(const std::vector<std::string>& args,
 
 // Waits for every child process and returns how many did not exit with status 0.
 int wait_for_children(const std::vector<int>& pids);
+
+// `depth` arrays nested in each other, "[[…]]": a JSON document `depth` levels deep.
+std::string nested_arrays(size_t depth);
 
 // Writes `text` to `path`.
 void write_file(const std::string& path, const std::string& text);

@@ -111,8 +111,9 @@ void print_bot_answer(Io& io, const Submission& s, bool json) {
 int run_memeify(Context& context, const MemeifyOptions& options) {
     Io& io = context.io();
     std::string input{std::istreambuf_iterator<char>(*io.in), std::istreambuf_iterator<char>()};
-    auto doc = meme::parse_event_document(input);
-    if (doc.is_discarded()) throw core::Fatal("cannot read the event on stdin", "not valid JSON");
+    auto parsed = meme::parse_event_document(input);
+    if (!parsed.ok()) throw core::Fatal("cannot read the event on stdin", parsed.error->message());
+    const nlohmann::json& doc = parsed.value;
     std::vector<meme::Event> events;
     try {
         events = meme::parse_events(doc, core::now_ms());
