@@ -127,7 +127,9 @@ TEST_CASE("hooks background: 200 commits in a burst are all archived once, and t
     CHECK(repo.hook_log().empty());
 }
 
-TEST_CASE("hooks background: the first commits after install are all archived, even while the archive is busy") {
+// [serial]: the lock is held while commits are made, and the workers wait for it a bounded time.
+TEST_CASE("hooks background: the first commits after install are all archived, even while the archive is busy",
+          "[serial]") {
     TestRepo repo(HookMode::background);
     REQUIRE(repo.run_in_repo({"install"}).code == 0);
     REQUIRE(repo.git({"remote", "add", "origin", "git@example.com:team/vision.git"}).code == 0);

@@ -86,7 +86,9 @@ std::string commit_model(const TestRepo& repo, const std::string& name) {
 
 }  // namespace
 
-TEST_CASE("hooks team mode: version memes reach the bot's Slack once, and wait in the spool while the bot is down") {
+// [serial]: each model commit is timed against a wall-clock bound.
+TEST_CASE("hooks team mode: version memes reach the bot's Slack once, and wait in the spool while the bot is down",
+          "[serial]") {
     test::ChatStandIn slack(test::ChatStandIn::Platform::slack);
     Bot bot(slack);
     TestRepo repo(HookMode::background);
