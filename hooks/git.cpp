@@ -86,7 +86,7 @@ Commit resolve_commit(git_repository* repo, const std::string& rev) {
     return Commit(reinterpret_cast<git_commit*>(peeled));
 }
 
-CommitInfo read_commit(git_repository* repo, git_commit* commit, WithPaths paths) {
+CommitInfo read_commit(git_repository* repo, git_commit* commit, WithPaths paths, WithStats with_stats) {
     CommitInfo info;
     info.sha = to_hex(git_commit_id(commit));
     for (unsigned i = 0; i < git_commit_parentcount(commit); ++i)
@@ -114,7 +114,7 @@ CommitInfo read_commit(git_repository* repo, git_commit* commit, WithPaths paths
         return info;
     Diff diff(diff_raw);
     git_diff_stats* stats = nullptr;
-    if (git_diff_get_stats(&stats, diff.get()) == 0) {
+    if (with_stats == WithStats::yes && git_diff_get_stats(&stats, diff.get()) == 0) {
         info.stats.files = static_cast<int>(git_diff_stats_files_changed(stats));
         info.stats.insertions = static_cast<int>(git_diff_stats_insertions(stats));
         info.stats.deletions = static_cast<int>(git_diff_stats_deletions(stats));

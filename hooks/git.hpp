@@ -77,9 +77,13 @@ struct CommitInfo {
 };
 
 enum class WithPaths { no, yes };
+// Diff stats read every changed file's content; deciding on a tag needs only the paths.
+enum class WithStats { no, yes };
 
-// Reads `commit`, with diff stats against its first parent (the empty tree for a root commit).
-CommitInfo read_commit(git_repository* repo, git_commit* commit, WithPaths paths = WithPaths::no);
+// Reads `commit`, with diff stats against its first parent (the empty tree for a root commit)
+// unless WithStats::no, and with the changed paths when WithPaths::yes.
+CommitInfo read_commit(git_repository* repo, git_commit* commit, WithPaths paths = WithPaths::no,
+                       WithStats stats = WithStats::yes);
 
 // The commit `rev` names ("HEAD", a sha, a branch, "HEAD~2"). Throws core::Fatal.
 Commit resolve_commit(git_repository* repo, const std::string& rev);

@@ -58,7 +58,8 @@ std::optional<HeadVersion> tag_head(git_repository* repo, const TagTaken& taken_
     TagPolicy policy = tag_policy(repo);
     if (policy == TagPolicy::none || replaying_commits(repo)) return std::nullopt;
     Commit head = resolve_commit(repo, "HEAD");
-    CommitInfo info = read_commit(repo, head.get(), policy == TagPolicy::versions ? WithPaths::yes : WithPaths::no);
+    CommitInfo info = read_commit(repo, head.get(), policy == TagPolicy::versions ? WithPaths::yes : WithPaths::no,
+                                  WithStats::no);  // git is waiting: paths only
     if (version_tag_of(repo, info.sha, TagSearch::own_pun_name)) return std::nullopt;  // tagged by an earlier run
     RepoFacts facts = repo_facts(repo);
     if (auto moved = move_amended_tag(repo, info, facts)) return moved;

@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 
 #include "core/error.hpp"
 #include "core/text.hpp"
@@ -59,13 +58,6 @@ HookReport install_one(const fs::path& folder, const std::string& name, const st
     return {name, HookState::installed, "installed"};
 }
 
-
-std::string read_file(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
 
 std::string expand_home(const std::string& path) {
     if (path.rfind("~/", 0) != 0) return path;
