@@ -26,7 +26,7 @@ USAGE
 }
 
 PACKAGES=(build-essential cmake pkg-config git sqlite3
-          libgit2-dev libcpp-httplib-dev libssl-dev nlohmann-json3-dev libsqlite3-dev
+          libgit2-dev libcpp-httplib-dev libmicrohttpd-dev libssl-dev nlohmann-json3-dev libsqlite3-dev
           catch2 libcli11-dev ccache)
 
 run_tests=0

@@ -31,16 +31,16 @@ void IngestQueue::stop() {
     if (m_writer.joinable()) m_writer.join();
 }
 
-IngestResult IngestQueue::submit(std::vector<meme::Event> events, std::string key_source) {
-    std::future<IngestResult> result;
+void IngestQueue::submit(std::vector<meme::Event> events, std::string key_source, std::function<void(IngestResult)> done) {
     {
-        std::lock_guard lock(m_mutex);
-        if (m_stopping) return {{}, "the bot is shutting down"};
-        m_waiting.push_back({std::move(events), std::move(key_source), {}});
-        result = m_waiting.back().done.get_future();
+        std::unique_lock lock(m_mutex);
+        if (m_stopping) {
+            lock.unlock();
+            return done({{}, "the bot is shutting down"});
+        }
+        m_waiting.push_back({std::move(events), std::move(key_source), std::move(done)});
     }
     m_wake.notify_one();
-    return result.get();
 }
 
 void IngestQueue::writer_loop() {
@@ -86,7 +86,7 @@ void IngestQueue::commit_group(std::vector<Request>& group) {
             all_handled.insert(all_handled.end(), results[i].handled.begin(), results[i].handled.end());
             all_events.insert(all_events.end(), group[i].events.begin(), group[i].events.end());
         }
-        group[i].done.set_value(std::move(results[i]));
+        group[i].done(std::move(results[i]));
     }
     if (m_committed && !all_handled.empty()) m_committed(all_handled, all_events);
 }

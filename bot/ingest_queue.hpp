@@ -1,5 +1,5 @@
-// Durable ingest with group commit: request threads hand their validated events to one writer
-// thread and wait; the writer takes every request waiting, handles them (pipeline/pipeline.hpp)
+// Durable ingest with group commit: the HTTP loops hand their validated events to one writer
+// thread and go on serving; the writer takes every request waiting, handles them (pipeline/pipeline.hpp)
 // in one archive transaction, commits, and only then answers them all. So a 202 always means
 // "committed", and a burst of requests costs one commit, not one each.
 //
@@ -10,7 +10,6 @@
 #include <condition_variable>
 #include <deque>
 #include <functional>
-#include <future>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -35,8 +34,9 @@ public:
                 std::function<void(const std::vector<pipeline::HandledEvent>&, const std::vector<meme::Event>&)> committed);
     ~IngestQueue();
 
-    // Blocks until the events are committed (or failed). Thread-safe.
-    IngestResult submit(std::vector<meme::Event> events, std::string key_source);
+    // Calls `done` once the events are committed (or failed): on the writer thread, or at once
+    // on this one when the queue is stopped. Thread-safe; never blocks on the archive.
+    void submit(std::vector<meme::Event> events, std::string key_source, std::function<void(IngestResult)> done);
 
     // Finishes the requests already submitted, then stops the writer. Later submits fail.
     void stop();
@@ -45,7 +45,7 @@ private:
     struct Request {
         std::vector<meme::Event> events;
         std::string key_source;
-        std::promise<IngestResult> done;
+        std::function<void(IngestResult)> done;
     };
 
     void writer_loop();
