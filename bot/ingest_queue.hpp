@@ -5,6 +5,10 @@
 //
 // Each request runs in its own savepoint inside the group's transaction: a request that fails
 // is rolled back alone and answered with its error; the others commit.
+//
+// The writer never checkpoints the write-ahead log itself: a checkpointer thread with its own
+// connection copies it into the archive (passive: it never blocks the writer) after commits,
+// so no request waits behind a checkpoint.
 #pragma once
 
 #include <condition_variable>
@@ -50,6 +54,7 @@ private:
 
     void writer_loop();
     void commit_group(std::vector<Request>& group);
+    void checkpoint_loop(const std::string& archive_path);
 
     std::unique_ptr<storage::Archive> m_archive;
     pipeline::Pipeline m_handler;
@@ -58,7 +63,10 @@ private:
     std::condition_variable m_wake;
     std::deque<Request> m_waiting;
     bool m_stopping = false;
+    long m_commits = 0;  // since the last checkpoint; guarded by m_mutex
+    std::condition_variable m_committed_some;
     std::thread m_writer;
+    std::thread m_checkpointer;
 };
 
 }  // namespace memeops::bot

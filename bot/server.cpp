@@ -45,6 +45,19 @@ std::string delivery_id(const http::Request& req, bool github) {
     return req.header(req.has_header("Idempotency-Key") ? "Idempotency-Key" : "X-Gitlab-Event-UUID");
 }
 
+// {"accepted":N,"duplicates":M,"ids":[…]}, written directly: it is made on the ingest's one
+// writer thread, for every request.
+std::string accepted_body(const std::vector<pipeline::HandledEvent>& handled) {
+    std::string ids;
+    int duplicates = 0;
+    for (const auto& h : handled) {
+        ids += (ids.empty() ? "" : ",") + std::to_string(h.entry_id);
+        duplicates += h.duplicate;
+    }
+    return "{\"accepted\":" + std::to_string(static_cast<int>(handled.size()) - duplicates) +
+           ",\"duplicates\":" + std::to_string(duplicates) + ",\"ids\":[" + ids + "]}";
+}
+
 json entries_json(const std::vector<storage::Entry>& entries) {
     json out = json::array();
     for (const auto& e : entries) out.push_back(storage::to_json(e));
@@ -190,14 +203,7 @@ void Server::webhook(const http::Request& req, const http::Reply& reply, const s
 void Server::accept_events(std::vector<meme::Event> events, const std::string& key_source, const http::Reply& reply) {
     m_ingest->submit(std::move(events), key_source, [reply](IngestResult result) {
         if (!result.error.empty()) return reply(error_response(503, result.error));
-        json ids = json::array();
-        int duplicates = 0;
-        for (const auto& h : result.handled) {
-            ids.push_back(h.entry_id);
-            duplicates += h.duplicate;
-        }
-        int accepted = static_cast<int>(result.handled.size()) - duplicates;
-        reply(json_response(202, {{"accepted", accepted}, {"duplicates", duplicates}, {"ids", ids}}));
+        reply(http::Response{202, "application/json", {}, accepted_body(result.handled)});
     });
 }
 
