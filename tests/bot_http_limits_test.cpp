@@ -84,6 +84,9 @@ TEST_CASE("serve: a chunked body gets 413 as soon as it passes 1 MiB, and is not
     CHECK(reply.status == 413);
     CHECK(error_field(reply) == "body");
     CHECK(reply.sent < 16u * 1024 * 1024);
+    auto on_a_get = bot.raw("GET /healthz HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n", test::filler_body(huge, true));
+    CHECK(on_a_get.status == 413);
+    CHECK(on_a_get.sent < 16u * 1024 * 1024);
     auto small = bot.raw(post_head("/v1/events", "Transfer-Encoding: chunked\r\n"), [sent = false](std::string& piece) mutable {
         if (sent) return false;
         std::string event = R"({"kind":"message","text":"chunked"})";

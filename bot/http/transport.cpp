@@ -27,6 +27,7 @@ struct Exchange {
     size_t target_bytes = 0;
     const Route* route = nullptr;
     bool head_read = false;
+    size_t body_bytes = 0;  // received so far, kept or not
     bool answered = false;  // a response is queued
     std::mutex mutex;       // guards the two below: a route may reply from another thread
     std::optional<Response> reply;
@@ -142,12 +143,15 @@ std::optional<Response> Transport::Impl::refusal(Exchange& ex) {
     if (!ex.route) return refused;
     if (ex.route->admit)
         if (auto not_admitted = ex.route->admit(ex.request)) return not_admitted;
-    if (ex.route->takes_body) return refuse_body_framing(ex.request, limits);
+    // A route without a body still gets the limits on one that comes anyway (it is dropped).
+    bool body_coming = ex.request.has_header("Content-Length") || is_chunked(ex.request);
+    if (ex.route->takes_body || body_coming) return refuse_body_framing(ex.request, limits);
     return std::nullopt;
 }
 
 MHD_Result Transport::Impl::on_body(MHD_Connection* c, const char* data, size_t* size, Exchange& ex) {
-    if (ex.request.body.size() + *size > limits.max_body_bytes) {
+    ex.body_bytes += *size;
+    if (ex.body_bytes > limits.max_body_bytes) {
         // libmicrohttpd cannot queue a response in the middle of a body: the 413 is written
         // directly, then the connection is closed without reading the rest.
         std::string out = raw_response(body_too_large(limits));
@@ -156,7 +160,7 @@ MHD_Result Transport::Impl::on_body(MHD_Connection* c, const char* data, size_t*
         if (answered) answered(413);
         return MHD_NO;
     }
-    if (ex.route && ex.route->takes_body) ex.request.body.append(data, *size);
+    if (ex.route->takes_body) ex.request.body.append(data, *size);
     *size = 0;
     return MHD_YES;
 }
