@@ -59,18 +59,6 @@ std::string error_field(const test::RawReply& reply) {
     return json::parse(reply.body, nullptr, false).value("field", "");
 }
 
-// A body that only starts after a pause: a server that answers on the head alone has
-// answered before a byte of it was sent.
-test::BodySource after_a_pause(size_t bytes) {
-    auto body = test::filler_body(bytes);
-    auto paused = std::make_shared<bool>(false);
-    return [body, paused](std::string& piece) {
-        if (!*paused) std::this_thread::sleep_for(std::chrono::milliseconds(300));
-        *paused = true;
-        return body(piece);
-    };
-}
-
 double seconds_since(std::chrono::steady_clock::time_point start) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
@@ -104,13 +92,13 @@ TEST_CASE("serve: compressed bodies get 415 and unknown paths or unconfigured we
     size_t megabyte = 1024 * 1024;
     std::string length = "Content-Length: " + std::to_string(megabyte) + "\r\n";
     std::string gzip_head = post_head("/v1/events", length, "Content-Encoding: gzip\r\n");
-    auto gzip = bot.raw(gzip_head, after_a_pause(megabyte));
+    auto gzip = bot.raw(gzip_head, test::after_a_pause(test::filler_body(megabyte)));
     CHECK(gzip.status == 415);
     CHECK(error_field(gzip) == "Content-Encoding");
     CHECK(gzip.sent == gzip_head.size());
     for (const char* path : {"/nope", "/webhooks/github"}) {
         std::string head = post_head(path, length, "Content-Encoding: gzip\r\n");
-        auto refused = bot.raw(head, after_a_pause(megabyte));
+        auto refused = bot.raw(head, test::after_a_pause(test::filler_body(megabyte)));
         CHECK(refused.status == 404);
         CHECK(refused.sent == head.size());
     }

@@ -358,6 +358,15 @@ BodySource filler_body(size_t bytes, bool chunked) {
     };
 }
 
+BodySource after_a_pause(BodySource body, int pause_ms) {
+    auto paused = std::make_shared<bool>(false);
+    return [body, paused, pause_ms](std::string& piece) {
+        if (!*paused) std::this_thread::sleep_for(std::chrono::milliseconds(pause_ms));
+        *paused = true;
+        return body(piece);
+    };
+}
+
 IdleConnections::IdleConnections(int port, int n) {
     for (int i = 0; i < n; ++i)
         if (int fd = connect_loopback(port); fd >= 0) m_fds.push_back(fd);

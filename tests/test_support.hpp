@@ -130,6 +130,10 @@ RawReply raw_http(int port, const std::string& head, const BodySource& body = {}
 // (with its last chunk).
 BodySource filler_body(size_t bytes, bool chunked = false);
 
+// `body`, sent only after a pause of `pause_ms`: a server that answers on the head alone has
+// answered before a byte of the body was sent (RawReply::sent is the head's size).
+BodySource after_a_pause(BodySource body, int pause_ms = 300);
+
 // `n` connections to 127.0.0.1:`port` that send nothing; closed on destruction.
 class IdleConnections {
 public:
