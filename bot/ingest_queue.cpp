@@ -1,5 +1,7 @@
 #include "bot/ingest_queue.hpp"
 
+#include <chrono>
+
 #include "core/error.hpp"
 #include "core/log.hpp"
 
@@ -7,7 +9,7 @@ namespace memeops::bot {
 namespace {
 
 constexpr size_t k_max_group_events = 4000;  // one transaction stays short even under a flood
-
+constexpr auto k_checkpoint_interval = std::chrono::milliseconds(200);
 
 }  // namespace
 
@@ -16,8 +18,11 @@ IngestQueue::IngestQueue(const std::string& archive_path, std::vector<core::Dest
                          std::function<void(const std::vector<pipeline::HandledEvent>&, const std::vector<meme::Event>&)> committed)
     : m_archive(storage::Archive::open(archive_path)),
       m_handler(*m_archive, std::move(destinations), thresholds),
-      m_committed(std::move(committed)),
-      m_writer([this] { writer_loop(); }) {}
+      m_committed(std::move(committed)) {
+    m_archive->database().exec("PRAGMA wal_autocheckpoint = 0");  // checkpoint_loop does it
+    m_writer = std::thread([this] { writer_loop(); });
+    m_checkpointer = std::thread([this, archive_path] { checkpoint_loop(archive_path); });
+}
 
 IngestQueue::~IngestQueue() { stop(); }
 
@@ -29,18 +34,41 @@ void IngestQueue::stop() {
     }
     m_wake.notify_all();
     if (m_writer.joinable()) m_writer.join();
+    m_committed_some.notify_all();
+    if (m_checkpointer.joinable()) m_checkpointer.join();
 }
 
-IngestResult IngestQueue::submit(std::vector<meme::Event> events, std::string key_source) {
-    std::future<IngestResult> result;
+void IngestQueue::checkpoint_loop(const std::string& archive_path) {
+    std::unique_ptr<storage::Archive> archive;
+    for (;;) {
+        {
+            std::unique_lock lock(m_mutex);
+            m_committed_some.wait(lock, [this] { return m_stopping || m_commits > 0; });
+            if (m_commits == 0) return;  // stopping, and the log is checkpointed
+            m_commits = 0;
+        }
+        try {
+            if (!archive) archive = storage::Archive::open(archive_path);
+            archive->database().exec("PRAGMA wal_checkpoint(PASSIVE)");
+        } catch (const std::exception& e) {
+            core::log(core::LogLevel::warn, "ingest.checkpoint_failed", {{"error", e.what()}});
+            archive.reset();
+        }
+        std::unique_lock lock(m_mutex);
+        m_committed_some.wait_for(lock, k_checkpoint_interval, [this] { return m_stopping; });
+    }
+}
+
+void IngestQueue::submit(std::vector<meme::Event> events, std::string key_source, std::function<void(IngestResult)> done) {
     {
-        std::lock_guard lock(m_mutex);
-        if (m_stopping) return {{}, "the bot is shutting down"};
-        m_waiting.push_back({std::move(events), std::move(key_source), {}});
-        result = m_waiting.back().done.get_future();
+        std::unique_lock lock(m_mutex);
+        if (m_stopping) {
+            lock.unlock();
+            return done({{}, "the bot is shutting down"});
+        }
+        m_waiting.push_back({std::move(events), std::move(key_source), std::move(done)});
     }
     m_wake.notify_one();
-    return result.get();
 }
 
 void IngestQueue::writer_loop() {
@@ -84,11 +112,17 @@ void IngestQueue::commit_group(std::vector<Request>& group) {
     for (size_t i = 0; i < group.size(); ++i) {
         if (results[i].error.empty()) {
             all_handled.insert(all_handled.end(), results[i].handled.begin(), results[i].handled.end());
-            all_events.insert(all_events.end(), group[i].events.begin(), group[i].events.end());
+            all_events.insert(all_events.end(), std::make_move_iterator(group[i].events.begin()),
+                              std::make_move_iterator(group[i].events.end()));  // handled: no longer needed
         }
-        group[i].done.set_value(std::move(results[i]));
+        group[i].done(std::move(results[i]));
     }
     if (m_committed && !all_handled.empty()) m_committed(all_handled, all_events);
+    {
+        std::lock_guard lock(m_mutex);
+        ++m_commits;
+    }
+    m_committed_some.notify_one();
 }
 
 }  // namespace memeops::bot

@@ -1,16 +1,19 @@
-// Durable ingest with group commit: request threads hand their validated events to one writer
-// thread and wait; the writer takes every request waiting, handles them (pipeline/pipeline.hpp)
+// Durable ingest with group commit: the HTTP loops hand their validated events to one writer
+// thread and go on serving; the writer takes every request waiting, handles them (pipeline/pipeline.hpp)
 // in one archive transaction, commits, and only then answers them all. So a 202 always means
 // "committed", and a burst of requests costs one commit, not one each.
 //
 // Each request runs in its own savepoint inside the group's transaction: a request that fails
 // is rolled back alone and answered with its error; the others commit.
+//
+// The writer never checkpoints the write-ahead log itself: a checkpointer thread with its own
+// connection copies it into the archive (passive: it never blocks the writer) after commits,
+// so no request waits behind a checkpoint.
 #pragma once
 
 #include <condition_variable>
 #include <deque>
 #include <functional>
-#include <future>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -35,8 +38,9 @@ public:
                 std::function<void(const std::vector<pipeline::HandledEvent>&, const std::vector<meme::Event>&)> committed);
     ~IngestQueue();
 
-    // Blocks until the events are committed (or failed). Thread-safe.
-    IngestResult submit(std::vector<meme::Event> events, std::string key_source);
+    // Calls `done` once the events are committed (or failed): on the writer thread, or at once
+    // on this one when the queue is stopped. Thread-safe; never blocks on the archive.
+    void submit(std::vector<meme::Event> events, std::string key_source, std::function<void(IngestResult)> done);
 
     // Finishes the requests already submitted, then stops the writer. Later submits fail.
     void stop();
@@ -45,11 +49,12 @@ private:
     struct Request {
         std::vector<meme::Event> events;
         std::string key_source;
-        std::promise<IngestResult> done;
+        std::function<void(IngestResult)> done;
     };
 
     void writer_loop();
     void commit_group(std::vector<Request>& group);
+    void checkpoint_loop(const std::string& archive_path);
 
     std::unique_ptr<storage::Archive> m_archive;
     pipeline::Pipeline m_handler;
@@ -58,7 +63,10 @@ private:
     std::condition_variable m_wake;
     std::deque<Request> m_waiting;
     bool m_stopping = false;
+    long m_commits = 0;  // since the last checkpoint; guarded by m_mutex
+    std::condition_variable m_committed_some;
     std::thread m_writer;
+    std::thread m_checkpointer;
 };
 
 }  // namespace memeops::bot

@@ -1,12 +1,6 @@
 #include "bot/server.hpp"
 
-#include <httplib.h>
-#include <netdb.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
+#include <charconv>
 
 #include "bot/webhooks.hpp"
 #include "delivery/destination_view.hpp"
@@ -23,83 +17,50 @@ namespace memeops::bot {
 namespace {
 
 using nlohmann::json;
-
-void reply(httplib::Response& res, int status, const json& body) {
-    res.status = status;
-    res.set_content(body.dump(-1, ' ', false, json::error_handler_t::replace), "application/json");
-}
-
-void error(httplib::Response& res, int status, const std::string& message) { reply(res, status, {{"error", message}}); }
+using http::error_response;
+using http::json_response;
 
 // 400 for a body core::parse_json refused, naming the field where there is one, as for an
 // invalid event.
-void refuse_body(httplib::Response& res, const core::JsonError& why) {
-    json body{{"error", why.message()}};
-    if (!why.field.empty()) body["field"] = why.field;
-    reply(res, 400, body);
-}
+http::Response refused_json(const core::JsonError& why) { return error_response(400, why.message(), why.field); }
 
-bool is_json(const httplib::Request& req) {
-    std::string type = core::ascii_lower(req.get_header_value("Content-Type"));
+bool is_json(const http::Request& req) {
+    std::string type = core::ascii_lower(req.header("Content-Type"));
     return type == "application/json" || type.starts_with("application/json;");
 }
 
-std::optional<int> int_param(const httplib::Request& req, const char* name) {
-    if (!req.has_param(name)) return std::nullopt;
-    try {
-        return std::stoi(req.get_param_value(name));
-    } catch (const std::exception&) {
-        throw meme::InvalidEvent(name, "must be an integer");
-    }
+// The `limit` query parameter: an integer from 1 to 1000 written as digits only, else
+// meme::InvalidEvent naming it; `fallback` when absent.
+int limit_param(const http::Request& req, int fallback) {
+    auto text = req.param("limit");
+    if (!text) return fallback;
+    int value = 0;
+    auto [end, failed] = std::from_chars(text->data(), text->data() + text->size(), value);
+    if (failed != std::errc() || end != text->data() + text->size() || text->empty() || (*text)[0] == '-' ||
+        value < 1 || value > 1000)
+        throw meme::InvalidEvent("limit", "must be an integer from 1 to 1000");
+    return value;
 }
 
-// cpp-httplib's default sets SO_REUSEPORT on the listening socket, and Linux lets every socket
-// with that option bind a port already listened on: a second `serve` would start and quietly
-// share the port. SO_REUSEADDR alone still allows a restart over connections in TIME_WAIT.
-void exclusive_listen_options(socket_t sock) {
-    int yes = 1;
-    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
-}
-
-// Why binding host:port fails, in the system's words ("address already in use"): cpp-httplib
-// reports only that it failed, so the bind is tried again on a socket of our own.
-std::string bind_failure(const std::string& host, int port) {
-    addrinfo hints{};
-    hints.ai_family = AF_UNSPEC;
-    hints.ai_socktype = SOCK_STREAM;
-    hints.ai_flags = AI_PASSIVE;
-    addrinfo* found = nullptr;
-    if (int failed = getaddrinfo(host.c_str(), std::to_string(port).c_str(), &hints, &found))
-        return core::ascii_lower(gai_strerror(failed));
-    int sock = socket(found->ai_family, found->ai_socktype, found->ai_protocol);
-    exclusive_listen_options(sock);
-    int failed = sock < 0 || ::bind(sock, found->ai_addr, found->ai_addrlen) != 0 ? errno : 0;
-    if (sock >= 0) close(sock);
-    freeaddrinfo(found);
-    return failed ? core::ascii_lower(std::strerror(failed)) : "the address is not available here";
-}
-
-// Reads the whole body into `body`. False when it cannot be: over 1 MiB (413), or the client
-// stopped sending; `res` then holds the answer.
-bool read_body(const httplib::ContentReader& read, std::string& body, httplib::Response& res) {
-    bool whole = read([&body](const char* data, size_t size) {
-        body.append(data, size);
-        return true;
-    });
-    if (!whole && res.status != 413) error(res, 400, "the body could not be read");  // 413: the error handler says why
-    return whole;
-}
-
-// Reads and drops the body of a request answered without it, so that the next request on the
-// same connection starts where it should.
-void discard_body(const httplib::ContentReader& read) {
-    read([](const char*, size_t) { return true; });
-}
+http::Response invalid(const meme::InvalidEvent& e) { return error_response(400, e.what(), e.field()); }
 
 // The delivery's own id: X-GitHub-Delivery, or GitLab's Idempotency-Key, else X-Gitlab-Event-UUID.
-std::string delivery_id(const httplib::Request& req, bool github) {
-    if (github) return req.get_header_value("X-GitHub-Delivery");
-    return req.get_header_value(req.has_header("Idempotency-Key") ? "Idempotency-Key" : "X-Gitlab-Event-UUID");
+std::string delivery_id(const http::Request& req, bool github) {
+    if (github) return req.header("X-GitHub-Delivery");
+    return req.header(req.has_header("Idempotency-Key") ? "Idempotency-Key" : "X-Gitlab-Event-UUID");
+}
+
+// {"accepted":N,"duplicates":M,"ids":[…]}, written directly: it is made on the ingest's one
+// writer thread, for every request.
+std::string accepted_body(const std::vector<pipeline::HandledEvent>& handled) {
+    std::string ids;
+    int duplicates = 0;
+    for (const auto& h : handled) {
+        ids += (ids.empty() ? "" : ",") + std::to_string(h.entry_id);
+        duplicates += h.duplicate;
+    }
+    return "{\"accepted\":" + std::to_string(static_cast<int>(handled.size()) - duplicates) +
+           ",\"duplicates\":" + std::to_string(duplicates) + ",\"ids\":[" + ids + "]}";
 }
 
 json entries_json(const std::vector<storage::Entry>& entries) {
@@ -115,7 +76,7 @@ bool is_loopback(const std::string& host) {
 }
 
 Server::Server(ServerOptions options, std::ostream& console)
-    : m_options(std::move(options)), m_console(console), m_http(std::make_unique<httplib::Server>()) {
+    : m_options(std::move(options)), m_console(console) {
     if (!is_loopback(m_options.host) && !m_options.token)
         throw core::Fatal("refusing to listen on " + m_options.host,
                           "a non-loopback address needs MEMEOPS_TOKEN, or anyone who can reach it could post");
@@ -126,6 +87,7 @@ Server::Server(ServerOptions options, std::ostream& console)
     m_dispatcher = std::make_unique<delivery::Dispatcher>(m_options.archive_path, m_options.destinations,
                                                           m_options.scale_factor, m_console, m_metrics, m_options.delivery);
     routes();
+    m_http = std::make_unique<http::Transport>(m_routes, m_options.limits, [this](int status) { m_metrics.count_request(status); });
 }
 
 Server::~Server() {
@@ -135,170 +97,118 @@ Server::~Server() {
 }
 
 int Server::bind() {
-    int threads = m_options.http_threads;
-    m_http->new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
-    m_http->set_payload_max_length(k_max_body_bytes);
-    m_http->set_read_timeout(m_options.timeout_s);
-    m_http->set_write_timeout(m_options.timeout_s);
-    m_http->set_keep_alive_timeout(m_options.timeout_s);
-    m_http->set_keep_alive_max_count(10000);  // clients such as training scripts keep one connection open
-    m_http->set_tcp_nodelay(true);            // answers go out at once, not after a delayed ACK
-    m_http->set_socket_options(exclusive_listen_options);
-    int port = m_options.port;
-    if (port == 0) port = m_http->bind_to_any_port(m_options.host);
-    else if (!m_http->bind_to_port(m_options.host, port)) port = -1;
-    if (port <= 0)
-        throw core::Fatal("serve", "cannot listen on " + m_options.host + ":" + std::to_string(m_options.port) + " : " +
-                                       bind_failure(m_options.host, m_options.port));
-    m_options.port = port;
-    return port;
+    m_options.port = m_http->bind(m_options.host, m_options.port);
+    return m_options.port;
 }
 
 void Server::run() {
+    m_http->start();
     m_dispatcher->start();
     core::log(core::LogLevel::info, "serve.started",
               {{"listen", m_options.host + ":" + std::to_string(m_options.port)},
                {"destinations", std::to_string(m_options.destinations.size())},
                {"archive", m_options.archive_path}});
-    m_http->listen_after_bind();
-    // listen returns once stop() was called and the in-flight requests were answered.
-    m_ingest->stop();
+    m_http->wait();
+    m_ingest->stop();  // answers everything submitted, so no route still holds a reply
+    m_http->close();   // then the answers in flight go out
     m_dispatcher->stop();
     core::log(core::LogLevel::info, "serve.stopped", {});
 }
 
-void Server::stop() {
-    if (m_http->is_running()) m_http->stop();
+void Server::stop() { m_http->stop(); }
+
+http::Route Server::route(std::string method, std::string path, http::Response (Server::*handler)(const http::Request&)) {
+    http::Route r{std::move(method), std::move(path)};
+    r.handle = [this, handler](http::Request& req, const http::Reply& reply) { reply((this->*handler)(req)); };
+    return r;
 }
 
 void Server::routes() {
-    auto& http = *m_http;
-    http.Post("/v1/events", [this](const httplib::Request& req, httplib::Response& res) { ingest(req, res); });
-    http.Post("/memeify", [this](const httplib::Request& req, httplib::Response& res) { ingest(req, res); });
-    for (const char* provider : {"github", "gitlab"}) {
-        std::string path = std::string("/webhooks/") + provider;
-        http.Post(path, [this, provider](const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& read) {
-            webhook(req, res, read, provider);
-        });
-        refuse_other_methods(path, "POST");
+    auto api = [this](const http::Request& req) { return refuse_unauthorised(req); };
+    auto events_api = [this](const http::Request& req) -> std::optional<http::Response> {
+        if (auto refused = refuse_unauthorised(req)) return refused;
+        if (!is_json(req)) return error_response(415, "Content-Type must be application/json", "Content-Type");
+        return std::nullopt;
+    };
+    for (const char* path : {"/v1/events", "/memeify"})
+        m_routes.add({"POST", path, false, true, events_api,
+                      [this](http::Request& req, const http::Reply& reply) { ingest(req, reply); }});
+    for (std::string provider : {"github", "gitlab"})
+        m_routes.add({"POST", "/webhooks/" + provider, false, true,
+                      [this, provider](const http::Request&) { return refuse_unconfigured_webhook(provider); },
+                      [this, provider](http::Request& req, const http::Reply& reply) { webhook(req, reply, provider); }});
+    for (auto r : {route("GET", "/v1/history", &Server::history), route("GET", "/v1/search", &Server::search),
+                   route("GET", "/v1/entries/", &Server::entry)}) {
+        r.prefix = r.path.ends_with('/');
+        r.admit = api;
+        m_routes.add(std::move(r));
     }
-    http.Get("/v1/history", [this](const httplib::Request& req, httplib::Response& res) { history(req, res); });
-    http.Get("/v1/search", [this](const httplib::Request& req, httplib::Response& res) { search(req, res); });
-    http.Get("/v1/entries/(.+)", [this](const httplib::Request& req, httplib::Response& res) { entry(req, res); });
-    http.Get("/healthz", [this](const httplib::Request&, httplib::Response& res) { healthz(res); });
-    http.Get("/metrics", [this](const httplib::Request&, httplib::Response& res) { metrics(res); });
-    http.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
-        bool api = req.path.starts_with("/v1/") || req.path == "/memeify";
-        return api && !authorised(req, res) ? httplib::Server::HandlerResponse::Handled
-                                            : httplib::Server::HandlerResponse::Unhandled;
-    });
-    http.set_error_handler([](const httplib::Request&, httplib::Response& res) {
-        if (!res.body.empty()) return;
-        if (res.status == 413) error(res, 413, "the body is larger than 1 MiB");
-        else if (res.status == 404) error(res, 404, "no such route");
-        else error(res, res.status, "request failed");
-    });
-    http.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr ep) {
-        std::string why = "internal error";
-        try {
-            std::rethrow_exception(ep);
-        } catch (const std::exception& e) {
-            why = e.what();
-        } catch (...) {
-        }
-        core::log(core::LogLevel::error, "http.error", {{"error", why}});
-        error(res, 500, "internal error");
-    });
-    http.set_post_routing_handler([this](const httplib::Request&, httplib::Response& res) { m_metrics.count_request(res.status); });
+    m_routes.add(route("GET", "/healthz", &Server::healthz));
+    m_routes.add(route("GET", "/metrics", &Server::metrics));
 }
 
-void Server::refuse_other_methods(const std::string& pattern, const std::string& allowed) {
-    auto refuse = [allowed](const httplib::Request& req, httplib::Response& res) {
-        res.set_header("Allow", allowed);
-        error(res, 405, req.method + " is not allowed here: use " + allowed);
-    };
-    auto refuse_unread = [refuse](const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& read) {
-        discard_body(read);
-        refuse(req, res);
-    };
-    auto& http = *m_http;
-    if (allowed != "GET") http.Get(pattern, refuse);
-    if (allowed != "POST") http.Post(pattern, refuse_unread);
-    http.Put(pattern, refuse_unread);
-    http.Patch(pattern, refuse_unread);
-    http.Delete(pattern, refuse_unread);
-    http.Options(pattern, refuse);
+bool Server::authorised(const http::Request& req) const {
+    return !m_options.token || core::constant_time_equal(req.header("Authorization"), "Bearer " + *m_options.token);
 }
 
-bool Server::authorised(const httplib::Request& req, httplib::Response& res) const {
-    if (!m_options.token) return true;
-    std::string header = req.get_header_value("Authorization");
-    if (core::constant_time_equal(header, "Bearer " + *m_options.token)) return true;
-    res.set_header("WWW-Authenticate", "Bearer");
-    error(res, 401, header.empty() ? "missing token: send Authorization: Bearer <MEMEOPS_TOKEN>" : "wrong token");
-    return false;
+std::optional<http::Response> Server::refuse_unauthorised(const http::Request& req) const {
+    if (authorised(req)) return std::nullopt;
+    bool missing = req.header("Authorization").empty();
+    auto res = error_response(401, missing ? "missing token: send Authorization: Bearer <MEMEOPS_TOKEN>" : "wrong token",
+                              "Authorization");
+    res.headers.emplace_back("WWW-Authenticate", "Bearer");
+    return res;
 }
 
-void Server::ingest(const httplib::Request& req, httplib::Response& res) {
-    if (!is_json(req)) return error(res, 415, "Content-Type must be application/json");
+std::optional<http::Response> Server::refuse_unconfigured_webhook(const std::string& provider) const {
+    if (provider == "github" ? m_options.github_secret.has_value() : m_options.gitlab_token.has_value()) return std::nullopt;
+    return error_response(404, "no " + provider + " webhook secret is configured");
+}
+
+void Server::ingest(const http::Request& req, const http::Reply& reply) {
     auto doc = meme::parse_event_document(req.body);
-    if (!doc.ok()) return refuse_body(res, *doc.error);
+    if (!doc.ok()) return reply(refused_json(*doc.error));
     std::vector<meme::Event> events;
     try {
         events = meme::parse_events(doc.value, core::now_ms());
     } catch (const meme::InvalidEvent& e) {
-        return reply(res, 400, {{"error", e.what()}, {"field", e.field()}});
+        return reply(invalid(e));
     }
-    std::string key = req.get_header_value("Idempotency-Key");
+    std::string key = req.header("Idempotency-Key");
     if (!key.empty())
         for (size_t i = 0; i < events.size(); ++i)
             if (!events[i].id) events[i].id = events.size() == 1 ? key : key + "#" + std::to_string(i);
-    accept_events(std::move(events), "event", res);
+    accept_events(std::move(events), "event", reply);
 }
 
-void Server::webhook(const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& read,
-                     const std::string& provider) {
+void Server::webhook(const http::Request& req, const http::Reply& reply, const std::string& provider) {
     bool github = provider == "github";
-    const auto& secret = github ? m_options.github_secret : m_options.gitlab_token;
-    if (!secret) {
-        discard_body(read);
-        return error(res, 404, "no " + provider + " webhook secret is configured");
-    }
-    std::string body;
-    if (!read_body(read, body, res)) return;
-    bool valid = github ? github_signature_valid(*secret, body, req.get_header_value("X-Hub-Signature-256"))
-                        : gitlab_token_valid(*secret, req.get_header_value("X-Gitlab-Token"));
-    if (!valid) return error(res, 401, github ? "signature mismatch" : "wrong token");
-    std::string kind = req.get_header_value(github ? "X-GitHub-Event" : "X-Gitlab-Event");
-    if (github && kind == "ping") return reply(res, 200, {{"ok", true}});
-    auto payload = webhook_document(body, req.get_header_value("Content-Type"));
-    if (!payload.ok()) return refuse_body(res, *payload.error);
+    const std::string& secret = *(github ? m_options.github_secret : m_options.gitlab_token);  // admitted: configured
+    bool valid = github ? github_signature_valid(secret, req.body, req.header("X-Hub-Signature-256"))
+                        : gitlab_token_valid(secret, req.header("X-Gitlab-Token"));
+    if (!valid) return reply(error_response(401, github ? "signature mismatch" : "wrong token"));
+    std::string kind = req.header(github ? "X-GitHub-Event" : "X-Gitlab-Event");
+    if (github && kind == "ping") return reply(json_response(200, {{"ok", true}}));
+    auto payload = webhook_document(req.body, req.header("Content-Type"));
+    if (!payload.ok()) return reply(refused_json(*payload.error));
     auto mapped = github ? github_event(kind, payload.value, m_options.github_check_apps) : gitlab_event(kind, payload.value);
-    if (!mapped) {
-        res.status = 204;
-        return;
-    }
+    if (!mapped) return reply(http::Response{204, "application/json", {}, ""});
     if (auto id = delivery_id(req, github); !id.empty()) mapped->event["id"] = id;
     mapped->event["webhook"] = kind;
     try {
         auto events = meme::parse_events(mapped->event, core::now_ms());
         events.at(0).occurrence = mapped->occurrence;
-        accept_events(std::move(events), provider, res);
+        accept_events(std::move(events), provider, reply);
     } catch (const meme::InvalidEvent& e) {
-        reply(res, 400, {{"error", std::string("unusable ") + provider + " payload: " + e.what()}});
+        reply(error_response(400, std::string("unusable ") + provider + " payload: " + e.what(), e.field()));
     }
 }
 
-void Server::accept_events(std::vector<meme::Event> events, const std::string& key_source, httplib::Response& res) {
-    auto result = m_ingest->submit(std::move(events), key_source);
-    if (!result.error.empty()) return error(res, 503, result.error);
-    json ids = json::array();
-    int duplicates = 0;
-    for (const auto& h : result.handled) {
-        ids.push_back(h.entry_id);
-        duplicates += h.duplicate;
-    }
-    reply(res, 202, {{"accepted", static_cast<int>(result.handled.size()) - duplicates}, {"duplicates", duplicates}, {"ids", ids}});
+void Server::accept_events(std::vector<meme::Event> events, const std::string& key_source, const http::Reply& reply) {
+    m_ingest->submit(std::move(events), key_source, [reply](IngestResult result) {
+        if (!result.error.empty()) return reply(error_response(503, result.error));
+        reply(http::Response{202, "application/json", {}, accepted_body(result.handled)});
+    });
 }
 
 void Server::committed(const std::vector<pipeline::HandledEvent>& handled, const std::vector<meme::Event>& events) {
@@ -331,55 +241,55 @@ storage::Archive& Server::reader() {
     return *archive;
 }
 
-void Server::history(const httplib::Request& req, httplib::Response& res) {
+http::Response Server::history(const http::Request& req) {
     storage::HistoryQuery query;
     try {
-        if (req.has_param("repo")) query.repo = req.get_param_value("repo");
-        if (req.has_param("branch")) query.branch = req.get_param_value("branch");
-        if (req.has_param("kind")) {
-            query.kind = storage::parse_entry_kind(req.get_param_value("kind"));
+        query.repo = req.param("repo");
+        query.branch = req.param("branch");
+        if (auto kind = req.param("kind")) {
+            query.kind = storage::parse_entry_kind(*kind);
             if (!query.kind) throw meme::InvalidEvent("kind", "must be version, commit, training, ci or message");
         }
         for (const char* bound : {"since", "until"}) {
-            if (!req.has_param(bound)) continue;
-            auto t = core::parse_time_bound(req.get_param_value(bound), core::now_ms());
+            auto text = req.param(bound);
+            if (!text) continue;
+            auto t = core::parse_time_bound(*text, core::now_ms());
             if (!t) throw meme::InvalidEvent(bound, "must be ISO-8601 or relative like 7d");
             (std::string(bound) == "since" ? query.since : query.until) = t;
         }
-        query.limit = std::clamp(int_param(req, "limit").value_or(20), 1, 1000);
+        query.limit = limit_param(req, 20);
     } catch (const meme::InvalidEvent& e) {
-        return error(res, 400, e.what());
+        return invalid(e);
     }
-    reply(res, 200, entries_json(reader().history(query)));
+    return json_response(200, entries_json(reader().history(query)));
 }
 
-void Server::search(const httplib::Request& req, httplib::Response& res) {
-    std::string q = req.get_param_value("q");
-    if (q.empty()) return error(res, 400, "q: the text to search for is required");
-    int limit = 20;
+http::Response Server::search(const http::Request& req) {
+    std::string q = req.param("q").value_or("");
+    if (q.empty()) return error_response(400, "q: the text to search for is required", "q");
     try {
-        limit = std::clamp(int_param(req, "limit").value_or(20), 1, 1000);
+        return json_response(200, entries_json(reader().search(q, limit_param(req, 20))));
     } catch (const meme::InvalidEvent& e) {
-        return error(res, 400, e.what());
+        return invalid(e);
     }
-    reply(res, 200, entries_json(reader().search(q, limit)));
 }
 
-void Server::entry(const httplib::Request& req, httplib::Response& res) {
+http::Response Server::entry(const http::Request& req) {
+    const std::string& ref = req.captures.at(0);
     try {
-        auto found = reader().find(req.matches[1].str());
-        if (!found) return error(res, 404, "no entry " + req.matches[1].str());
-        reply(res, 200, storage::to_json(*found));
+        auto found = reader().find(ref);
+        if (!found) return error_response(404, "no entry " + ref);
+        return json_response(200, storage::to_json(*found));
     } catch (const core::Fatal& e) {
-        error(res, 400, e.reason());
+        return error_response(400, e.reason(), "ref");
     }
 }
 
-void Server::healthz(httplib::Response& res) {
+http::Response Server::healthz(const http::Request& req) {
+    json destinations = json::array();
+    std::int64_t pending = 0;
     try {
         storage::Outbox outbox(reader());
-        json destinations = json::array();
-        std::int64_t pending = 0;
         for (const auto& view : delivery::destination_views(outbox, m_options.destinations)) {
             pending += view.pending;
             destinations.push_back({{"name", view.name ? json(*view.name) : json()},
@@ -390,15 +300,18 @@ void Server::healthz(httplib::Response& res) {
                                     {"pending", view.pending},
                                     {"last_error", view.last_error ? json(*view.last_error) : json()}});
         }
-        reply(res, 200, {{"status", "ok"}, {"outbox_pending", pending}, {"destinations", destinations}});
     } catch (const std::exception& e) {
-        reply(res, 503, {{"status", "unavailable"}, {"error", core::redact_urls(e.what())}});
+        if (!authorised(req)) return json_response(503, {{"status", "unhealthy"}});
+        return json_response(503, {{"status", "unavailable"}, {"error", core::redact_urls(e.what())}});
     }
+    if (!authorised(req)) return json_response(200, {{"status", "ok"}});  // nothing more without the token
+    return json_response(200, {{"status", "ok"}, {"outbox_pending", pending}, {"destinations", destinations}});
 }
 
-void Server::metrics(httplib::Response& res) {
+http::Response Server::metrics(const http::Request& req) {
     std::map<std::string, long> pending;
     std::map<std::string, bool> up;
+    http::Response res{200, "text/plain; version=0.0.4", {}, ""};
     try {
         storage::Outbox outbox(reader());
         for (const auto& view : delivery::destination_views(outbox, m_options.destinations)) {
@@ -408,7 +321,9 @@ void Server::metrics(httplib::Response& res) {
     } catch (const std::exception&) {
         res.status = 503;
     }
-    res.set_content(m_metrics.render(pending, up), "text/plain; version=0.0.4");
+    bool detail = authorised(req);
+    res.body = m_metrics.render(pending, up, detail ? MetricsDetail::by_destination : MetricsDetail::totals_only);
+    return res;
 }
 
 }  // namespace memeops::bot

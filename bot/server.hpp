@@ -1,4 +1,4 @@
-// `memeops serve`: the bot's HTTP API (contract §4) on cpp-httplib, with the durable ingest
+// `memeops serve`: the bot's HTTP API (contract §4) on bot/http's transport, with the durable ingest
 // queue behind POST /v1/events and the webhooks, and the delivery workers sending the outbox.
 //
 //   POST /v1/events, /memeify   events (one or an array of up to 1000) → 202 once committed
@@ -8,9 +8,11 @@
 //   GET  /v1/history, /v1/search?q=, /v1/entries/{ref}   the CLI's --json shapes
 //   GET  /healthz, /metrics
 //
-// Bodies over 1 MiB get 413; /v1 routes need "Authorization: Bearer <MEMEOPS_TOKEN>" when a
-// token is set; a webhook route without its secret answers 404 before reading the body; a route
-// asked with another method answers 405 with Allow.
+// Every route has the limits of bot/http/limits.hpp (1 MiB bodies however framed, no compressed
+// bodies, capped heads, slow and idle clients timed out); /v1 routes need "Authorization: Bearer
+// <MEMEOPS_TOKEN>" when a token is set; a webhook route without its secret answers 404 before
+// reading the body; a route asked with another method answers 405 with Allow. Without the
+// token (when one is set), /healthz says only ok or unhealthy and /metrics names no destination.
 #pragma once
 
 #include <memory>
@@ -23,12 +25,9 @@
 #include "bot/server_metrics.hpp"
 #include "delivery/dispatcher.hpp"
 
-namespace httplib {
-class Server;
-struct Request;
-struct Response;
-class ContentReader;
-}  // namespace httplib
+#include "bot/http/limits.hpp"
+#include "bot/http/routes.hpp"
+#include "bot/http/transport.hpp"
 
 namespace memeops::bot {
 
@@ -43,12 +42,9 @@ struct ServerOptions {
     std::optional<std::string> gitlab_token;   // MEMEOPS_GITLAB_TOKEN
     std::vector<std::string> github_check_apps;  // MEMEOPS_GITHUB_CHECK_APPS: apps whose check suites post
     int scale_factor = 1;                      // MEME_SCALE_FACTOR
-    int http_threads = 32;  // connections served at once; most of their time is spent waiting
-    int timeout_s = 10;     // read and write timeouts of a connection
+    http::Limits limits;  // of every request and connection
     delivery::DelivererOptions delivery;
 };
-
-inline constexpr size_t k_max_body_bytes = 1024 * 1024;
 
 // True for 127.0.0.1 and the rest of 127/8, ::1 and "localhost".
 bool is_loopback(const std::string& host);
@@ -71,25 +67,28 @@ public:
 
 private:
     void routes();
-    // Answers every other method on `pattern` with 405 and "Allow: <allowed>", without reading a body.
-    void refuse_other_methods(const std::string& pattern, const std::string& allowed);
-    bool authorised(const httplib::Request& req, httplib::Response& res) const;
-    void ingest(const httplib::Request& req, httplib::Response& res);
-    void webhook(const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& read,
-                 const std::string& provider);
-    void accept_events(std::vector<meme::Event> events, const std::string& key_source, httplib::Response& res);
-    void history(const httplib::Request& req, httplib::Response& res);
-    void search(const httplib::Request& req, httplib::Response& res);
-    void entry(const httplib::Request& req, httplib::Response& res);
-    void healthz(httplib::Response& res);
-    void metrics(httplib::Response& res);
+    // A route of `handler`, which answers at once (everything but the ingest).
+    http::Route route(std::string method, std::string path, http::Response (Server::*handler)(const http::Request&));
+    bool authorised(const http::Request& req) const;
+    // nullopt when `req` may use the API: no token is set, or it carries the token.
+    std::optional<http::Response> refuse_unauthorised(const http::Request& req) const;
+    std::optional<http::Response> refuse_unconfigured_webhook(const std::string& provider) const;
+    void ingest(const http::Request& req, const http::Reply& reply);
+    void webhook(const http::Request& req, const http::Reply& reply, const std::string& provider);
+    void accept_events(std::vector<meme::Event> events, const std::string& key_source, const http::Reply& reply);
+    http::Response history(const http::Request& req);
+    http::Response search(const http::Request& req);
+    http::Response entry(const http::Request& req);
+    http::Response healthz(const http::Request& req);
+    http::Response metrics(const http::Request& req);
     void committed(const std::vector<pipeline::HandledEvent>& handled, const std::vector<meme::Event>& events);
     storage::Archive& reader();
 
     ServerOptions m_options;
     std::ostream& m_console;
     ServerMetrics m_metrics;
-    std::unique_ptr<httplib::Server> m_http;
+    http::RouteTable m_routes;
+    std::unique_ptr<http::Transport> m_http;
     std::unique_ptr<IngestQueue> m_ingest;
     std::unique_ptr<delivery::Dispatcher> m_dispatcher;
 };

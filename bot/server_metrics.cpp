@@ -45,7 +45,8 @@ void ServerMetrics::set_workers(int total, int busy) {
     m_busy_workers = busy;
 }
 
-std::string ServerMetrics::render(const std::map<std::string, long>& pending, const std::map<std::string, bool>& up) const {
+std::string ServerMetrics::render(const std::map<std::string, long>& pending, const std::map<std::string, bool>& up,
+                                  MetricsDetail detail) const {
     std::lock_guard lock(m_mutex);
     std::string out;
     auto by_one = [&out](const char* name, const char* type, const char* help, const char* label,
@@ -68,12 +69,19 @@ std::string ServerMetrics::render(const std::map<std::string, long>& pending, co
     by_one("memeops_duplicate_events_total", "counter", "Events received again (same id) and ignored, by kind.", "kind",
            m_duplicates);
     by_one("memeops_memes_total", "counter", "Memes made, by reaction.", "reaction", m_memes);
-    by_one("memeops_outbox_pending", "gauge", "Memes waiting to be delivered, by destination.", "destination", pending);
-    by_destination_outcome("memeops_deliveries_total", "Memes by destination and outcome of their delivery attempt.",
-                           m_deliveries);
-    by_destination_outcome("memeops_delivery_attempts_total", "Messages sent, by destination and outcome.", m_attempts);
-    by_one("memeops_destination_up", "gauge", "1 when the destination is enabled, 0 when it is disabled.", "destination",
-           up_values);
+    if (detail == MetricsDetail::by_destination) {
+        by_one("memeops_outbox_pending", "gauge", "Memes waiting to be delivered, by destination.", "destination", pending);
+        by_destination_outcome("memeops_deliveries_total", "Memes by destination and outcome of their delivery attempt.",
+                               m_deliveries);
+        by_destination_outcome("memeops_delivery_attempts_total", "Messages sent, by destination and outcome.", m_attempts);
+        by_one("memeops_destination_up", "gauge", "1 when the destination is enabled, 0 when it is disabled.", "destination",
+               up_values);
+    } else {
+        long total = 0;
+        for (const auto& [destination, n] : pending) total += n;
+        family(out, "memeops_outbox_pending", "gauge", "Memes waiting to be delivered (per destination with the token).");
+        out += "memeops_outbox_pending " + std::to_string(total) + "\n";
+    }
     family(out, "memeops_delivery_workers", "gauge", "Delivery worker threads (grows with the backlog times MEME_SCALE_FACTOR).");
     out += "memeops_delivery_workers " + std::to_string(m_workers.load()) + "\n";
     family(out, "memeops_delivery_workers_busy", "gauge", "Delivery workers sending right now.");

@@ -11,6 +11,9 @@
 
 namespace memeops::bot {
 
+// How much /metrics shows: per destination for a holder of the token, totals to anyone else.
+enum class MetricsDetail { by_destination, totals_only };
+
 class ServerMetrics : public delivery::DispatchObserver {
 public:
     void count_event(const std::string& kind, bool duplicate);
@@ -22,7 +25,10 @@ public:
     // Everything counted, plus the gauges the caller reads from the archive: pending memes and
     // whether each destination is up (1) or disabled (0), by destination label
     // (delivery::DestinationView::label: the name, or the key of one no longer configured).
-    std::string render(const std::map<std::string, long>& pending, const std::map<std::string, bool>& up) const;
+    // With MetricsDetail::totals_only, no series names a destination: pending memes are one
+    // total and the delivery families are left out.
+    std::string render(const std::map<std::string, long>& pending, const std::map<std::string, bool>& up,
+                       MetricsDetail detail = MetricsDetail::by_destination) const;
 
 private:
     mutable std::mutex m_mutex;

@@ -160,8 +160,8 @@ void Dispatcher::worker_loop() {
         } else if (std::get<Idle>(result) == Idle::disabled) {
             lane->disabled = true;
         } else {
-            core::TimeMs now = core::now_ms();
-            lane->ready_at = std::clamp(next_send, now + 50, now + k_paced_recheck_ms);
+            core::TimeMs done_at = core::now_ms();
+            lane->ready_at = std::clamp(next_send, done_at + 50, done_at + k_paced_recheck_ms);
         }
         m_metrics.set_workers(static_cast<int>(m_threads.size()), m_busy);
     }

@@ -45,6 +45,13 @@ storage::Entry base_entry(const meme::Event& event) {
 }
 
 
+// True when a resent `epoch` is older than every epoch `detector` holds and it holds all it
+// keeps: a reload from the archive would read the very same epochs, so it stays cached.
+bool before_full_window(const meme::TrainingDetector& detector, int epoch) {
+    const auto& held = detector.recent_epochs();
+    return held.size() >= meme::TrainingDetector::k_kept_epochs && epoch < held.front().epoch;
+}
+
 }  // namespace
 
 storage::Entry commit_entry(const meme::Event& event) {
@@ -156,8 +163,8 @@ Pipeline::Archived Pipeline::archive_training(const meme::Event& event) {
         int epoch = *event.epoch;
         storage::IngestStore(m_archive).add_epoch(entry_id, epoch, event.time, event.metrics,
                                                   meme::epoch_summary(*event.run, epoch, event.metrics));
-        if (epoch <= detector.last_epoch()) m_runs.erase(*event.run);  // resent: archived, not judged again
-        else archived.detector = &detector;
+        if (epoch > detector.last_epoch()) archived.detector = &detector;
+        else if (!before_full_window(detector, epoch)) m_runs.erase(*event.run);  // resent: archived, not judged again
     } else if (event.kind == "training.end" && event.status == "success" && event.commit) {
         bool seen = false;
         std::int64_t commit_id = meme::pun_name(*event.commit) ? commit_entry_id(event, seen) : 0;

@@ -96,7 +96,12 @@ TEST_CASE("serve: POST /v1/events validates, needs the token, and acknowledges o
     CHECK(wrong_type->status == 400);
     CHECK(body_of(wrong_type)["field"] == "epoch");
     CHECK(bot.post("/v1/events", event, auth, "text/plain")->status == 415);
-    CHECK(bot.post("/v1/events", std::string(bot::k_max_body_bytes + 10, ' '), auth)->status == 413);
+    size_t too_big = bot::http::Limits{}.max_body_bytes + 10;
+    std::string head = "POST /v1/events HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer t0ken\r\n"
+                       "Content-Type: application/json\r\nContent-Length: " + std::to_string(too_big) + "\r\n\r\n";
+    auto refused = test::raw_http(bot.port(), head, test::after_a_pause(test::filler_body(too_big)));
+    CHECK(refused.status == 413);
+    CHECK(refused.sent == head.size());  // answered before the body was sent
 
     auto first = bot.post("/v1/events", event, auth);
     REQUIRE(first->status == 202);

@@ -1,11 +1,15 @@
 #include "test_support.hpp"
 
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -246,6 +250,133 @@ int ServeProcess::post(const nlohmann::json& event) const {
 }
 
 std::string ServeProcess::log() const { return slurp(m_err); }
+
+bool ServeProcess::alive() const {
+    if (m_pid <= 0) return false;
+    int status = 0;
+    return waitpid(m_pid, &status, WNOHANG) == 0;
+}
+
+long proc_status_kb(pid_t pid, const std::string& field) {
+    std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+    std::string line;
+    while (std::getline(in, line))
+        if (line.starts_with(field + ":")) return std::atol(line.c_str() + field.size() + 1);
+    return 0;
+}
+
+namespace {
+
+int connect_loopback(int port) {
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(static_cast<uint16_t>(port));
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (fd >= 0 && connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0) return fd;
+    if (fd >= 0) close(fd);
+    return -1;
+}
+
+// True when the server has something to say (or closed) within `wait_ms`.
+bool readable(int fd, int wait_ms) {
+    pollfd p{fd, POLLIN, 0};
+    return poll(&p, 1, wait_ms) > 0;
+}
+
+// Sends all of `data`; false when the server stopped reading or answered first.
+bool send_all(int fd, const std::string& data, size_t& sent) {
+    for (size_t done = 0; done < data.size();) {
+        if (readable(fd, 0)) return false;
+        pollfd p{fd, POLLOUT, 0};
+        if (poll(&p, 1, 5000) <= 0) return false;
+        ssize_t n = send(fd, data.data() + done, data.size() - done, MSG_NOSIGNAL | MSG_DONTWAIT);
+        if (n < 0 && (errno == EAGAIN || errno == EINTR)) continue;
+        if (n <= 0) return false;
+        done += static_cast<size_t>(n);
+        sent += static_cast<size_t>(n);
+    }
+    return true;
+}
+
+// Whether `answer` holds a whole response: its head and Content-Length bytes of body.
+bool complete(const std::string& answer) {
+    size_t end = answer.find("\r\n\r\n");
+    if (end == std::string::npos) return false;
+    std::smatch length;
+    std::string head = answer.substr(0, end);
+    if (!std::regex_search(head, length, std::regex("[Cc]ontent-[Ll]ength: *(\\d+)"))) return false;
+    return answer.size() >= end + 4 + std::stoul(length[1]);
+}
+
+RawReply parse_raw(const std::string& answer) {
+    RawReply reply;
+    size_t end = answer.find("\r\n\r\n");
+    reply.head = answer.substr(0, end);
+    if (end != std::string::npos) reply.body = answer.substr(end + 4);
+    if (answer.starts_with("HTTP/1.") && answer.size() > 12) reply.status = std::atoi(answer.c_str() + 9);
+    return reply;
+}
+
+}  // namespace
+
+RawReply raw_http(int port, const std::string& head, const BodySource& body, int timeout_ms) {
+    int fd = connect_loopback(port);
+    if (fd < 0) return {};
+    size_t sent = 0;
+    bool sending = send_all(fd, head, sent);
+    std::string piece;
+    while (sending && body && body(piece)) sending = send_all(fd, piece, sent);
+    std::string answer;
+    auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+    char buffer[65536];
+    while (!complete(answer) && std::chrono::steady_clock::now() < until) {
+        if (!readable(fd, 50)) continue;
+        ssize_t n = recv(fd, buffer, sizeof buffer, 0);
+        if (n <= 0) break;
+        answer.append(buffer, static_cast<size_t>(n));
+    }
+    close(fd);
+    RawReply reply = parse_raw(answer);
+    reply.sent = sent;
+    return reply;
+}
+
+BodySource filler_body(size_t bytes, bool chunked) {
+    auto left = std::make_shared<size_t>(bytes);
+    auto ended = std::make_shared<bool>(false);
+    return [left, ended, chunked](std::string& piece) {
+        if (*ended) return false;
+        size_t n = std::min<size_t>(*left, 64 * 1024);
+        *left -= n;
+        piece.assign(n, 'x');
+        if (chunked) {
+            char size[32];
+            std::snprintf(size, sizeof size, "%zx\r\n", n);
+            piece = size + piece + "\r\n";
+        }
+        *ended = n == 0;
+        return n > 0 || chunked;  // chunked ends with its zero-length chunk
+    };
+}
+
+BodySource after_a_pause(BodySource body, int pause_ms) {
+    auto paused = std::make_shared<bool>(false);
+    return [body, paused, pause_ms](std::string& piece) {
+        if (!*paused) std::this_thread::sleep_for(std::chrono::milliseconds(pause_ms));
+        *paused = true;
+        return body(piece);
+    };
+}
+
+IdleConnections::IdleConnections(int port, int n) {
+    for (int i = 0; i < n; ++i)
+        if (int fd = connect_loopback(port); fd >= 0) m_fds.push_back(fd);
+}
+
+IdleConnections::~IdleConnections() {
+    for (int fd : m_fds) close(fd);
+}
 
 CommandResult run_memeops(const std::vector<std::string>& args,
                           const std::map<std::string, std::string>& env) {

@@ -6,6 +6,7 @@
 #include <sys/types.h>
 
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -94,12 +95,57 @@ public:
     // What it wrote to stderr so far (its log).
     std::string log() const;
     int port() const { return m_port; }
+    // 0 once stopped.
+    pid_t pid() const { return m_pid; }
+    // True while the process runs (not exited, not a zombie).
+    bool alive() const;
     std::string url() const { return "http://127.0.0.1:" + std::to_string(m_port); }
 
 private:
     std::string m_err;
     pid_t m_pid = 0;
     int m_port = 0;
+};
+
+// A field of /proc/<pid>/status in kB ("VmRSS", "VmHWM"); 0 when it cannot be read.
+long proc_status_kb(pid_t pid, const std::string& field);
+
+// What a server answered on a raw connection.
+struct RawReply {
+    int status = 0;    // 0: no status line came
+    std::string head;  // status line and headers
+    std::string body;
+    size_t sent = 0;   // bytes of the request that were sent before the server answered or closed
+};
+
+// The next piece of a request body to send; false when there is no more.
+using BodySource = std::function<bool(std::string& piece)>;
+
+// An HTTP exchange over a raw socket to 127.0.0.1:`port`, for requests no HTTP client would
+// send: writes `head` as given, then the pieces of `body` until it runs out, the server
+// answers, or the server stops reading; then reads the answer until the server closes or has
+// sent Content-Length bytes, for at most `timeout_ms`.
+RawReply raw_http(int port, const std::string& head, const BodySource& body = {}, int timeout_ms = 10000);
+
+// A body of `bytes` bytes of 'x', sent in pieces of 64 KiB; with `chunked`, in chunked framing
+// (with its last chunk).
+BodySource filler_body(size_t bytes, bool chunked = false);
+
+// `body`, sent only after a pause of `pause_ms`: a server that answers on the head alone has
+// answered before a byte of the body was sent (RawReply::sent is the head's size).
+BodySource after_a_pause(BodySource body, int pause_ms = 300);
+
+// `n` connections to 127.0.0.1:`port` that send nothing; closed on destruction.
+class IdleConnections {
+public:
+    IdleConnections(int port, int n);
+    ~IdleConnections();
+    IdleConnections(const IdleConnections&) = delete;
+    IdleConnections& operator=(const IdleConnections&) = delete;
+    size_t open() const { return m_fds.size(); }
+
+private:
+    std::vector<int> m_fds;
 };
 
 // Runs the built memeops binary.
