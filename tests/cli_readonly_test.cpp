@@ -76,7 +76,8 @@ TEST_CASE("cli: history, show, search and status read an archive they cannot wri
     chmod((dir.path() / "ro").c_str(), 0755);
 }
 
-TEST_CASE("cli: history, show and search answer while another process holds the write lock") {
+// [serial]: the three commands are timed against a wall-clock bound.
+TEST_CASE("cli: history, show and search answer while another process holds the write lock", "[serial]") {
     test::TempDir dir;
     std::string path = dir.file("archive.db");
     fill(path);
