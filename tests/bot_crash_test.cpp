@@ -52,7 +52,9 @@ void check_once_each(const ChatStandIn& channel, const std::set<int>& runs, core
 
 }  // namespace
 
-TEST_CASE("serve survives kill -9 mid-burst: every accepted event's memes are delivered, once per destination") {
+// [serial]: deliveries leased by the killed process must end within a bounded wait.
+TEST_CASE("serve survives kill -9 mid-burst: every accepted event's memes are delivered, once per destination",
+          "[serial]") {
     test::TempDir dir;
     ChatStandIn slack(ChatStandIn::Platform::slack);
     ChatStandIn discord(ChatStandIn::Platform::discord);
