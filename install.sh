@@ -101,7 +101,7 @@ if [[ $run_tests -eq 1 ]]; then
 fi
 
 if [[ $sanitize -eq 0 ]]; then
-    say "Installing memeops into $prefix/bin"
+    say "Installing memeops and memeops-hook into $prefix/bin"
     if [[ -w "$prefix" || $(id -u) -eq 0 ]]; then
         cmake --install "$build_dir" >/dev/null
     else
