@@ -132,6 +132,7 @@ struct Spawn {
     std::optional<std::string> input;  // else standard input is inherited (or /dev/null, detached)
     bool stdout_to_stderr = false;     // git shows a hook's stderr; stdout stays clean for pipes
     bool detached = false;             // own session, /dev/null streams, no inherited descriptors
+    bool stdin_null = false;           // standard input from /dev/null when there is no `input`
     std::vector<std::string> extra_env;
 };
 
@@ -143,6 +144,7 @@ pid_t start(Spawn spawn) {
     posix_spawnattr_init(&attributes);
     int input = spawn.input ? input_file(*spawn.input) : -1;
     if (input >= 0) posix_spawn_file_actions_adddup2(&actions, input, 0);
+    else if (spawn.stdin_null && !spawn.detached) posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
     if (spawn.detached) {
         posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSID);
         for (int fd : {0, 1, 2})
@@ -188,7 +190,8 @@ int run_previous_hook(const Invocation& hook) {
 }
 
 Spawn memeops_hook(const std::string& memeops, const Invocation& hook) {
-    Spawn spawn{{memeops, "hook", hook.name}, hook.input.value_or("")};
+    Spawn spawn{{memeops, "hook", hook.name}, hook.input};
+    spawn.stdin_null = !hook.input;  // memeops never reads git's terminal
     spawn.argv.insert(spawn.argv.end(), hook.args.begin(), hook.args.end());
     return spawn;
 }
