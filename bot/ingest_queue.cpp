@@ -15,10 +15,12 @@ constexpr auto k_checkpoint_interval = std::chrono::milliseconds(200);
 
 IngestQueue::IngestQueue(const std::string& archive_path, std::vector<core::Destination> destinations,
                          meme::DetectorThresholds thresholds,
-                         std::function<void(const std::vector<pipeline::HandledEvent>&, const std::vector<meme::Event>&)> committed)
+                         std::function<void(const std::vector<pipeline::HandledEvent>&, const std::vector<meme::Event>&)> committed,
+                         std::function<void()> archive_lost)
     : m_archive(storage::Archive::open(archive_path)),
       m_handler(*m_archive, std::move(destinations), thresholds),
-      m_committed(std::move(committed)) {
+      m_committed(std::move(committed)),
+      m_archive_lost_callback(std::move(archive_lost)) {
     m_archive->database().exec("PRAGMA wal_autocheckpoint = 0");  // checkpoint_loop does it
     m_writer = std::thread([this] { writer_loop(); });
     m_checkpointer = std::thread([this, archive_path] { checkpoint_loop(archive_path); });
@@ -89,7 +91,22 @@ void IngestQueue::writer_loop() {
     }
 }
 
+void IngestQueue::refuse_group(std::vector<Request>& group, const std::string& error) {
+    for (auto& request : group) request.done({{}, error});
+}
+
+bool IngestQueue::check_archive_file() const {
+    if (m_archive->still_at_path()) return true;
+    m_archive->remove_log_of_lost_file();
+    return false;
+}
+
+std::string IngestQueue::lost_archive_error() const {
+    return "the archive " + m_archive->path() + " was deleted or replaced while the bot ran; it is being reopened, send again";
+}
+
 void IngestQueue::commit_group(std::vector<Request>& group) {
+    if (m_archive_lost) return refuse_group(group, lost_archive_error());
     std::vector<IngestResult> results(group.size());
     std::vector<pipeline::HandledEvent> all_handled;
     std::vector<meme::Event> all_events;
@@ -104,6 +121,13 @@ void IngestQueue::commit_group(std::vector<Request>& group) {
             }
         }
         transaction.commit();
+        if (!check_archive_file()) {  // committed into a file no one will read again
+            m_archive_lost = true;
+            core::log(core::LogLevel::error, "ingest.archive_lost", {{"archive", m_archive->path()}});
+            refuse_group(group, lost_archive_error());
+            if (m_archive_lost_callback) m_archive_lost_callback();
+            return;
+        }
     } catch (const std::exception& e) {
         m_handler.forget_cached_state();
         for (auto& r : results) r = {{}, std::string("the archive could not commit: ") + e.what()};

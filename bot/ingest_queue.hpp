@@ -6,6 +6,11 @@
 // Each request runs in its own savepoint inside the group's transaction: a request that fails
 // is rolled back alone and answered with its error; the others commit.
 //
+// After each commit the writer checks that the archive file is still the one it opened: once it
+// was deleted or replaced (another file moved over it), nothing more is accepted into the lost
+// file: that group and every later request are answered with an error (503), and
+// `archive_lost` is called once, so the server can reopen the archive at its path.
+//
 // The writer never checkpoints the write-ahead log itself: a checkpointer thread with its own
 // connection copies it into the archive (passive: it never blocks the writer) after commits,
 // so no request waits behind a checkpoint.
@@ -33,14 +38,23 @@ public:
     // Opens its own connection to the archive at `archive_path`. `committed` is called (on the
     // writer thread) after every commit with the handled events, for metrics and to wake the
     // delivery workers.
+    // `archive_lost` is called (once, on the writer thread) when the archive file is found
+    // deleted or replaced.
     IngestQueue(const std::string& archive_path, std::vector<core::Destination> destinations,
                 meme::DetectorThresholds thresholds,
-                std::function<void(const std::vector<pipeline::HandledEvent>&, const std::vector<meme::Event>&)> committed);
+                std::function<void(const std::vector<pipeline::HandledEvent>&, const std::vector<meme::Event>&)> committed,
+                std::function<void()> archive_lost = {});
     ~IngestQueue();
 
     // Calls `done` once the events are committed (or failed): on the writer thread, or at once
     // on this one when the queue is stopped. Thread-safe; never blocks on the archive.
     void submit(std::vector<meme::Event> events, std::string key_source, std::function<void(IngestResult)> done);
+
+    // True while the file at the archive's path is the one this queue opened. Once it is not
+    // (deleted or replaced), removes that file's leftover log from the path (so it is never
+    // replayed into the new file: storage::Archive::remove_log_of_lost_file) and returns false.
+    // Thread-safe.
+    bool check_archive_file() const;
 
     // Finishes the requests already submitted, then stops the writer. Later submits fail.
     void stop();
@@ -54,11 +68,17 @@ private:
 
     void writer_loop();
     void commit_group(std::vector<Request>& group);
+    // Answers every request of `group` with `error`.
+    static void refuse_group(std::vector<Request>& group, const std::string& error);
+    // The error for requests once the archive file was deleted or replaced.
+    std::string lost_archive_error() const;
     void checkpoint_loop(const std::string& archive_path);
 
     std::unique_ptr<storage::Archive> m_archive;
     pipeline::Pipeline m_handler;
     std::function<void(const std::vector<pipeline::HandledEvent>&, const std::vector<meme::Event>&)> m_committed;
+    std::function<void()> m_archive_lost_callback;
+    bool m_archive_lost = false;  // writer thread only
     std::mutex m_mutex;
     std::condition_variable m_wake;
     std::deque<Request> m_waiting;

@@ -83,7 +83,8 @@ Server::Server(ServerOptions options, std::ostream& console)
     meme::caption_templates();  // a broken template override fails now, not at posting time
     m_ingest = std::make_unique<IngestQueue>(
         m_options.archive_path, m_options.destinations, m_options.thresholds,
-        [this](const std::vector<pipeline::HandledEvent>& handled, const std::vector<meme::Event>& events) { committed(handled, events); });
+        [this](const std::vector<pipeline::HandledEvent>& handled, const std::vector<meme::Event>& events) { committed(handled, events); },
+        [this] { archive_lost(); });
     m_dispatcher = std::make_unique<delivery::Dispatcher>(m_options.archive_path, m_options.destinations,
                                                           m_options.scale_factor, m_console, m_metrics, m_options.delivery);
     routes();
@@ -116,6 +117,13 @@ void Server::run() {
 }
 
 void Server::stop() { m_http->stop(); }
+
+void Server::archive_lost() {
+    if (m_archive_replaced.exchange(true)) return;
+    core::log(core::LogLevel::warn, "serve.archive_replaced",
+              {{"archive", m_options.archive_path}, {"action", "reopening the archive at its path"}});
+    stop();
+}
 
 http::Route Server::route(std::string method, std::string path, http::Response (Server::*handler)(const http::Request&)) {
     http::Route r{std::move(method), std::move(path)};
@@ -231,7 +239,7 @@ void Server::committed(const std::vector<pipeline::HandledEvent>& handled, const
 storage::Archive& Server::reader() {
     thread_local std::unique_ptr<storage::Archive> archive;
     thread_local std::string path;
-    if (!archive || path != m_options.archive_path) {
+    if (!archive || path != m_options.archive_path || !archive->still_at_path()) {
         // GET routes only read: they never wait for the write lock of the ingest or the workers.
         storage::ArchiveOptions options;
         options.access = storage::Access::read_only;
@@ -286,6 +294,11 @@ http::Response Server::entry(const http::Request& req) {
 }
 
 http::Response Server::healthz(const http::Request& req) {
+    if (m_archive_replaced || !m_ingest->check_archive_file()) {
+        archive_lost();
+        if (!authorised(req)) return json_response(503, {{"status", "unhealthy"}});
+        return json_response(503, {{"status", "unavailable"}, {"error", "the archive was deleted or replaced; reopening it"}});
+    }
     json destinations = json::array();
     std::int64_t pending = 0;
     try {

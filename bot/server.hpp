@@ -15,6 +15,7 @@
 // token (when one is set), /healthz says only ok or unhealthy and /metrics names no destination.
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <optional>
 #include <ostream>
@@ -64,6 +65,10 @@ public:
     void run();
     // Safe from any thread (a signal-waiting thread calls it on SIGTERM and SIGINT).
     void stop();
+    // True when run() returned because the archive file was deleted or replaced under the bot
+    // (found after a commit, or by /healthz): the caller starts a new Server, which opens (or
+    // creates) the archive now at the path, so nothing more is accepted into the lost file.
+    bool archive_replaced() const { return m_archive_replaced; }
 
 private:
     void routes();
@@ -83,6 +88,8 @@ private:
     http::Response metrics(const http::Request& req);
     void committed(const std::vector<pipeline::HandledEvent>& handled, const std::vector<meme::Event>& events);
     storage::Archive& reader();
+    // Stops the server for archive_replaced() (once; logged).
+    void archive_lost();
 
     ServerOptions m_options;
     std::ostream& m_console;
@@ -91,6 +98,7 @@ private:
     std::unique_ptr<http::Transport> m_http;
     std::unique_ptr<IngestQueue> m_ingest;
     std::unique_ptr<delivery::Dispatcher> m_dispatcher;
+    std::atomic<bool> m_archive_replaced{false};
 };
 
 }  // namespace memeops::bot

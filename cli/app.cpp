@@ -93,7 +93,10 @@ std::unique_ptr<storage::Archive> Context::open_existing_archive(storage::Access
     return storage::Archive::open(path, options);
 }
 
-void keep_running_on_closed_output() { std::signal(SIGPIPE, SIG_IGN); }
+void keep_running_on_write_errors() {
+    std::signal(SIGPIPE, SIG_IGN);
+    std::signal(SIGXFSZ, SIG_IGN);
+}
 
 int run(const std::vector<std::string>& args, Io& io) {
     CLI::App app{"MemeOps: git hooks, training and CI reactions as bilingual memes in your chat, "

@@ -72,9 +72,12 @@ private:
 
 using Handler = std::function<int()>;
 
-// Makes writing to a closed stdout or stderr fail with EPIPE instead of ending the process, so a
-// command that delivers (flush, serve) can tell a console meme was not seen and keep it waiting.
-void keep_running_on_closed_output();
+// Makes failed writes errors instead of signals that end the process: writing to a closed
+// stdout or stderr fails with EPIPE (SIGPIPE ignored), so a command that delivers (flush, serve)
+// can tell a console meme was not seen and keep it waiting; growing a file past the process's
+// file-size limit (RLIMIT_FSIZE) fails with EFBIG (SIGXFSZ ignored), which the archive reports
+// like a full disk.
+void keep_running_on_write_errors();
 
 struct CommandSpec {
     std::string_view name;

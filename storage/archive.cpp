@@ -1,5 +1,6 @@
 #include "storage/archive.hpp"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -21,6 +22,13 @@
 
 namespace memeops::storage {
 namespace {
+
+// (st_dev, st_ino) of the file at `path`; {0, 0} when there is none.
+std::pair<std::uint64_t, std::uint64_t> file_identity(const std::string& path) {
+    struct stat info {};
+    if (::stat(path.c_str(), &info) != 0) return {0, 0};
+    return {info.st_dev, info.st_ino};
+}
 
 namespace fs = std::filesystem;
 
@@ -213,6 +221,20 @@ std::unique_ptr<Archive> Archive::open_read_only(const std::string& path, const 
 Archive::Archive(std::string path, std::unique_ptr<Database> db, int opened_version)
     : m_path(std::move(path)), m_db(std::move(db)), m_opened_version(opened_version) {
     m_db->on_rollback([this] { m_known_repos.clear(); });
+    m_file_identity = file_identity(m_path);
+    m_log_identity = file_identity(m_path + "-wal");  // opening read the schema: the log exists
+}
+
+bool Archive::still_at_path() const {
+    auto identity = file_identity(m_path);
+    return identity.second != 0 && identity == m_file_identity;
+}
+
+void Archive::remove_log_of_lost_file() const {
+    if (m_log_identity.second == 0 || file_identity(m_path + "-wal") != m_log_identity) return;
+    std::error_code ignored;
+    std::filesystem::remove(m_path + "-wal", ignored);
+    std::filesystem::remove(m_path + "-shm", ignored);
 }
 
 void Archive::add(Entry& entry) { add_batch(std::span<Entry>(&entry, 1)); }

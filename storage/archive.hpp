@@ -63,6 +63,14 @@ public:
     static std::unique_ptr<Archive> open(const std::string& path, ArchiveOptions options = {});
 
     const std::string& path() const { return m_path; }
+    // False once the file at path() is no longer the one this archive opened: it was deleted,
+    // or another file was moved over it. What this connection writes then reaches no one.
+    bool still_at_path() const;
+    // Once !still_at_path(): removes the write-ahead log and its index ("-wal", "-shm") at the
+    // path when they are the ones this archive's file had. SQLite leaves a moved or deleted
+    // file's log in place, and the next connection to the path would replay it into whatever
+    // file is there now, corrupting it. Another file's log is left alone.
+    void remove_log_of_lost_file() const;
     // The schema version the file had before this open migrated it (0 for a new archive).
     int opened_schema_version() const { return m_opened_version; }
 
@@ -159,6 +167,10 @@ private:
     std::string m_path;
     std::unique_ptr<Database> m_db;
     int m_opened_version;
+    // The file opened and its write-ahead log (st_dev, st_ino; {0, 0}: none), as they were
+    // when it was opened: still_at_path() and remove_log_of_lost_file() compare with them.
+    std::pair<std::uint64_t, std::uint64_t> m_file_identity{0, 0};
+    std::pair<std::uint64_t, std::uint64_t> m_log_identity{0, 0};
     // Already in the repos table. Dropped whenever a transaction or savepoint rolls back: the
     // insert that put a repo there may have been undone.
     std::unordered_set<std::string> m_known_repos;

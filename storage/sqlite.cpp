@@ -1,16 +1,32 @@
 #include "storage/sqlite.hpp"
 
 #include <chrono>
+#include <cstring>
+#include <string>
 #include <random>
 #include <thread>
 
 namespace memeops::storage {
 namespace {
 
+// SQLite's message, plus what it leaves out for an I/O failure or a full disk: the operating
+// system's reason ("disk I/O error (File too large)"), or for a failed write whose reason is
+// lost, a hint that the disk may be full.
+std::string error_text(sqlite3* db, int rc) {
+    const char* message = db ? sqlite3_errmsg(db) : nullptr;
+    std::string text = message ? message : sqlite3_errstr(rc);
+    int primary = (db ? sqlite3_extended_errcode(db) : rc) & 0xff;
+    int os_error = db ? sqlite3_system_errno(db) : 0;
+    if ((primary == SQLITE_IOERR || primary == SQLITE_FULL) && os_error != 0)
+        text += std::string(" (") + std::strerror(os_error) + ")";
+    else if ((db ? sqlite3_extended_errcode(db) : rc) == SQLITE_IOERR_WRITE)
+        text += " (a write failed: is the disk full?)";  // SQLite's cleanup can clobber errno
+    return text;
+}
+
 void throw_for(sqlite3* db, int rc) {
     int extended = db ? sqlite3_extended_errcode(db) : rc;
-    const char* message = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
-    throw SqliteError(extended, message ? message : sqlite3_errstr(rc));
+    throw SqliteError(extended, error_text(db, rc));
 }
 
 }  // namespace
@@ -118,11 +134,8 @@ void Database::check(int rc) const {
 void Database::exec(const std::string& sql) {
     char* error = nullptr;
     int rc = sqlite3_exec(m_db, sql.c_str(), nullptr, nullptr, &error);
-    if (rc != SQLITE_OK) {
-        std::string message = error ? error : sqlite3_errstr(rc);
-        sqlite3_free(error);
-        throw SqliteError(sqlite3_extended_errcode(m_db), message);
-    }
+    sqlite3_free(error);  // the same text sqlite3_errmsg() gives, which throw_for reads
+    if (rc != SQLITE_OK) throw_for(m_db, rc);
 }
 
 std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> Database::prepare(const std::string& sql) {

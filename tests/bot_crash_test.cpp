@@ -42,8 +42,7 @@ void check_once_each(const ChatStandIn& channel, const std::set<int>& runs, core
         if (times[i] <= killed_at) in_flight = texts[i];
     for (int i : runs) {
         std::string run = "burst-run-" + std::to_string(i) + "-end";
-        int shown = 0;
-        for (const auto& text : texts) shown += text.find(run) != std::string::npos;
+        int shown = test::times_mentioned(channel, run);
         INFO(run);
         CHECK(shown >= 1);
         CHECK(shown <= (in_flight.find(run) != std::string::npos ? 2 : 1));
@@ -58,10 +57,7 @@ TEST_CASE("serve survives kill -9 mid-burst: every accepted event's memes are de
     test::TempDir dir;
     ChatStandIn slack(ChatStandIn::Platform::slack);
     ChatStandIn discord(ChatStandIn::Platform::discord);
-    std::map<std::string, std::string> env{{"MEMEOPS_DB", dir.file("archive.db")},
-                                           {"MEMEOPS_SLACK_WEBHOOK", slack.url()},
-                                           {"MEMEOPS_DISCORD_WEBHOOK", discord.url()},
-                                           {"HOME", dir.path().string()}};
+    auto env = test::chat_bot_env(dir, slack, discord);
     std::set<int> accepted;
     core::TimeMs killed_at = 0;
     {

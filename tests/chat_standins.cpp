@@ -1,5 +1,7 @@
 #include "chat_standins.hpp"
 
+#include <stdexcept>
+
 namespace memeops::test {
 namespace {
 
@@ -9,6 +11,20 @@ constexpr size_t k_discord_bucket = 5;
 std::string text_of(const nlohmann::json& value) { return value.is_string() ? value.get<std::string>() : ""; }
 
 }  // namespace
+
+std::map<std::string, std::string> chat_bot_env(const TempDir& dir, const ChatStandIn& slack,
+                                                const ChatStandIn& discord) {
+    return {{"MEMEOPS_DB", dir.file("archive.db")},
+            {"MEMEOPS_SLACK_WEBHOOK", slack.url()},
+            {"MEMEOPS_DISCORD_WEBHOOK", discord.url()},
+            {"HOME", dir.path().string()}};
+}
+
+int times_mentioned(const ChatStandIn& channel, const std::string& text) {
+    int shown = 0;
+    for (const auto& message : channel.message_texts()) shown += message.find(text) != std::string::npos;
+    return shown;
+}
 
 size_t utf16_units(const std::string& text) {
     size_t units = 0;
@@ -20,16 +36,33 @@ size_t utf16_units(const std::string& text) {
     return units;
 }
 
-ChatStandIn::ChatStandIn(Platform platform) : m_platform(platform) {
-    m_server.Post(".*", [this](const httplib::Request& req, httplib::Response& res) { handle(req, res); });
-    m_port = m_server.bind_to_any_port("127.0.0.1");
-    m_thread = std::thread([this] { m_server.listen_after_bind(); });
-    while (!m_server.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+ChatStandIn::ChatStandIn(Platform platform) : m_platform(platform) { start(0); }
+
+ChatStandIn::~ChatStandIn() { stop_listening(); }
+
+void ChatStandIn::start(int port) {
+    m_server = std::make_unique<httplib::Server>();
+    m_server->Post(".*", [this](const httplib::Request& req, httplib::Response& res) { handle(req, res); });
+    if (port == 0) {
+        m_port = m_server->bind_to_any_port("127.0.0.1");
+    } else if (!m_server->bind_to_port("127.0.0.1", port)) {
+        throw std::runtime_error("the stand-in cannot listen on its port again");
+    }
+    m_thread = std::thread([this] { m_server->listen_after_bind(); });
+    while (!m_server->is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
 }
 
-ChatStandIn::~ChatStandIn() {
-    m_server.stop();
+void ChatStandIn::stop_listening() {
+    if (!m_server) return;
+    m_server->stop();
     m_thread.join();
+    m_server.reset();
+}
+
+void ChatStandIn::go_down() { stop_listening(); }
+
+void ChatStandIn::come_back() {
+    if (!m_server) start(m_port);
 }
 
 std::string ChatStandIn::url() const {

@@ -13,6 +13,8 @@
 
 #include <atomic>
 #include <deque>
+#include <map>
+#include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -20,6 +22,7 @@
 #include <vector>
 
 #include "core/time.hpp"
+#include "test_support.hpp"
 
 namespace memeops::test {
 
@@ -42,6 +45,10 @@ public:
     std::string url() const;
     // Answers `status` to the next `count` requests (before any other check).
     void fail_next(int status, int count);
+    // Stops listening: connections are refused (the platform is down) until come_back().
+    void go_down();
+    // Listens again on the same port.
+    void come_back();
     // Slack: the Retry-After (seconds) of its 429s; 1 by default.
     void set_retry_after(int seconds);
 
@@ -59,8 +66,12 @@ private:
     int check_slack(const nlohmann::json& body, std::string& why) const;
     int check_discord(const httplib::Request& req, const nlohmann::json& body, std::string& why) const;
 
+    // Listens on `port` (0: any free one, then remembered) in a thread of its own.
+    void start(int port);
+    void stop_listening();
+
     Platform m_platform;
-    httplib::Server m_server;
+    std::unique_ptr<httplib::Server> m_server;
     int m_port = 0;
     std::thread m_thread;
     mutable std::mutex m_mutex;
@@ -71,6 +82,14 @@ private:
     core::TimeMs m_last_accepted = 0;
     std::deque<core::TimeMs> m_bucket;  // Discord: accepted request times in the last 2 s
 };
+
+// The environment of a bot whose archive and home are in `dir` and which posts to `slack` and
+// `discord`.
+std::map<std::string, std::string> chat_bot_env(const TempDir& dir, const ChatStandIn& slack,
+                                                const ChatStandIn& discord);
+
+// How many accepted messages of `channel` mention `text`.
+int times_mentioned(const ChatStandIn& channel, const std::string& text);
 
 // Length in UTF-16 units, counted independently of the product's own function.
 size_t utf16_units(const std::string& text);

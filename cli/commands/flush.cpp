@@ -111,7 +111,7 @@ int run_flush(Context& context, const FlushOptions& options) {
     auto archive = context.open_existing_archive();
     nlohmann::json spool = forward_spool(context, archive.get());
     if (!archive) return report_no_archive(io, options, spool);
-    keep_running_on_closed_output();
+    keep_running_on_write_errors();
     auto destinations = context.destinations();
     std::mutex console_mutex;
     if (options.json) io.out << R"({"console":[)" << std::flush;

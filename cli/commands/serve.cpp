@@ -3,6 +3,8 @@
 #include <pthread.h>
 
 #include <atomic>
+#include <memory>
+#include <mutex>
 #include <thread>
 
 #include "bot/server.hpp"
@@ -33,24 +35,26 @@ std::pair<std::string, int> parse_listen(const std::string& listen) {
     throw core::UsageError("--listen " + listen + ": the port must be a number from 0 to 65535");
 }
 
-// Blocks SIGTERM and SIGINT in every thread started after it, and stops `server` when one
-// arrives: the signal is taken by a thread of its own, so no handler runs in the middle of a
-// request or a transaction.
+// Blocks SIGTERM and SIGINT in every thread started after it, and stops the server being
+// served when one arrives: the signal is taken by a thread of its own, so no handler runs in
+// the middle of a request or a transaction.
 class StopOnSignal {
 public:
-    explicit StopOnSignal(bot::Server& server) {
+    StopOnSignal() {
         sigset_t signals;
         sigemptyset(&signals);
         sigaddset(&signals, SIGTERM);
         sigaddset(&signals, SIGINT);
         pthread_sigmask(SIG_BLOCK, &signals, &m_previous);
-        m_thread = std::thread([this, &server, signals] {
+        m_thread = std::thread([this, signals] {
             timespec tick{0, 200'000'000};
             while (!m_done) {
                 int signal = sigtimedwait(&signals, nullptr, &tick);
                 if (signal == SIGTERM || signal == SIGINT) {
                     core::log(core::LogLevel::info, "serve.stopping", {{"signal", signal == SIGTERM ? "SIGTERM" : "SIGINT"}});
-                    server.stop();
+                    std::lock_guard lock(m_mutex);
+                    m_signalled = true;
+                    if (m_server) m_server->stop();
                 }
             }
         });
@@ -61,8 +65,22 @@ public:
         pthread_sigmask(SIG_SETMASK, &m_previous, nullptr);
     }
 
+    // The server a signal stops from now on (nullptr: none); stopped at once when a signal came.
+    void watch(bot::Server* server) {
+        std::lock_guard lock(m_mutex);
+        m_server = server;
+        if (m_server && m_signalled) m_server->stop();
+    }
+    bool signalled() {
+        std::lock_guard lock(m_mutex);
+        return m_signalled;
+    }
+
 private:
     std::atomic<bool> m_done{false};
+    std::mutex m_mutex;
+    bot::Server* m_server = nullptr;
+    bool m_signalled = false;
     sigset_t m_previous;
     std::thread m_thread;
 };
@@ -82,19 +100,23 @@ int run_serve(Context& context, const ServeOptions& options) {
     server_options.github_check_apps = core::split_commas(core::env("MEMEOPS_GITHUB_CHECK_APPS").value_or(""));
     server_options.scale_factor = delivery::scale_factor_from_env();
     context.open_archive();  // creates and migrates it now: a broken archive fails before listening
-    keep_running_on_closed_output();  // console memes to a closed stdout wait instead of killing the bot
-    std::unique_ptr<bot::Server> server;
-    sigset_t block;
-    sigemptyset(&block);
-    sigaddset(&block, SIGTERM);
-    sigaddset(&block, SIGINT);
-    pthread_sigmask(SIG_BLOCK, &block, nullptr);  // before any thread starts, so all inherit it
-    server = std::make_unique<bot::Server>(std::move(server_options), context.io().out);
-    int bound = server->bind();
-    context.io().err << "memeops: serving on http://" << host << ":" << bound << " (archive " << context.archive_path()
-                     << ")\n";
-    StopOnSignal stopper(*server);
-    server->run();
+    keep_running_on_write_errors();  // a closed stdout or a full disk is an error, not the end of the bot
+    StopOnSignal stopper;  // before any thread starts, so all inherit the blocked signals
+    // A server per archive file: when the file is deleted or replaced under it, the next one
+    // opens (or creates) the archive at the path, on the same port.
+    for (bool first = true;; first = false) {
+        auto server = std::make_unique<bot::Server>(server_options, context.io().out);
+        server_options.port = server->bind();
+        if (first)
+            context.io().err << "memeops: serving on http://" << host << ":" << server_options.port << " (archive "
+                             << context.archive_path() << ")\n";
+        stopper.watch(server.get());
+        server->run();
+        stopper.watch(nullptr);
+        if (!server->archive_replaced() || stopper.signalled()) break;
+        context.io().err << "memeops: the archive " << context.archive_path()
+                         << " was deleted or replaced; serving the one now at that path\n";
+    }
     return 0;
 }
 
