@@ -87,9 +87,11 @@ build_flags=(-DCMAKE_BUILD_TYPE=Release -DMEMEOPS_SANITIZE=OFF)
 [[ $sanitize -eq 1 ]] && build_flags=(-DCMAKE_BUILD_TYPE=RelWithDebInfo -DMEMEOPS_SANITIZE=ON -DMEMEOPS_BUILD_BENCH=OFF)
 
 # ccache keeps rebuilds of a clean clone (CI) cheap; base_dir makes its hits independent of
-# where the clone lives.
+# where the clone lives, and nohashdir does the same for builds with debug info (whose file
+# names are then relative to the build folder).
 command -v ccache >/dev/null && build_flags+=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
 export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$PWD}"
+export CCACHE_NOHASHDIR="${CCACHE_NOHASHDIR:-1}"
 
 say "Building in $build_dir/"
 cmake -S . -B "$build_dir" "${build_flags[@]}" -DCMAKE_INSTALL_PREFIX="$prefix" >/dev/null

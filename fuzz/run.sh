@@ -47,6 +47,7 @@ if [[ $build -eq 1 ]]; then
     launcher=()
     command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
     export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$root}"
+    export CCACHE_NOHASHDIR="${CCACHE_NOHASHDIR:-1}"  # hits across clones, debug info included
     CXX=clang++-14 cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMEMEOPS_SANITIZE=ON \
         -DMEMEOPS_FUZZ=ON -DMEMEOPS_BUILD_TESTS=OFF -DMEMEOPS_BUILD_BENCH=OFF "${launcher[@]}" >/dev/null
     cmake --build "$build_dir" -j "$(nproc)" --target "${targets[@]/#/fuzz_}"
