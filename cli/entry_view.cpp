@@ -37,7 +37,7 @@ std::string metrics_line(const storage::Metrics& metrics) {
 void print_field(std::ostream& out, const Terminal& terminal, std::string_view label,
                  const std::optional<std::string>& value) {
     if (!value || value->empty()) return;
-    out << "  " << terminal.paint(core::pad_to_width(label, 9), "2") << " " << *value << "\n";
+    out << "  " << terminal.paint(core::pad_to_width(label, 9), "2") << " " << core::terminal_safe(*value) << "\n";
 }
 
 void print_memes(std::ostream& out, const Entry& entry, const Terminal& terminal) {
@@ -45,13 +45,13 @@ void print_memes(std::ostream& out, const Entry& entry, const Terminal& terminal
     out << "  " << terminal.paint("memes", "2") << "\n";
     for (const auto& meme : entry.memes) {
         out << "    " << terminal.paint(storage::priority_label(meme.priority), priority_colour(meme.priority))
-            << " " << meme.reaction << "  " << meme.caption << "\n";
+            << " " << meme.reaction << "  " << core::terminal_safe(meme.caption) << "\n";
         if (!meme.caption_en.empty() && meme.caption_en != meme.caption)
-            out << "       " << terminal.paint(meme.caption_en, "2") << "\n";
+            out << "       " << terminal.paint(core::terminal_safe(meme.caption_en), "2") << "\n";
         for (const auto& d : meme.deliveries) {
             out << "       → " << d.destination << ": " << storage::to_string(d.state) << " ("
                 << d.attempts << (d.attempts == 1 ? " attempt" : " attempts") << ")";
-            if (d.last_error) out << ", last error: " << *d.last_error;
+            if (d.last_error) out << ", last error: " << core::terminal_safe(*d.last_error);
             out << "\n";
         }
     }
@@ -86,8 +86,8 @@ void print_entry_detail(std::ostream& out, const Entry& entry, const Terminal& t
                         core::TimeMs now) {
     out << terminal.paint(std::string(storage::to_string(entry.kind)), "1;36") << " "
         << terminal.paint("#" + std::to_string(entry.id), "2");
-    if (entry.tag) out << "  " << terminal.paint(*entry.tag, "1;33");
-    if (entry.display) out << "  " << *entry.display;
+    if (entry.tag) out << "  " << terminal.paint(core::terminal_safe(*entry.tag), "1;33");
+    if (entry.display) out << "  " << core::terminal_safe(*entry.display);
     out << "\n";
     print_field(out, terminal, "time",
                 core::format_iso8601(entry.time) + " (" + core::format_relative(entry.time, now) + ")");
@@ -103,7 +103,7 @@ void print_entry_detail(std::ostream& out, const Entry& entry, const Terminal& t
     if (!entry.body.empty() && entry.body != entry.summary.value_or("")) {
         out << "\n";
         std::istringstream body(entry.body);
-        for (std::string line; std::getline(body, line);) out << "    " << line << "\n";
+        for (std::string line; std::getline(body, line);) out << "    " << core::terminal_safe(line) << "\n";
         out << "\n";
     }
     print_memes(out, entry, terminal);

@@ -32,7 +32,7 @@ Table::Table(std::vector<std::string> headers)
     : m_headers(std::move(headers)), m_colours(m_headers.size()) {}
 
 void Table::add_row(std::vector<std::string> cells) {
-    for (auto& cell : cells) cell = core::first_line(cell);
+    for (auto& cell : cells) cell = core::terminal_safe(core::first_line(cell));
     m_rows.push_back(std::move(cells));
 }
 

@@ -213,4 +213,24 @@ void append_utf8(std::string& out, char32_t cp) {
     }
 }
 
+std::string terminal_safe(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    for (size_t i = 0; i < text.size(); ++i) {
+        auto byte = static_cast<unsigned char>(text[i]);
+        if ((byte < 0x20 && byte != '\n' && byte != '\t') || byte == 0x7f) {
+            out += '^';
+            out += static_cast<char>(byte == 0x7f ? '?' : byte + 0x40);
+        } else if (byte == 0xC2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) >= 0x80 &&
+                   static_cast<unsigned char>(text[i + 1]) <= 0x9F) {
+            out += "^[";  // a C1 control is ESC plus (its code − 0x40): shown as that pair
+            out += static_cast<char>(static_cast<unsigned char>(text[i + 1]) - 0x40);
+            ++i;
+        } else {
+            out += static_cast<char>(byte);
+        }
+    }
+    return out;
+}
+
 }  // namespace memeops::core

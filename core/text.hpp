@@ -33,6 +33,12 @@ std::string pad_to_width(std::string_view text, int columns);
 // The first line of `text`, with tabs as spaces and trailing white space removed.
 std::string first_line(std::string_view text);
 
+// `text` safe to print on a terminal: every control character that could move the cursor,
+// change colours or set the window title (C0 other than newline and tab, DEL, and the C1
+// controls U+0080–U+009F) shown in caret notation ("^[" for ESC, "^?" for DEL, "^[[" for CSI
+// U+009B's escape form) instead of being sent. For user text, never for our own colours.
+std::string terminal_safe(std::string_view text);
+
 // True for Han, kana and Hangul: the scripts written without spaces between words.
 bool is_cjk(char32_t cp);
 

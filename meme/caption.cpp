@@ -99,10 +99,11 @@ std::string format_metric(double value, bool sign) {
 }
 
 Caption detection_caption(const Detection& d, const std::string& run, const std::string& spark) {
-    return render_caption(d.reaction, run,
-                          {{"run", run}, {"epoch", std::to_string(d.epoch)}, {"metric", d.metric},
-                           {"value", format_metric(d.value)}, {"delta", format_metric(d.delta, true)},
-                           {"spark", spark}});
+    std::map<std::string, std::string> values{{"run", run}, {"epoch", std::to_string(d.epoch)}, {"metric", d.metric},
+                                              {"value", format_metric(d.value)}, {"delta", format_metric(d.delta, true)},
+                                              {"spark", spark}};
+    values.insert(d.facts.begin(), d.facts.end());
+    return render_caption(d.reaction, run, values);
 }
 
 }  // namespace memeops::meme

@@ -38,8 +38,8 @@ std::string subject_place(const std::optional<std::string>& repo, const std::opt
 
 struct Detection;
 
-// The caption of a training detection for `run`, with its metric, value, change and `spark`
-// (the metric's sparkline).
+// The caption of a training detection for `run`, with its metric, value, change, the facts
+// its rule saw (best, epochs since, before and after, …) and `spark` (the metric's sparkline).
 Caption detection_caption(const Detection& detection, const std::string& run, const std::string& spark);
 
 // A metric value for captions: 4 significant digits, "NaN", "inf", "-inf"; with `sign`, "+0.12".

@@ -69,7 +69,10 @@ std::optional<std::string> read_override() {
 const std::set<std::string>& known_placeholders() {
     static const std::set<std::string> names{"tag", "display", "repo", "branch", "commit", "summary", "run",
                                              "epoch", "metric", "value", "delta", "spark", "pipeline",
-                                             "url", "status", "text", "where"};
+                                             "url", "status", "text", "where",
+                                             // what a training rule saw (meme::Detection::facts)
+                                             "best", "best_epoch", "since", "before", "after", "rise", "train",
+                                             "train_best", "threshold", "swings", "window", "step"};
     return names;
 }
 

@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <stdexcept>
 
+#include "meme/caption.hpp"
 #include "storage/entry.hpp"
 
 namespace memeops::meme {
@@ -11,34 +13,72 @@ namespace {
 
 constexpr double k_nan = std::numeric_limits<double>::quiet_NaN();
 
-std::optional<double> metric(const EpochMetrics& e, const std::string& name) {
+std::optional<double> finite_metric(const EpochMetrics& e, const std::string& name) {
     auto it = e.metrics.find(name);
     if (it == e.metrics.end() || !std::isfinite(it->second)) return std::nullopt;
     return it->second;
 }
 
-// The last `count` finite values of `name` when the last `count` epochs all have one.
-std::optional<std::vector<double>> last_values(const std::vector<EpochMetrics>& history,
-                                               const std::string& name, size_t count) {
-    if (history.size() < count) return std::nullopt;
+// The last `count` values of `name` when the last `count` epochs all have a finite one.
+std::optional<std::vector<double>> last_values(const std::vector<EpochMetrics>& history, const std::string& name,
+                                               size_t count) {
+    if (name.empty() || history.size() < count) return std::nullopt;
     std::vector<double> values;
     for (size_t i = history.size() - count; i < history.size(); ++i) {
-        auto v = metric(history[i], name);
+        auto v = finite_metric(history[i], name);
         if (!v) return std::nullopt;
         values.push_back(*v);
     }
     return values;
 }
 
-bool strictly(const std::vector<double>& v, bool rising) {
+// `value` moved down (or up) by `fraction` of its magnitude: relative thresholds that keep
+// their direction for negative values.
+double lowered(double value, double fraction) { return value - fraction * std::fabs(value); }
+double raised(double value, double fraction) { return value + fraction * std::fabs(value); }
+
+bool strictly_falling(const std::vector<double>& v) {
     for (size_t i = 1; i < v.size(); ++i)
-        if (rising ? !(v[i] > v[i - 1]) : !(v[i] < v[i - 1])) return false;
+        if (!(v[i] < v[i - 1])) return false;
     return true;
 }
 
-Detection detection(const std::string& reaction, int priority, const EpochMetrics& e,
-                    const std::string& name, double value, double delta) {
-    return {reaction, priority, e.epoch, name, value, delta};
+std::string joined(const std::vector<double>& values) {
+    std::string out;
+    for (double v : values) out += (out.empty() ? "" : ", ") + format_metric(v);
+    return out;
+}
+
+// "10%", "0.5%": whole percentages without decimals, small ones with one.
+std::string percent(double fraction) {
+    char text[32];
+    double value = fraction * 100;
+    bool whole = std::fabs(value - std::round(value)) < 0.05 || std::fabs(value) >= 10;
+    std::snprintf(text, sizeof text, whole ? "%.0f%%" : "%.1f%%", value);
+    return text;
+}
+
+Detection detection(const std::string& reaction, int priority, const EpochMetrics& e, const std::string& name,
+                    double value, double delta) {
+    Detection d;
+    d.reaction = reaction;
+    d.priority = priority;
+    d.epoch = e.epoch;
+    d.metric = name;
+    d.value = value;
+    d.delta = delta;
+    return d;
+}
+
+// The first of `names` (with "val_" in front for `validation`) the epoch has.
+std::string first_present(const EpochMetrics& e, bool validation) {
+    static const char* k_accuracy_names[] = {"accuracy", "categorical_accuracy", "sparse_categorical_accuracy",
+                                             "binary_accuracy"};
+    for (const char* name : k_accuracy_names) {
+        std::string full = (validation ? "val_" : "") + std::string(name);
+        if (e.metrics.count(full)) return full;
+    }
+    return "";
 }
 
 }  // namespace
@@ -55,13 +95,27 @@ std::vector<Detection> TrainingDetector::feed(const EpochMetrics& epoch) {
     for (const auto& [name, value] : epoch.metrics) e.metrics[canonical_metric_name(name)] = value;
     m_history.push_back(e);
     if (m_history.size() > k_kept_epochs) m_history.erase(m_history.begin());
+    track_metric_families(e);
     std::vector<Detection> fired;
+    // In this order: the plateau rule needs to know whether overfitting fired.
     for (auto found : {check_nan(e), check_sudden_drop(e), check_overfitting(e), check_val_acc_streak(e),
                        check_oscillation(e), check_breakthrough(e), check_plateau(e)})
-        if (found) fired.push_back(*found);
+        if (found) fired.push_back(std::move(*found));
     std::stable_sort(fired.begin(), fired.end(),
                      [](const Detection& a, const Detection& b) { return a.priority < b.priority; });
     return fired;
+}
+
+void TrainingDetector::track_metric_families(const EpochMetrics& e) {
+    if (e.metrics.count("val_loss")) m_has_val_loss = true;
+    if (m_val_accuracy_name.empty()) m_val_accuracy_name = first_present(e, true);
+    if (m_accuracy_name.empty()) m_accuracy_name = first_present(e, false);
+}
+
+std::string TrainingDetector::plateau_metric() const { return m_has_val_loss ? "val_loss" : "loss"; }
+
+std::string TrainingDetector::accuracy_metric(bool validation) const {
+    return validation && !m_val_accuracy_name.empty() ? m_val_accuracy_name : m_accuracy_name;
 }
 
 std::vector<double> TrainingDetector::series(const std::string& name) const {
@@ -73,92 +127,193 @@ std::vector<double> TrainingDetector::series(const std::string& name) const {
     return values;
 }
 
-std::optional<Detection> TrainingDetector::check_nan(const EpochMetrics& e) const {
-    for (const auto& [name, value] : e.metrics)
-        if (!std::isfinite(value)) return detection("training.nan", 0, e, name, value, 0);
+std::optional<Detection> TrainingDetector::check_nan(const EpochMetrics& e) {
+    for (const auto& [name, value] : e.metrics) {
+        if (std::isfinite(value)) continue;
+        if (m_in_nan_episode) return std::nullopt;  // one alert until the metrics are finite again
+        m_in_nan_episode = true;
+        auto d = detection("training.nan", 0, e, name, value, 0);
+        d.why = name + " is " + format_metric(value) + " at epoch " + std::to_string(e.epoch);
+        return d;
+    }
+    m_in_nan_episode = false;
     return std::nullopt;
 }
 
 std::optional<Detection> TrainingDetector::check_sudden_drop(const EpochMetrics& e) const {
-    auto window = static_cast<size_t>(m_thresholds.sudden_drop_window);
-    auto values = last_values(m_history, "loss", window + 1);
-    if (!values) return std::nullopt;
-    double lowest_before = *std::min_element(values->begin(), values->end() - 1);
+    const auto& t = m_thresholds;
+    auto n = static_cast<size_t>(t.sudden_drop_window);
+    auto values = last_values(m_history, "loss", n + 1);
+    if (!values || std::any_of(values->begin(), values->end(), [](double v) { return v <= 0; })) return std::nullopt;
+    auto [lo, hi] = std::minmax_element(values->begin(), values->end() - 1);
+    if (*hi > t.sudden_drop_stability * *lo) return std::nullopt;  // still settling: not a sudden change
+    if (m_history.size() >= 2) {
+        auto lr_now = finite_metric(e, "lr"), lr_before = finite_metric(m_history[m_history.size() - 2], "lr");
+        if (lr_now && lr_before && std::fabs(*lr_now - *lr_before) > 1e-12 * std::fabs(*lr_before))
+            return std::nullopt;  // a scheduled step explains it
+    }
     double now = values->back();
-    if (now < m_thresholds.sudden_drop_ratio * lowest_before)
-        return detection("training.sudden_drop", 0, e, "loss", now, now - lowest_before);
-    return std::nullopt;
+    if (now >= t.sudden_drop_ratio * *lo) return std::nullopt;
+    auto d = detection("training.sudden_drop", 0, e, "loss", now, now - *lo);
+    d.window = *values;
+    d.facts = {{"before", format_metric(*lo)}, {"after", format_metric(now)}};
+    d.why = "loss " + format_metric(now) + " < " + format_metric(t.sudden_drop_ratio) + " × " + format_metric(*lo) +
+            " (the lowest of the previous " + std::to_string(n) + ": " + joined({values->begin(), values->end() - 1}) +
+            ", stable: max ≤ " + format_metric(t.sudden_drop_stability) + " × min); learning rate unchanged";
+    return d;
 }
 
 std::optional<Detection> TrainingDetector::check_overfitting(const EpochMetrics& e) {
-    auto n = static_cast<size_t>(m_thresholds.streak_epochs) + 1;
-    auto val = last_values(m_history, "val_loss", n);
-    auto train = last_values(m_history, "loss", n);
-    bool streak = val && train && strictly(*val, true) && strictly(*train, false);
-    if (!streak) {
+    const auto& t = m_thresholds;
+    auto val = finite_metric(e, "val_loss");
+    if (!val) return std::nullopt;
+    if (!m_best_val_loss || *val < lowered(m_best_val_loss->value, t.min_improvement)) {
+        m_best_val_loss = Best{*val, e.epoch};
+        m_loss_at_best = finite_metric(e, "loss");
         m_overfitting_fired = false;
         return std::nullopt;
     }
-    if (m_overfitting_fired) return std::nullopt;
+    auto n = static_cast<size_t>(t.overfitting_epochs);
+    if (m_overfitting_fired || e.epoch - m_best_val_loss->epoch < t.overfitting_epochs) return std::nullopt;
+    auto recent = last_values(m_history, "val_loss", std::max<size_t>(n, 3));
+    auto loss = finite_metric(e, "loss");
+    if (!recent || !loss || !m_loss_at_best) return std::nullopt;
+    double best = m_best_val_loss->value, threshold = raised(best, t.overfitting_rise);
+    std::vector<double> risen(recent->end() - static_cast<long>(n), recent->end());
+    if (std::any_of(risen.begin(), risen.end(), [&](double v) { return v < threshold; })) return std::nullopt;
+    double latest = recent->back(), two_before = (*recent)[recent->size() - 3];
+    if (latest < two_before) return std::nullopt;  // coming back down
+    double train_limit = lowered(*m_loss_at_best, t.overfitting_train_drop);
+    if (*loss > train_limit) return std::nullopt;  // both rising: not overfitting
     m_overfitting_fired = true;
-    return detection("training.overfitting", 1, e, "val_loss", val->back(), val->back() - val->front());
+    m_overfitting_since_plateau_best = true;
+    auto d = detection("training.overfitting", 1, e, "val_loss", latest, latest - best);
+    d.window = *recent;
+    d.facts = {{"best", format_metric(best)}, {"best_epoch", std::to_string(m_best_val_loss->epoch)},
+               {"rise", percent((latest - best) / std::fabs(best))}, {"train", format_metric(*loss)},
+               {"train_best", format_metric(*m_loss_at_best)}};
+    d.why = "val_loss " + joined(risen) + " ≥ " + format_metric(threshold) + " (best " + format_metric(best) +
+            " at epoch " + std::to_string(m_best_val_loss->epoch) + " + " + percent(t.overfitting_rise) +
+            ") on each of the last " + std::to_string(n) + " epochs; latest " + format_metric(latest) + " ≥ " +
+            format_metric(two_before) + " two epochs before; loss " + format_metric(*loss) + " ≤ " +
+            format_metric(train_limit) + " (" + format_metric(*m_loss_at_best) + " at the best − " +
+            percent(t.overfitting_train_drop) + ")";
+    return d;
 }
 
 std::optional<Detection> TrainingDetector::check_val_acc_streak(const EpochMetrics& e) {
-    auto n = static_cast<size_t>(m_thresholds.streak_epochs) + 1;
-    auto val = last_values(m_history, "val_accuracy", n);
-    if (!val || !strictly(*val, false)) {
+    const auto& t = m_thresholds;
+    std::string name = accuracy_metric(true);
+    auto value = name.empty() ? std::nullopt : finite_metric(e, name);
+    if (!value) return std::nullopt;
+    if (!m_best_val_accuracy || *value > m_best_val_accuracy->value) {
+        m_best_val_accuracy = Best{*value, e.epoch};
         m_val_acc_streak_fired = false;
         return std::nullopt;
     }
     if (m_val_acc_streak_fired) return std::nullopt;
+    auto values = last_values(m_history, name, static_cast<size_t>(t.streak_epochs) + 1);
+    double best = m_best_val_accuracy->value;
+    if (!values || !strictly_falling(*values) || *value > best - t.val_acc_drop) return std::nullopt;
     m_val_acc_streak_fired = true;
-    return detection("training.val_acc_streak", 2, e, "val_accuracy", val->back(), val->back() - val->front());
+    auto d = detection("training.val_acc_streak", 2, e, name, *value, *value - best);
+    d.window = *values;
+    d.facts = {{"best", format_metric(best)}, {"best_epoch", std::to_string(m_best_val_accuracy->epoch)},
+               {"since", std::to_string(t.streak_epochs)}};
+    d.why = name + " fell on each of the last " + std::to_string(t.streak_epochs) + " epochs (" + joined(*values) +
+            ") and " + format_metric(*value) + " is ≥ " + format_metric(t.val_acc_drop) + " below the best " +
+            format_metric(best) + " (epoch " + std::to_string(m_best_val_accuracy->epoch) + ")";
+    return d;
 }
 
 std::optional<Detection> TrainingDetector::check_oscillation(const EpochMetrics& e) {
+    const auto& t = m_thresholds;
     if (e.epoch < m_oscillation_quiet_until) return std::nullopt;
-    auto values = last_values(m_history, "loss", static_cast<size_t>(m_thresholds.oscillation_window));
-    if (!values) return std::nullopt;
+    auto values = last_values(m_history, "loss", static_cast<size_t>(t.oscillation_window));
+    if (!values || values->size() < 3) return std::nullopt;
     double mean = 0;
     for (double v : *values) mean += v;
-    mean /= static_cast<double>(values->size());
+    double scale = std::fabs(mean / static_cast<double>(values->size()));
+    if (scale == 0) return std::nullopt;
     int changes = 0;
-    double previous_step = 0;
+    double total = 0, largest = 0, previous = 0;
     for (size_t i = 1; i < values->size(); ++i) {
         double step = (*values)[i] - (*values)[i - 1];
-        if (std::fabs(step) < m_thresholds.oscillation_min_step * std::fabs(mean)) return std::nullopt;
-        if (i > 1 && (step > 0) != (previous_step > 0)) ++changes;
-        previous_step = step;
+        if (std::fabs(step) < t.oscillation_min_step * scale) return std::nullopt;  // a flat step: noise
+        if (i > 1 && (step > 0) != (previous > 0)) ++changes;
+        total += std::fabs(step);
+        largest = std::max(largest, std::fabs(step));
+        previous = step;
     }
-    if (changes < m_thresholds.oscillation_sign_changes) return std::nullopt;
-    m_oscillation_quiet_until = e.epoch + m_thresholds.oscillation_quiet_epochs + 1;
-    return detection("training.oscillation", 2, e, "loss", values->back(), values->back() - values->front());
+    double average = total / static_cast<double>(values->size() - 1);
+    double net = values->back() - values->front();
+    if (changes < t.oscillation_sign_changes || average < t.oscillation_mean_step * scale ||
+        std::fabs(net) > largest)  // a curve that goes somewhere: noise on a trend
+        return std::nullopt;
+    m_oscillation_quiet_until = e.epoch + t.oscillation_quiet_epochs + 1;
+    auto d = detection("training.oscillation", 2, e, "loss", values->back(), net);
+    d.window = *values;
+    d.facts = {{"swings", std::to_string(changes)}, {"window", std::to_string(values->size())},
+               {"step", percent(average / scale)}};
+    d.why = "loss " + joined(*values) + ": " + std::to_string(changes) + " changes of direction (≥ " +
+            std::to_string(t.oscillation_sign_changes) + "), every step ≥ " + percent(t.oscillation_min_step) +
+            " of the mean " + format_metric(scale) + ", average step " + percent(average / scale) + " (≥ " +
+            percent(t.oscillation_mean_step) + "), net change " + format_metric(net, true) + " no larger than the largest step " +
+            format_metric(largest);
+    return d;
 }
 
 std::optional<Detection> TrainingDetector::check_breakthrough(const EpochMetrics& e) {
-    if (m_breakthrough_fired) return std::nullopt;
-    std::string name = e.metrics.count("val_accuracy") ? "val_accuracy" : "accuracy";
-    auto value = metric(e, name);
-    if (!value || *value < m_thresholds.breakthrough_accuracy) return std::nullopt;
-    m_breakthrough_fired = true;
-    return detection("training.breakthrough", 2, e, name, *value, 0);
+    const auto& t = m_thresholds;
+    std::string name = accuracy_metric(true);
+    auto value = name.empty() ? std::nullopt : finite_metric(e, name);
+    if (!value) return std::nullopt;
+    if (*value < t.breakthrough_accuracy) {
+        m_seen_below_breakthrough = true;
+        return std::nullopt;
+    }
+    if (m_reached_breakthrough) return std::nullopt;
+    m_reached_breakthrough = true;
+    if (!m_seen_below_breakthrough) return std::nullopt;  // above it from the start: nothing was crossed
+    std::optional<double> before;
+    if (m_history.size() >= 2) before = finite_metric(m_history[m_history.size() - 2], name);
+    auto d = detection("training.breakthrough", 2, e, name, *value, before ? *value - *before : 0);
+    d.facts = {{"threshold", format_metric(t.breakthrough_accuracy)}};
+    if (before) d.facts["before"] = format_metric(*before);
+    d.window = before ? std::vector<double>{*before, *value} : std::vector<double>{*value};
+    d.why = name + " " + format_metric(*value) + " ≥ " + format_metric(t.breakthrough_accuracy) +
+            " for the first time, after epochs below it" + (before ? " (" + format_metric(*before) + " the epoch before)" : "");
+    return d;
 }
 
 std::optional<Detection> TrainingDetector::check_plateau(const EpochMetrics& e) {
-    std::string name = e.metrics.count("val_loss") ? "val_loss" : "loss";
-    auto value = metric(e, name);
+    const auto& t = m_thresholds;
+    std::string name = plateau_metric();
+    auto value = finite_metric(e, name);
     if (!value) return std::nullopt;
-    if (!m_plateau_best || *value < *m_plateau_best - m_thresholds.plateau_min_delta) {
-        m_plateau_best = value;
+    if (!m_plateau_best || *value < lowered(m_plateau_best->value, t.min_improvement)) {
+        m_plateau_best = Best{*value, e.epoch};
         m_plateau_since = 0;
-        m_plateau_fired = false;
+        m_overfitting_since_plateau_best = false;
+        if (m_plateau_fired_at && *value < lowered(*m_plateau_fired_at, t.plateau_rearm)) m_plateau_fired_at.reset();
         return std::nullopt;
     }
     ++m_plateau_since;
-    if (m_plateau_since < m_thresholds.plateau_patience || m_plateau_fired) return std::nullopt;
-    m_plateau_fired = true;
-    return detection("training.plateau", 3, e, name, *value, *value - *m_plateau_best);
+    if (m_plateau_since < t.plateau_patience || m_plateau_fired_at) return std::nullopt;
+    m_plateau_fired_at = m_plateau_best->value;
+    if (m_overfitting_since_plateau_best) return std::nullopt;  // rising, not flat: counted as fired, not posted
+    const Best& best = *m_plateau_best;
+    auto d = detection("training.plateau", 3, e, name, *value, *value - best.value);
+    auto window = std::min<size_t>(m_history.size(), static_cast<size_t>(m_plateau_since) + 1);
+    d.window = series(name);
+    d.window.erase(d.window.begin(), d.window.end() - static_cast<long>(window));
+    d.facts = {{"best", format_metric(best.value)}, {"best_epoch", std::to_string(best.epoch)},
+               {"since", std::to_string(m_plateau_since)}};
+    d.why = name + " has not improved by more than " + percent(t.min_improvement) + " on its best " +
+            format_metric(best.value) + " (epoch " + std::to_string(best.epoch) + ") for " +
+            std::to_string(m_plateau_since) + " epochs (patience " + std::to_string(t.plateau_patience) +
+            "); next alert only below " + format_metric(lowered(best.value, t.plateau_rearm));
+    return d;
 }
 
 std::string sparkline(const std::vector<double>& values, size_t width) {
@@ -167,7 +322,7 @@ std::string sparkline(const std::vector<double>& values, size_t width) {
     for (double v : values)
         if (std::isfinite(v)) finite.push_back(v);
     if (finite.size() > width) finite.erase(finite.begin(), finite.end() - static_cast<long>(width));
-    if (finite.empty()) return "";
+    if (finite.size() < 2) return "";
     auto [lo, hi] = std::minmax_element(finite.begin(), finite.end());
     std::string line;
     for (double v : finite) {
@@ -179,25 +334,48 @@ std::string sparkline(const std::vector<double>& values, size_t width) {
 
 namespace {
 
-double metric_from_json(const nlohmann::json& value) {
-    if (value.is_number()) return value.get<double>();
-    std::string text = value.is_string() ? value.get<std::string>() : "nan";
-    if (text == "inf") return std::numeric_limits<double>::infinity();
-    if (text == "-inf") return -std::numeric_limits<double>::infinity();
-    return k_nan;
+nlohmann::json best_to_json(const std::optional<double>& value, int epoch) {
+    if (!value) return nullptr;
+    return {{"value", *value}, {"epoch", epoch}};
+}
+
+template <typename Best>
+std::optional<Best> best_from_json(const nlohmann::json& state, const char* key) {
+    auto it = state.find(key);
+    if (it == state.end() || !it->is_object() || !it->value("value", nlohmann::json()).is_number()) return std::nullopt;
+    return Best{(*it)["value"].template get<double>(), it->value("epoch", 0)};
+}
+
+std::optional<double> number_from_json(const nlohmann::json& state, const char* key) {
+    auto it = state.find(key);
+    if (it == state.end() || !it->is_number()) return std::nullopt;
+    return it->get<double>();
 }
 
 }  // namespace
 
 nlohmann::json TrainingDetector::state() const {
-    nlohmann::json out{{"overfitting_fired", m_overfitting_fired},
+    auto optional_number = [](const std::optional<double>& v) { return v ? nlohmann::json(*v) : nlohmann::json(); };
+    nlohmann::json out{{"rules", k_rules_version},
+                       {"has_val_loss", m_has_val_loss},
+                       {"val_accuracy_name", m_val_accuracy_name},
+                       {"accuracy_name", m_accuracy_name},
+                       {"in_nan_episode", m_in_nan_episode},
+                       {"loss_at_best", optional_number(m_loss_at_best)},
+                       {"overfitting_fired", m_overfitting_fired},
                        {"val_acc_streak_fired", m_val_acc_streak_fired},
                        {"oscillation_quiet_until", m_oscillation_quiet_until},
-                       {"breakthrough_fired", m_breakthrough_fired},
+                       {"seen_below_breakthrough", m_seen_below_breakthrough},
+                       {"reached_breakthrough", m_reached_breakthrough},
                        {"plateau_since", m_plateau_since},
-                       {"plateau_fired", m_plateau_fired},
-                       {"plateau_best", nullptr}};
-    if (m_plateau_best) out["plateau_best"] = storage::metric_to_json(*m_plateau_best);
+                       {"plateau_fired_at", optional_number(m_plateau_fired_at)},
+                       {"overfitting_since_plateau_best", m_overfitting_since_plateau_best}};
+    out["best_val_loss"] = best_to_json(m_best_val_loss ? std::optional(m_best_val_loss->value) : std::nullopt,
+                                        m_best_val_loss ? m_best_val_loss->epoch : 0);
+    out["best_val_accuracy"] = best_to_json(m_best_val_accuracy ? std::optional(m_best_val_accuracy->value) : std::nullopt,
+                                            m_best_val_accuracy ? m_best_val_accuracy->epoch : 0);
+    out["plateau_best"] = best_to_json(m_plateau_best ? std::optional(m_plateau_best->value) : std::nullopt,
+                                       m_plateau_best ? m_plateau_best->epoch : 0);
     return out;
 }
 
@@ -205,16 +383,31 @@ TrainingDetector TrainingDetector::restore(const nlohmann::json& state, std::vec
                                            DetectorThresholds thresholds) {
     TrainingDetector d(thresholds);
     if (recent.size() > k_kept_epochs) recent.erase(recent.begin(), recent.end() - k_kept_epochs);
-    d.m_history = std::move(recent);
-    if (!state.is_object()) return d;
+    if (!state.is_object() || state.value("rules", 0) != k_rules_version) {
+        for (const auto& epoch : recent) (void)d.feed(epoch);  // rules v1 or none: rebuilt, silently
+        return d;
+    }
+    for (auto& epoch : recent) {
+        EpochMetrics canonical{epoch.epoch, {}};
+        for (const auto& [name, value] : epoch.metrics) canonical.metrics[canonical_metric_name(name)] = value;
+        d.m_history.push_back(std::move(canonical));
+    }
+    d.m_has_val_loss = state.value("has_val_loss", false);
+    d.m_val_accuracy_name = state.value("val_accuracy_name", "");
+    d.m_accuracy_name = state.value("accuracy_name", "");
+    d.m_in_nan_episode = state.value("in_nan_episode", false);
+    d.m_best_val_loss = best_from_json<Best>(state, "best_val_loss");
+    d.m_loss_at_best = number_from_json(state, "loss_at_best");
     d.m_overfitting_fired = state.value("overfitting_fired", false);
+    d.m_best_val_accuracy = best_from_json<Best>(state, "best_val_accuracy");
     d.m_val_acc_streak_fired = state.value("val_acc_streak_fired", false);
     d.m_oscillation_quiet_until = state.value("oscillation_quiet_until", -1);
-    d.m_breakthrough_fired = state.value("breakthrough_fired", false);
+    d.m_seen_below_breakthrough = state.value("seen_below_breakthrough", false);
+    d.m_reached_breakthrough = state.value("reached_breakthrough", false);
+    d.m_plateau_best = best_from_json<Best>(state, "plateau_best");
     d.m_plateau_since = state.value("plateau_since", 0);
-    d.m_plateau_fired = state.value("plateau_fired", false);
-    if (state.contains("plateau_best") && !state["plateau_best"].is_null())
-        d.m_plateau_best = metric_from_json(state["plateau_best"]);
+    d.m_plateau_fired_at = number_from_json(state, "plateau_fired_at");
+    d.m_overfitting_since_plateau_best = state.value("overfitting_since_plateau_best", false);
     return d;
 }
 
@@ -222,23 +415,39 @@ DetectorThresholds thresholds_from_json(const nlohmann::json& config) {
     DetectorThresholds t;
     if (config.is_null()) return t;
     if (!config.is_object()) throw std::invalid_argument("\"detectors\" must be an object");
-    const std::map<std::string, double*> reals{{"sudden_drop_ratio", &t.sudden_drop_ratio},
-                                               {"oscillation_min_step", &t.oscillation_min_step},
-                                               {"breakthrough_accuracy", &t.breakthrough_accuracy},
-                                               {"plateau_min_delta", &t.plateau_min_delta}};
+    const std::map<std::string, double*> fractions{{"min_improvement", &t.min_improvement},
+                                                   {"sudden_drop_ratio", &t.sudden_drop_ratio},
+                                                   {"sudden_drop_stability", &t.sudden_drop_stability},
+                                                   {"overfitting_rise", &t.overfitting_rise},
+                                                   {"overfitting_train_drop", &t.overfitting_train_drop},
+                                                   {"val_acc_drop", &t.val_acc_drop},
+                                                   {"oscillation_min_step", &t.oscillation_min_step},
+                                                   {"oscillation_mean_step", &t.oscillation_mean_step},
+                                                   {"breakthrough_accuracy", &t.breakthrough_accuracy},
+                                                   {"plateau_rearm", &t.plateau_rearm}};
     const std::map<std::string, int*> counts{{"sudden_drop_window", &t.sudden_drop_window},
+                                             {"overfitting_epochs", &t.overfitting_epochs},
                                              {"streak_epochs", &t.streak_epochs},
                                              {"oscillation_window", &t.oscillation_window},
                                              {"oscillation_sign_changes", &t.oscillation_sign_changes},
                                              {"oscillation_quiet_epochs", &t.oscillation_quiet_epochs},
                                              {"plateau_patience", &t.plateau_patience}};
+    // Rules v1's absolute plateau threshold has no v2 meaning: say what replaced it.
+    const std::map<std::string, std::string> replaced{
+        {"plateau_min_delta", "detectors.plateau_min_delta was replaced by min_improvement, a fraction of the best (0.005)"}};
     for (const auto& [key, value] : config.items()) {
-        if (auto r = reals.find(key); r != reals.end() && value.is_number()) *r->second = value.get<double>();
-        else if (auto c = counts.find(key); c != counts.end() && value.is_number_integer() && value.get<int>() >= 1)
+        if (auto r = replaced.find(key); r != replaced.end()) throw std::invalid_argument(r->second);
+        if (auto f = fractions.find(key); f != fractions.end()) {
+            if (!value.is_number() || !std::isfinite(value.get<double>()) || value.get<double>() < 0)
+                throw std::invalid_argument("detectors." + key + " must be a number >= 0");
+            *f->second = value.get<double>();
+        } else if (auto c = counts.find(key); c != counts.end()) {
+            if (!value.is_number_integer() || value.get<long long>() < 1 || value.get<long long>() > 1000)
+                throw std::invalid_argument("detectors." + key + " must be an integer from 1 to 1000");
             *c->second = value.get<int>();
-        else if (reals.count(key) || counts.count(key))
-            throw std::invalid_argument("detectors." + key + " must be " + (reals.count(key) ? "a number" : "an integer >= 1"));
-        else throw std::invalid_argument("detectors." + key + " is not a detector threshold");
+        } else {
+            throw std::invalid_argument("detectors." + key + " is not a detector threshold");
+        }
     }
     return t;
 }

@@ -1,9 +1,18 @@
-// The training detectors of contract §3, fed one epoch at a time per run.
+// The training detectors of contract §3 (rules v2), fed one epoch at a time per run.
 //
-// Pure logic: no clock, no I/O. A TrainingDetector holds one run's history and the state each
-// rule needs ("once per streak", quiet periods, the best value so far), so the bot can feed
-// epochs as they arrive and `memeops replay` can feed a whole log; both say the same thing.
-// "Improved" follows Keras' EarlyStopping: better than the best so far by more than min_delta.
+// Pure logic: no clock, no I/O. A TrainingDetector holds one run's recent epochs and what each
+// rule remembers (the best values and their epochs, "once per episode" flags, quiet periods), so
+// the bot can feed epochs as they arrive and `memeops replay` can feed a whole log; both say the
+// same thing.
+//
+// The rules read one run: its `val_*` metrics once the run has had them, else the training
+// ones. Accuracy is the first of val_accuracy (val_acc), val_categorical_accuracy,
+// val_sparse_categorical_accuracy, val_binary_accuracy (or the same without "val_"); the
+// learning rate is lr (learning_rate). A NaN or infinite value fires training.nan (once per
+// run of non-finite epochs); every other rule skips a window that holds one, and it never
+// becomes a best. A loss "best" is the lowest so far, and a new one must be more than
+// min_improvement (0.5%) of its magnitude below the previous best; an accuracy best is the
+// highest so far. Relative thresholds use magnitudes, so they hold for negative losses too.
 #pragma once
 
 #include <map>
@@ -14,26 +23,40 @@
 
 namespace memeops::meme {
 
+// The thresholds of the rules, as contract §3 gives them by default.
 struct DetectorThresholds {
-    double sudden_drop_ratio = 0.5;      // loss below this × the lowest of the previous 3
-    int sudden_drop_window = 3;
-    int streak_epochs = 3;               // overfitting and val-accuracy streaks
-    int oscillation_window = 6;          // loss values looked at
+    double min_improvement = 0.005;        // a new best loss is this fraction of |best| below it
+    // training.sudden_drop
+    int sudden_drop_window = 3;            // previous epochs compared with
+    double sudden_drop_ratio = 0.5;        // loss below this × the lowest of them
+    double sudden_drop_stability = 1.5;    // and they were stable: max ≤ this × min
+    // training.overfitting
+    int overfitting_epochs = 3;            // epochs after the best, all of them risen
+    double overfitting_rise = 0.10;        // val_loss ≥ best + this × |best| on each
+    double overfitting_train_drop = 0.10;  // loss ≤ loss at the best − this × |that|
+    // training.val_acc_streak
+    int streak_epochs = 3;                 // consecutive strict falls
+    double val_acc_drop = 0.03;            // and this far below the best (absolute)
+    // training.oscillation
+    int oscillation_window = 6;            // loss values looked at
     int oscillation_sign_changes = 3;
-    double oscillation_min_step = 0.01;  // each step at least this × the window's mean
-    int oscillation_quiet_epochs = 5;
+    double oscillation_min_step = 0.01;    // each step at least this × |mean|
+    double oscillation_mean_step = 0.05;   // the average step at least this × |mean|
+    int oscillation_quiet_epochs = 10;
+    // training.breakthrough
     double breakthrough_accuracy = 0.9;
-    double plateau_min_delta = 1e-4;
-    int plateau_patience = 5;
+    // training.plateau
+    int plateau_patience = 8;              // epochs without a new best
+    double plateau_rearm = 0.05;           // fires again only this fraction of |best| below where it fired
 };
 
 // Thresholds from the "detectors" object of the --config file: keys as the field names above
 // ("plateau_patience": 8); missing keys keep their defaults. Throws std::invalid_argument
-// naming an unknown key or a value of the wrong type.
+// naming an unknown key or a value of the wrong type or range.
 DetectorThresholds thresholds_from_json(const nlohmann::json& config);
 
-// One epoch's metrics by canonical name ("loss", "val_loss", "accuracy", "val_accuracy", "lr",
-// and any other); NaN and infinities allowed.
+// One epoch's metrics by name as received (aliases allowed); NaN and infinities allowed. A
+// metric the epoch lacks is absent, not NaN.
 struct EpochMetrics {
     int epoch = 0;
     std::map<std::string, double> metrics;
@@ -42,14 +65,19 @@ struct EpochMetrics {
 // "acc" → "accuracy", "val_acc" → "val_accuracy", "learning_rate" → "lr"; others unchanged.
 std::string canonical_metric_name(const std::string& name);
 
-// A reaction a detector fired, with what its caption needs.
+// A reaction a detector fired, with what its caption and `replay --explain` show.
 struct Detection {
     std::string reaction;  // "training.overfitting", …
     int priority = 3;      // 0 = P0
     int epoch = 0;
     std::string metric;    // the metric it is about
     double value = 0;      // its value at this epoch
-    double delta = 0;      // its change over the rule's window
+    double delta = 0;      // its change over the rule's window (or from the best)
+    // Caption placeholders beyond the common ones, formatted: "best", "best_epoch", "since",
+    // "before", "train", "train_best", "threshold", "swings", "window".
+    std::map<std::string, std::string> facts;
+    std::vector<double> window;  // the values the rule looked at, oldest first
+    std::string why;             // the thresholds crossed, in numbers (English)
 };
 
 class TrainingDetector {
@@ -66,9 +94,11 @@ public:
     // The last epoch fed, or -1 before the first.
     int last_epoch() const { return m_history.empty() ? -1 : m_history.back().epoch; }
 
-    // What the rules remember beyond the epochs themselves ("fired once per streak", quiet
-    // periods, the best value so far), as small JSON: the bot keeps it per run in the archive,
-    // next to the epochs. restore(state(), the recent epochs) behaves exactly like the original.
+    // What the rules remember beyond the epochs themselves, as small JSON tagged "rules": 2: the
+    // bot keeps it per run in the archive, next to the epochs. restore(state(), the recent
+    // epochs) behaves exactly like the original. A state from rules v1 (untagged) is not
+    // migrated: the detector restarts from the recent epochs, fed again silently, so its bests
+    // and flags are rebuilt from what the archive holds and nothing fires twice.
     nlohmann::json state() const;
     static TrainingDetector restore(const nlohmann::json& state, std::vector<EpochMetrics> recent,
                                     DetectorThresholds thresholds = {});
@@ -77,28 +107,56 @@ public:
 
     // Epochs kept for the rules and the sparkline; older ones are forgotten.
     static constexpr size_t k_kept_epochs = 20;
+    // The version of the rules state() is written by.
+    static constexpr int k_rules_version = 2;
 
 private:
-    std::optional<Detection> check_nan(const EpochMetrics& e) const;
+    // A best value and the epoch it was reached.
+    struct Best {
+        double value = 0;
+        int epoch = 0;
+    };
+
+    void track_metric_families(const EpochMetrics& e);
+    std::optional<Detection> check_nan(const EpochMetrics& e);
     std::optional<Detection> check_sudden_drop(const EpochMetrics& e) const;
     std::optional<Detection> check_overfitting(const EpochMetrics& e);
     std::optional<Detection> check_val_acc_streak(const EpochMetrics& e);
     std::optional<Detection> check_oscillation(const EpochMetrics& e);
     std::optional<Detection> check_breakthrough(const EpochMetrics& e);
     std::optional<Detection> check_plateau(const EpochMetrics& e);
+    // The loss the plateau rule reads (val_loss once the run has it), and the accuracy the
+    // breakthrough and streak rules read (validation once the run has it), "" when none.
+    std::string plateau_metric() const;
+    std::string accuracy_metric(bool validation) const;
 
     DetectorThresholds m_thresholds;
-    std::vector<EpochMetrics> m_history;
+    std::vector<EpochMetrics> m_history;  // canonical names
+    bool m_has_val_loss = false;
+    std::string m_val_accuracy_name;  // the run's validation accuracy metric, once seen
+    std::string m_accuracy_name;      // its training accuracy metric, once seen
+    bool m_in_nan_episode = false;
+    // Overfitting: the best val_loss, the train loss at that epoch, fired since that best.
+    std::optional<Best> m_best_val_loss;
+    std::optional<double> m_loss_at_best;
     bool m_overfitting_fired = false;
+    // Val accuracy streak: the best and whether it fired since.
+    std::optional<Best> m_best_val_accuracy;
     bool m_val_acc_streak_fired = false;
     int m_oscillation_quiet_until = -1;  // no oscillation alert before this epoch
-    bool m_breakthrough_fired = false;
-    std::optional<double> m_plateau_best;
-    int m_plateau_since = 0;  // epochs without improvement
-    bool m_plateau_fired = false;
+    // Breakthrough: an epoch below the threshold was seen; the threshold was reached.
+    bool m_seen_below_breakthrough = false;
+    bool m_reached_breakthrough = false;
+    // Plateau: the best, epochs since, where it last fired (re-armed below it), and whether
+    // overfitting fired since the best (then the plateau counts as fired without a post).
+    std::optional<Best> m_plateau_best;
+    int m_plateau_since = 0;
+    std::optional<double> m_plateau_fired_at;
+    bool m_overfitting_since_plateau_best = false;
 };
 
-// "▁▂▃▅▇" for the values (NaN and infinities skipped), at most `width` of the newest.
+// "▁▂▃▅▇" for the values (NaN and infinities skipped), at most `width` of the newest; empty
+// for fewer than two values (one point is no curve).
 std::string sparkline(const std::vector<double>& values, size_t width = 20);
 
 }  // namespace memeops::meme

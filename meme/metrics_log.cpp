@@ -124,4 +124,28 @@ MetricsLog parse_metrics_log(std::istream& in) {
     return first[start] == '{' ? parse_json_lines(in, first) : parse_csv(in, first);
 }
 
+std::vector<std::vector<EpochMetrics>> split_fits(const std::vector<EpochMetrics>& epochs) {
+    std::vector<std::vector<EpochMetrics>> fits;
+    for (const auto& epoch : epochs) {
+        if (fits.empty() || epoch.epoch <= fits.back().back().epoch) fits.emplace_back();
+        fits.back().push_back(epoch);
+    }
+    return fits;
+}
+
+std::vector<LogDetection> detect_in_log(const std::vector<EpochMetrics>& epochs, const DetectorThresholds& thresholds) {
+    std::vector<LogDetection> found;
+    int fit_number = 0;
+    for (const auto& fit : split_fits(epochs)) {
+        ++fit_number;
+        TrainingDetector detector(thresholds);
+        for (const auto& epoch : fit)
+            for (auto& d : detector.feed(epoch)) {
+                std::string spark = sparkline(detector.series(d.metric));
+                found.push_back({fit_number, std::move(d), std::move(spark)});
+            }
+    }
+    return found;
+}
+
 }  // namespace memeops::meme

@@ -22,6 +22,22 @@ struct MetricsLog {
 // Throws std::runtime_error naming the line for anything else.
 MetricsLog parse_metrics_log(std::istream& in);
 
+// The fits of a log: a new one wherever the epoch column goes back (or repeats), as a second
+// fit() appended to the same CSVLogger file does; each keeps its epochs' own numbers.
+std::vector<std::vector<EpochMetrics>> split_fits(const std::vector<EpochMetrics>& epochs);
+
+// A detection in a replayed log: the fit it is in (1 for the first) and the sparkline of its
+// metric at that epoch.
+struct LogDetection {
+    int fit = 1;
+    Detection detection;
+    std::string spark;
+};
+
+// Feeds each fit of `epochs` (split_fits) to a detector of its own with `thresholds`, in order,
+// and returns everything that fired: what `memeops replay` shows, and the bot would post.
+std::vector<LogDetection> detect_in_log(const std::vector<EpochMetrics>& epochs, const DetectorThresholds& thresholds);
+
 // A metric value from text: a number, "nan", "inf", "-inf" (any case). nullopt otherwise.
 std::optional<double> parse_metric_value(const std::string& text);
 

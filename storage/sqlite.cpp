@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstring>
 #include <string>
+#include <optional>
 #include <random>
 #include <thread>
 
@@ -178,11 +179,14 @@ void Transaction::begin_immediate() {
     // the one deadline, so the whole wait never exceeds the busy timeout.
     const int timeout_ms = m_db.busy_timeout_ms();
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
-    std::minstd_rand jitter(std::random_device{}());
+    std::optional<std::minstd_rand> jitter;  // seeded on the first retry: most BEGINs never need one
     struct Restore {
         Database& db;
         int timeout_ms;
-        ~Restore() { db.set_busy_timeout(timeout_ms); }
+        bool changed = false;
+        ~Restore() {
+            if (changed) db.set_busy_timeout(timeout_ms);
+        }
     } restore{m_db, timeout_ms};
     for (;;) {
         try {
@@ -191,7 +195,9 @@ void Transaction::begin_immediate() {
         } catch (const SqliteError& e) {
             auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
             if (!e.is_busy() || left.count() <= 0) throw;
-            std::this_thread::sleep_for(std::min(left, std::chrono::milliseconds(2 + jitter() % 20)));
+            if (!jitter) jitter.emplace(std::random_device{}());
+            std::this_thread::sleep_for(std::min(left, std::chrono::milliseconds(2 + (*jitter)() % 20)));
+            restore.changed = true;
             m_db.set_busy_timeout(static_cast<int>(std::max<std::int64_t>(1, left.count())));
         }
     }

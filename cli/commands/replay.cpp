@@ -1,10 +1,12 @@
 // memeops replay FILE: what the training detectors would post for a metrics log. Posts nothing.
 #include <filesystem>
+#include <cstdio>
 #include <fstream>
 
 #include "cli/command.hpp"
 #include "cli/table.hpp"
 #include "core/error.hpp"
+#include "core/text.hpp"
 #include "meme/caption.hpp"
 #include "meme/detectors.hpp"
 #include "meme/metrics_log.hpp"
@@ -17,40 +19,78 @@ struct ReplayOptions {
     std::string file;
     std::optional<std::string> run;
     bool json = false;
+    bool explain = false;
 };
 
-int run_replay(Context& context, const ReplayOptions& options) {
-    std::ifstream in(options.file);
-    if (!in) throw core::Fatal("cannot read " + options.file, "no such file or not readable");
-    meme::MetricsLog log;
+meme::MetricsLog read_log(const std::string& file) {
+    std::ifstream in(file);
+    if (!in) throw core::Fatal("cannot read " + file, "no such file or not readable");
     try {
-        log = meme::parse_metrics_log(in);
+        return meme::parse_metrics_log(in);
     } catch (const std::runtime_error& e) {
-        throw core::Fatal("cannot replay " + options.file, e.what());
+        throw core::Fatal("cannot replay " + file, e.what());
     }
+}
+
+// The run's name in captions: the first fit is `run`, a later one appended to the same file
+// "run#2", "run#3"…
+std::string fit_name(const std::string& run, int fit) { return fit == 1 ? run : run + "#" + std::to_string(fit); }
+
+std::string joined_values(const std::vector<double>& values) {
+    std::string out;
+    for (double v : values) out += (out.empty() ? "" : ", ") + meme::format_metric(v);
+    return out;
+}
+
+void print_json(Io& io, const std::string& run, const meme::LogDetection& found, const meme::Caption& caption) {
+    const auto& d = found.detection;
+    nlohmann::json window = nlohmann::json::array();
+    for (double v : d.window) window.push_back(storage::metric_to_json(v));
+    io.out << nlohmann::json{{"run", run}, {"epoch", d.epoch}, {"reaction", d.reaction},
+                             {"priority", storage::priority_label(d.priority)}, {"metric", d.metric},
+                             {"value", storage::metric_to_json(d.value)}, {"caption", caption.zh},
+                             {"caption_en", caption.en}, {"window", window}, {"why", d.why}}
+                  .dump()
+           << "\n";
+}
+
+// --explain: each reaction with the values its rule looked at and the thresholds they crossed.
+void print_explained(Io& io, const std::string& run, const meme::LogDetection& found, const meme::Caption& caption) {
+    const auto& d = found.detection;
+    io.out << io.terminal.paint(core::terminal_safe(run) + " epoch " + std::to_string(d.epoch) + "  " +
+                                    storage::priority_label(d.priority) + "  " + d.reaction,
+                                "1")
+           << "\n";
+    io.out << "  caption: " << core::terminal_safe(caption.zh) << "\n";
+    io.out << "           " << core::terminal_safe(caption.en) << "\n";
+    if (!d.window.empty()) io.out << "  window:  " << d.metric << " " << joined_values(d.window) << "\n";
+    io.out << "  why:     " << d.why << "\n\n";
+}
+
+int run_replay(Context& context, const ReplayOptions& options) {
+    meme::MetricsLog log = read_log(options.file);
     std::string run = options.run.value_or(log.run.value_or(std::filesystem::path(options.file).stem().string()));
-    meme::TrainingDetector detector;
+    auto found = meme::detect_in_log(log.epochs, context.detector_thresholds());
     Io& io = context.io();
     Table table({"EPOCH", "PRIORITY", "REACTION", "CAPTION"});
-    for (const auto& epoch : log.epochs) {
-        for (const auto& d : detector.feed(epoch)) {
-            std::string spark = meme::sparkline(detector.series(d.metric));
-            auto caption = meme::detection_caption(d, run, spark);
-            if (options.json) {
-                io.out << nlohmann::json{{"run", run}, {"epoch", d.epoch}, {"reaction", d.reaction},
-                                         {"priority", storage::priority_label(d.priority)},
-                                         {"metric", d.metric}, {"value", storage::metric_to_json(d.value)},
-                                         {"caption", caption.zh}, {"caption_en", caption.en}}
-                              .dump() << "\n";
-            } else {
-                table.add_row({std::to_string(d.epoch), storage::priority_label(d.priority), d.reaction, caption.zh});
-            }
-        }
+    for (const auto& f : found) {
+        std::string name = fit_name(run, f.fit);
+        auto caption = meme::detection_caption(f.detection, name, f.spark);
+        if (options.json) print_json(io, name, f, caption);
+        else if (options.explain) print_explained(io, name, f, caption);
+        else table.add_row({std::to_string(f.detection.epoch), storage::priority_label(f.detection.priority),
+                            f.detection.reaction, caption.zh});
     }
-    if (!options.json) {
-        if (table.empty()) io.out << "Nothing to react to in " << log.epochs.size() << " epochs of " << run << ".\n";
-        else io.out << table.render(io.terminal);
-    }
+    if (options.json) return 0;
+    size_t fits = meme::split_fits(log.epochs).size();
+    std::string what = std::to_string(log.epochs.size()) + " epochs of " + run +
+                       (fits > 1 ? " (" + std::to_string(fits) + " fits appended)" : "");
+    if (found.empty()) return io.out << "Nothing to react to in " << what << ".\n", 0;
+    if (!options.explain) io.out << table.render(io.terminal);
+    char rate[32];
+    std::snprintf(rate, sizeof rate, "%.1f", 100.0 * static_cast<double>(found.size()) / static_cast<double>(log.epochs.size()));
+    io.out << found.size() << (found.size() == 1 ? " reaction" : " reactions") << " in " << what << ": " << rate
+           << " per 100 epochs.\n";
     return 0;
 }
 
@@ -60,7 +100,9 @@ Handler define_replay(CLI::App& app, Context& context) {
     auto options = std::make_shared<ReplayOptions>();
     app.add_option("FILE", options->file, "A Keras CSVLogger CSV, or JSON lines of training.epoch events")->required();
     app.add_option("--run", options->run, "The run's name in captions (default: from the file)");
-    app.add_flag("--json", options->json, "One JSON line per reaction");
+    app.add_flag("--json", options->json, "One JSON line per reaction (with its window and why)");
+    app.add_flag("--explain", options->explain,
+                 "Show each reaction with the values its rule looked at and the thresholds they crossed");
     return [&context, options] { return run_replay(context, *options); };
 }
 
