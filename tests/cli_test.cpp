@@ -189,6 +189,38 @@ TEST_CASE("cli: replay prints one JSON line per reaction with both captions") {
     CHECK_THAT(test::run_cli({"replay", dir.file("bad.csv")}).err, Catch::Contains("epoch"));
 }
 
+TEST_CASE("cli: replay honours --config thresholds, reads appended fits as runs of their own, and explains") {
+    test::TempDir dir;
+    std::string csv = dir.file("run-5.csv");
+    // Two fits appended to one file (the epoch column goes back); an empty cell is a missing
+    // value, not NaN.
+    test::write_file(csv, "epoch,loss,val_loss\n0,1.0,\n1,1.0,\n2,1.0,\n3,1.0,\n0,2.0,2.0\n1,2.0,2.0\n2,2.0,2.0\n3,2.0,2.0\n");
+    test::write_file(dir.file("config.json"), R"({"detectors":{"plateau_patience":3}})");
+    auto result = test::run_cli({"replay", csv, "--json", "--config", dir.file("config.json")});
+    REQUIRE(result.code == 0);
+    std::istringstream lines(result.out);
+    std::vector<nlohmann::json> reactions;
+    for (std::string line; std::getline(lines, line);) reactions.push_back(nlohmann::json::parse(line));
+    REQUIRE(reactions.size() == 2);  // a plateau per fit after 3 flat epochs; no training.nan
+    CHECK(reactions[0]["run"] == "run-5");
+    CHECK(reactions[0]["metric"] == "loss");
+    CHECK(reactions[1]["run"] == "run-5#2");
+    CHECK(reactions[1]["metric"] == "val_loss");
+    for (const auto& r : reactions) {
+        CHECK(r["reaction"] == "training.plateau");
+        CHECK(r["epoch"] == 3);
+        CHECK_THAT(r["why"].get<std::string>(), Catch::Contains("patience 3"));
+    }
+    auto explained = test::run_cli({"replay", csv, "--explain", "--config", dir.file("config.json")});
+    CHECK_THAT(explained.out, Catch::Contains("run-5#2 epoch 3  P3  training.plateau"));
+    CHECK_THAT(explained.out, Catch::Contains("window:  val_loss 2, 2, 2, 2"));
+    CHECK_THAT(explained.out, Catch::Contains("2 reactions in 8 epochs of run-5 (2 fits appended): 25.0 per 100 epochs."));
+    test::write_file(dir.file("bad.json"), R"({"detectors":{"plateau_min_delta":0.001}})");
+    auto refused = test::run_cli({"replay", csv, "--config", dir.file("bad.json")});
+    CHECK(refused.code != 0);
+    CHECK_THAT(refused.err, Catch::Contains("min_improvement"));
+}
+
 TEST_CASE("memeops memeify --dry-run --json gives the meme and the exact payloads, creating nothing") {
     test::TempDir dir;
     std::string db = dir.file("archive.db");
