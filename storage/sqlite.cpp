@@ -97,7 +97,23 @@ std::optional<std::int64_t> Statement::column_optional_int(int column) const {
     return column_int(column);
 }
 
+namespace {
+
+// Library-wide settings, before SQLite's first use: no memory statistics (they take a global
+// mutex on every allocation, which every connection's thread would contend for; nothing here
+// reads them).
+void configure_sqlite_once() {
+    static const bool configured = [] {
+        sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);  // SQLITE_MISUSE when already initialised: harmless
+        return true;
+    }();
+    (void)configured;
+}
+
+}  // namespace
+
 Database::Database(const std::string& path, int open_flags, int busy_timeout_ms) {
+    configure_sqlite_once();
     int rc = sqlite3_open_v2(path.c_str(), &m_db, open_flags | SQLITE_OPEN_NOMUTEX, nullptr);
     if (rc != SQLITE_OK) {
         std::string message = m_db ? sqlite3_errmsg(m_db) : sqlite3_errstr(rc);
