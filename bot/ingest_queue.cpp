@@ -10,6 +10,7 @@ namespace {
 
 constexpr size_t k_max_group_events = 4000;  // one transaction stays short even under a flood
 constexpr auto k_checkpoint_interval = std::chrono::milliseconds(200);
+constexpr auto k_file_check_interval = std::chrono::seconds(1);  // while no commit comes
 
 }  // namespace
 
@@ -23,7 +24,10 @@ IngestQueue::IngestQueue(const std::string& archive_path, std::vector<core::Dest
       m_archive_lost_callback(std::move(archive_lost)) {
     m_archive->database().exec("PRAGMA wal_autocheckpoint = 0");  // checkpoint_loop does it
     m_writer = std::thread([this] { writer_loop(); });
-    m_checkpointer = std::thread([this, archive_path] { checkpoint_loop(archive_path); });
+    // The checkpointer's connection is opened here, while the file is surely the queue's.
+    m_checkpointer = std::thread([this, archive_path, archive = storage::Archive::open(archive_path)]() mutable {
+        checkpoint_loop(std::move(archive), archive_path);
+    });
 }
 
 IngestQueue::~IngestQueue() { stop(); }
@@ -40,17 +44,22 @@ void IngestQueue::stop() {
     if (m_checkpointer.joinable()) m_checkpointer.join();
 }
 
-void IngestQueue::checkpoint_loop(const std::string& archive_path) {
-    std::unique_ptr<storage::Archive> archive;
+void IngestQueue::checkpoint_loop(std::unique_ptr<storage::Archive> archive, const std::string& archive_path) {
     for (;;) {
+        bool committed = false;
         {
             std::unique_lock lock(m_mutex);
-            m_committed_some.wait(lock, [this] { return m_stopping || m_commits > 0; });
-            if (m_commits == 0) return;  // stopping, and the log is checkpointed
+            m_committed_some.wait_for(lock, k_file_check_interval, [this] { return m_stopping || m_commits > 0; });
+            if (m_stopping && m_commits == 0) return;  // stopping, and the log is checkpointed
+            committed = m_commits > 0;
             m_commits = 0;
         }
+        // Also while idle: the archive file deleted or replaced is found within a second, before
+        // another process pairs the new file with the lost one's log.
+        if (!check_archive_file()) return report_archive_lost();
+        if (!committed) continue;
         try {
-            if (!archive) archive = storage::Archive::open(archive_path);
+            if (!archive) archive = storage::Archive::open(archive_path);  // the file is still the queue's
             archive->database().exec("PRAGMA wal_checkpoint(PASSIVE)");
         } catch (const std::exception& e) {
             core::log(core::LogLevel::warn, "ingest.checkpoint_failed", {{"error", e.what()}});
@@ -59,6 +68,12 @@ void IngestQueue::checkpoint_loop(const std::string& archive_path) {
         std::unique_lock lock(m_mutex);
         m_committed_some.wait_for(lock, k_checkpoint_interval, [this] { return m_stopping; });
     }
+}
+
+void IngestQueue::report_archive_lost() {
+    if (m_archive_lost.exchange(true)) return;
+    core::log(core::LogLevel::error, "ingest.archive_lost", {{"archive", m_archive->path()}});
+    if (m_archive_lost_callback) m_archive_lost_callback();
 }
 
 void IngestQueue::submit(std::vector<meme::Event> events, std::string key_source, std::function<void(IngestResult)> done) {
@@ -122,11 +137,8 @@ void IngestQueue::commit_group(std::vector<Request>& group) {
         }
         transaction.commit();
         if (!check_archive_file()) {  // committed into a file no one will read again
-            m_archive_lost = true;
-            core::log(core::LogLevel::error, "ingest.archive_lost", {{"archive", m_archive->path()}});
             refuse_group(group, lost_archive_error());
-            if (m_archive_lost_callback) m_archive_lost_callback();
-            return;
+            return report_archive_lost();
         }
     } catch (const std::exception& e) {
         m_handler.forget_cached_state();

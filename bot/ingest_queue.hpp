@@ -6,16 +6,18 @@
 // Each request runs in its own savepoint inside the group's transaction: a request that fails
 // is rolled back alone and answered with its error; the others commit.
 //
-// After each commit the writer checks that the archive file is still the one it opened: once it
-// was deleted or replaced (another file moved over it), nothing more is accepted into the lost
-// file: that group and every later request are answered with an error (503), and
-// `archive_lost` is called once, so the server can reopen the archive at its path.
+// After each commit, and every second while idle, the queue checks that the archive file is
+// still the one it opened: once it was deleted or replaced (another file moved over it),
+// nothing more is accepted into the lost file: that group and every later request are answered
+// with an error (503), and `archive_lost` is called once, so the server can reopen the archive
+// at its path.
 //
 // The writer never checkpoints the write-ahead log itself: a checkpointer thread with its own
 // connection copies it into the archive (passive: it never blocks the writer) after commits,
 // so no request waits behind a checkpoint.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -72,13 +74,17 @@ private:
     static void refuse_group(std::vector<Request>& group, const std::string& error);
     // The error for requests once the archive file was deleted or replaced.
     std::string lost_archive_error() const;
-    void checkpoint_loop(const std::string& archive_path);
+    // Checkpoints the log after commits with `archive` (its own connection; reopened at
+    // `archive_path` after a failure), and checks the archive file every second.
+    void checkpoint_loop(std::unique_ptr<storage::Archive> archive, const std::string& archive_path);
+    // Marks the archive lost, logs it and calls the archive_lost callback: once, from any thread.
+    void report_archive_lost();
 
     std::unique_ptr<storage::Archive> m_archive;
     pipeline::Pipeline m_handler;
     std::function<void(const std::vector<pipeline::HandledEvent>&, const std::vector<meme::Event>&)> m_committed;
     std::function<void()> m_archive_lost_callback;
-    bool m_archive_lost = false;  // writer thread only
+    std::atomic<bool> m_archive_lost{false};
     std::mutex m_mutex;
     std::condition_variable m_wake;
     std::deque<Request> m_waiting;

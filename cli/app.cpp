@@ -2,6 +2,7 @@
 #include <csignal>
 
 #include "cli/command.hpp"
+#include "core/text.hpp"
 #include "hooks/git_config.hpp"
 #include "core/error.hpp"
 #include "storage/sqlite.hpp"
@@ -129,13 +130,13 @@ int run(const std::vector<std::string>& args, Io& io) {
         for (auto& [sub, handler] : handlers)
             if (sub->parsed()) return handler();
     } catch (const core::Fatal& e) {
-        io.err << "memeops: " << e.subject() << " : " << e.reason() << "\n";
+        io.err << "memeops: " << core::terminal_safe(e.subject()) << " : " << core::terminal_safe(e.reason()) << "\n";
         return 1;
     } catch (const core::UsageError& e) {
-        io.err << "memeops: usage : " << e.what() << "\n";
+        io.err << "memeops: usage : " << core::terminal_safe(e.what()) << "\n";
         return 2;
     } catch (const storage::SqliteError& e) {
-        io.err << "memeops: archive " << context.archive_path() << " : " << e.what()
+        io.err << "memeops: archive " << context.archive_path() << " : " << core::terminal_safe(e.what())
                << (e.is_busy() ? " (another process kept it busy past the wait; try again)" : "")
                << "\n";
         return 1;

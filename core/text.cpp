@@ -216,18 +216,21 @@ void append_utf8(std::string& out, char32_t cp) {
 std::string terminal_safe(std::string_view text) {
     std::string out;
     out.reserve(text.size());
-    for (size_t i = 0; i < text.size(); ++i) {
-        auto byte = static_cast<unsigned char>(text[i]);
-        if ((byte < 0x20 && byte != '\n' && byte != '\t') || byte == 0x7f) {
+    for (size_t pos = 0; pos < text.size();) {
+        size_t start = pos;
+        char32_t cp = next_code_point(text, pos);
+        auto byte = static_cast<unsigned char>(text[start]);
+        if (cp == k_replacement && pos == start + 1 && byte >= 0x80 && byte <= 0x9F) {
+            out += "^[";  // a lone byte 0x80–0x9F: an 8-bit C1 control, which is ESC plus (byte − 0x40)
+            out += static_cast<char>(byte - 0x40);
+        } else if ((cp < 0x20 && cp != '\n' && cp != '\t') || cp == 0x7f) {
             out += '^';
-            out += static_cast<char>(byte == 0x7f ? '?' : byte + 0x40);
-        } else if (byte == 0xC2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) >= 0x80 &&
-                   static_cast<unsigned char>(text[i + 1]) <= 0x9F) {
-            out += "^[";  // a C1 control is ESC plus (its code − 0x40): shown as that pair
-            out += static_cast<char>(static_cast<unsigned char>(text[i + 1]) - 0x40);
-            ++i;
+            out += static_cast<char>(cp == 0x7f ? '?' : cp + 0x40);
+        } else if (cp >= 0x80 && cp <= 0x9F) {
+            out += "^[";  // a C1 control (U+0080–U+009F) is ESC plus (its code − 0x40)
+            out += static_cast<char>(cp - 0x40);
         } else {
-            out += static_cast<char>(byte);
+            out.append(text.substr(start, pos - start));
         }
     }
     return out;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <set>
 #include <stdexcept>
 
 #include "meme/caption.hpp"
@@ -12,6 +13,9 @@ namespace memeops::meme {
 namespace {
 
 constexpr double k_nan = std::numeric_limits<double>::quiet_NaN();
+// Thresholds are compared with this much slack, so a value exactly on one ("at least 0.03
+// below", "≥ 1.10 × best") counts although decimal fractions are inexact in binary.
+constexpr double k_epsilon = 1e-9;
 
 std::optional<double> finite_metric(const EpochMetrics& e, const std::string& name) {
     auto it = e.metrics.find(name);
@@ -107,8 +111,24 @@ std::vector<Detection> TrainingDetector::feed(const EpochMetrics& epoch) {
 }
 
 void TrainingDetector::track_metric_families(const EpochMetrics& e) {
-    if (e.metrics.count("val_loss")) m_has_val_loss = true;
-    if (m_val_accuracy_name.empty()) m_val_accuracy_name = first_present(e, true);
+    // When validation metrics first appear (Keras' validation_freq > 1 leaves the first epochs
+    // without them), the rules reading them start afresh: a training value is no best for them.
+    if (!m_has_val_loss && e.metrics.count("val_loss")) {
+        m_has_val_loss = true;
+        m_plateau_best.reset();
+        m_plateau_since = 0;
+        m_plateau_fired_at.reset();
+        m_overfitting_since_plateau_best = false;
+    }
+    if (m_val_accuracy_name.empty()) {
+        m_val_accuracy_name = first_present(e, true);
+        if (!m_val_accuracy_name.empty()) {
+            m_best_val_accuracy.reset();
+            m_val_acc_streak_fired = false;
+            m_seen_below_breakthrough = false;
+            m_reached_breakthrough = false;
+        }
+    }
     if (m_accuracy_name.empty()) m_accuracy_name = first_present(e, false);
 }
 
@@ -180,18 +200,19 @@ std::optional<Detection> TrainingDetector::check_overfitting(const EpochMetrics&
     if (!recent || !loss || !m_loss_at_best) return std::nullopt;
     double best = m_best_val_loss->value, threshold = raised(best, t.overfitting_rise);
     std::vector<double> risen(recent->end() - static_cast<long>(n), recent->end());
-    if (std::any_of(risen.begin(), risen.end(), [&](double v) { return v < threshold; })) return std::nullopt;
+    double tolerance = k_epsilon * std::max(1.0, std::fabs(threshold));  // 1.1 × 1.0 is 1.1000000000000001
+    if (std::any_of(risen.begin(), risen.end(), [&](double v) { return v < threshold - tolerance; })) return std::nullopt;
     double latest = recent->back(), two_before = (*recent)[recent->size() - 3];
     if (latest < two_before) return std::nullopt;  // coming back down
     double train_limit = lowered(*m_loss_at_best, t.overfitting_train_drop);
-    if (*loss > train_limit) return std::nullopt;  // both rising: not overfitting
+    if (*loss > train_limit + k_epsilon * std::max(1.0, std::fabs(train_limit))) return std::nullopt;  // both rising
     m_overfitting_fired = true;
     m_overfitting_since_plateau_best = true;
     auto d = detection("training.overfitting", 1, e, "val_loss", latest, latest - best);
     d.window = *recent;
     d.facts = {{"best", format_metric(best)}, {"best_epoch", std::to_string(m_best_val_loss->epoch)},
-               {"rise", percent((latest - best) / std::fabs(best))}, {"train", format_metric(*loss)},
-               {"train_best", format_metric(*m_loss_at_best)}};
+               {"train", format_metric(*loss)}, {"train_best", format_metric(*m_loss_at_best)}};
+    if (best != 0) d.facts["rise"] = percent((latest - best) / std::fabs(best));
     d.why = "val_loss " + joined(risen) + " ≥ " + format_metric(threshold) + " (best " + format_metric(best) +
             " at epoch " + std::to_string(m_best_val_loss->epoch) + " + " + percent(t.overfitting_rise) +
             ") on each of the last " + std::to_string(n) + " epochs; latest " + format_metric(latest) + " ≥ " +
@@ -214,7 +235,7 @@ std::optional<Detection> TrainingDetector::check_val_acc_streak(const EpochMetri
     if (m_val_acc_streak_fired) return std::nullopt;
     auto values = last_values(m_history, name, static_cast<size_t>(t.streak_epochs) + 1);
     double best = m_best_val_accuracy->value;
-    if (!values || !strictly_falling(*values) || *value > best - t.val_acc_drop) return std::nullopt;
+    if (!values || !strictly_falling(*values) || *value > best - t.val_acc_drop + k_epsilon) return std::nullopt;
     m_val_acc_streak_fired = true;
     auto d = detection("training.val_acc_streak", 2, e, name, *value, *value - best);
     d.window = *values;
@@ -250,7 +271,8 @@ std::optional<Detection> TrainingDetector::check_oscillation(const EpochMetrics&
     if (changes < t.oscillation_sign_changes || average < t.oscillation_mean_step * scale ||
         std::fabs(net) > largest)  // a curve that goes somewhere: noise on a trend
         return std::nullopt;
-    m_oscillation_quiet_until = e.epoch + t.oscillation_quiet_epochs + 1;
+    m_oscillation_quiet_until = static_cast<int>(std::min<long long>(
+        std::numeric_limits<int>::max(), static_cast<long long>(e.epoch) + t.oscillation_quiet_epochs + 1));
     auto d = detection("training.oscillation", 2, e, "loss", values->back(), net);
     d.window = *values;
     d.facts = {{"swings", std::to_string(changes)}, {"window", std::to_string(values->size())},
@@ -290,12 +312,15 @@ std::optional<Detection> TrainingDetector::check_plateau(const EpochMetrics& e) 
     const auto& t = m_thresholds;
     std::string name = plateau_metric();
     auto value = finite_metric(e, name);
-    if (!value) return std::nullopt;
+    if (!value) {
+        if (e.metrics.count(name)) m_plateau_since = 0;  // NaN or infinite: no window holds it
+        return std::nullopt;
+    }
+    if (m_plateau_fired_at && *value < lowered(*m_plateau_fired_at, t.plateau_rearm)) m_plateau_fired_at.reset();
     if (!m_plateau_best || *value < lowered(m_plateau_best->value, t.min_improvement)) {
         m_plateau_best = Best{*value, e.epoch};
         m_plateau_since = 0;
         m_overfitting_since_plateau_best = false;
-        if (m_plateau_fired_at && *value < lowered(*m_plateau_fired_at, t.plateau_rearm)) m_plateau_fired_at.reset();
         return std::nullopt;
     }
     ++m_plateau_since;
@@ -432,6 +457,7 @@ DetectorThresholds thresholds_from_json(const nlohmann::json& config) {
                                              {"oscillation_sign_changes", &t.oscillation_sign_changes},
                                              {"oscillation_quiet_epochs", &t.oscillation_quiet_epochs},
                                              {"plateau_patience", &t.plateau_patience}};
+    const std::set<std::string> windows{"sudden_drop_window", "overfitting_epochs", "streak_epochs", "oscillation_window"};
     // Rules v1's absolute plateau threshold has no v2 meaning: say what replaced it.
     const std::map<std::string, std::string> replaced{
         {"plateau_min_delta", "detectors.plateau_min_delta was replaced by min_improvement, a fraction of the best (0.005)"}};
@@ -442,8 +468,10 @@ DetectorThresholds thresholds_from_json(const nlohmann::json& config) {
                 throw std::invalid_argument("detectors." + key + " must be a number >= 0");
             *f->second = value.get<double>();
         } else if (auto c = counts.find(key); c != counts.end()) {
-            if (!value.is_number_integer() || value.get<long long>() < 1 || value.get<long long>() > 1000)
-                throw std::invalid_argument("detectors." + key + " must be an integer from 1 to 1000");
+            // Windows must fit the epochs a detector keeps (the one before a window included).
+            long long most = windows.count(key) ? static_cast<long long>(TrainingDetector::k_kept_epochs) - 1 : 1000;
+            if (!value.is_number_integer() || value.get<long long>() < 1 || value.get<long long>() > most)
+                throw std::invalid_argument("detectors." + key + " must be an integer from 1 to " + std::to_string(most));
             *c->second = value.get<int>();
         } else {
             throw std::invalid_argument("detectors." + key + " is not a detector threshold");

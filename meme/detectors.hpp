@@ -5,8 +5,10 @@
 // the bot can feed epochs as they arrive and `memeops replay` can feed a whole log; both say the
 // same thing.
 //
-// The rules read one run: its `val_*` metrics once the run has had them, else the training
-// ones. Accuracy is the first of val_accuracy (val_acc), val_categorical_accuracy,
+// The rules read one run. Plateau reads val_loss once the run has had it, else loss; the
+// accuracy rules read validation accuracy once the run has had it, else training accuracy (each
+// starts afresh when validation first appears); sudden drop and oscillation read the training
+// loss, and overfitting both losses, as contract §3 names them. Accuracy is the first of val_accuracy (val_acc), val_categorical_accuracy,
 // val_sparse_categorical_accuracy, val_binary_accuracy (or the same without "val_"); the
 // learning rate is lr (learning_rate). A NaN or infinite value fires training.nan (once per
 // run of non-finite epochs); every other rule skips a window that holds one, and it never

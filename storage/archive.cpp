@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <cmath>
@@ -226,8 +227,12 @@ Archive::Archive(std::string path, std::unique_ptr<Database> db, int opened_vers
 }
 
 bool Archive::still_at_path() const {
-    auto identity = file_identity(m_path);
-    return identity.second != 0 && identity == m_file_identity;
+    struct stat info {};
+    // Only a missing file is a lost one: a path that cannot be looked at just now (EACCES, EIO
+    // on a network file system) is no reason to drop the log of the file in use.
+    if (::stat(m_path.c_str(), &info) != 0) return errno != ENOENT && errno != ENOTDIR;
+    return m_file_identity.second == 0 ||
+           std::pair<std::uint64_t, std::uint64_t>{info.st_dev, info.st_ino} == m_file_identity;
 }
 
 void Archive::remove_log_of_lost_file() const {

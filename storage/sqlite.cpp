@@ -1,7 +1,7 @@
 #include "storage/sqlite.hpp"
 
 #include <chrono>
-#include <cstring>
+#include <system_error>
 #include <string>
 #include <optional>
 #include <random>
@@ -18,8 +18,8 @@ std::string error_text(sqlite3* db, int rc) {
     std::string text = message ? message : sqlite3_errstr(rc);
     int primary = (db ? sqlite3_extended_errcode(db) : rc) & 0xff;
     int os_error = db ? sqlite3_system_errno(db) : 0;
-    if ((primary == SQLITE_IOERR || primary == SQLITE_FULL) && os_error != 0)
-        text += std::string(" (") + std::strerror(os_error) + ")";
+    if ((primary == SQLITE_IOERR || primary == SQLITE_FULL || primary == SQLITE_CANTOPEN) && os_error != 0)
+        text += " (" + std::system_category().message(os_error) + ")";
     else if ((db ? sqlite3_extended_errcode(db) : rc) == SQLITE_IOERR_WRITE)
         text += " (a write failed: is the disk full?)";  // SQLite's cleanup can clobber errno
     return text;
@@ -116,7 +116,7 @@ Database::Database(const std::string& path, int open_flags, int busy_timeout_ms)
     configure_sqlite_once();
     int rc = sqlite3_open_v2(path.c_str(), &m_db, open_flags | SQLITE_OPEN_NOMUTEX, nullptr);
     if (rc != SQLITE_OK) {
-        std::string message = m_db ? sqlite3_errmsg(m_db) : sqlite3_errstr(rc);
+        std::string message = error_text(m_db, rc);  // with the OS reason ("Permission denied")
         int extended = m_db ? sqlite3_extended_errcode(m_db) : rc;
         sqlite3_close_v2(m_db);
         m_db = nullptr;

@@ -43,3 +43,14 @@ TEST_CASE("core::split_commas trims items and drops empty ones") {
     CHECK(split_commas("").empty());
     CHECK(split_commas("models/**,*.onnx") == std::vector<std::string>{"models/**", "*.onnx"});
 }
+
+TEST_CASE("core::terminal_safe shows control characters instead of sending them to the terminal") {
+    using memeops::core::terminal_safe;
+    CHECK(terminal_safe("fix \x1b]0;pwned\x07 title") == "fix ^[]0;pwned^G title");
+    CHECK(terminal_safe("red \x1b[31mtext\x1b[0m") == "red ^[[31mtext^[[0m");
+    CHECK(terminal_safe("del\x7f") == "del^?");
+    CHECK(terminal_safe("csi \xc2\x9b" "31m") == "csi ^[[31m");  // U+009B, the 8-bit CSI, as UTF-8
+    CHECK(terminal_safe("raw \x9b" "31m") == "raw ^[[31m");      // the same as a lone byte
+    CHECK(terminal_safe("头秃了 ⚠️ lines\nand\ttabs stay") == "头秃了 ⚠️ lines\nand\ttabs stay");
+    CHECK(terminal_safe("\xef\xbf\xbd stays") == "\xef\xbf\xbd stays");
+}

@@ -185,26 +185,42 @@ TEST_CASE("meme::TrainingDetector detections carry the numbers their captions an
 }
 
 TEST_CASE("meme::TrainingDetector state and restore: the restored detector says what the original would") {
+    // val_loss bottoms out at epoch 10 and climbs: overfitting fires at 13 and the plateau it
+    // suppresses counts as fired, so the state holds every kind of flag by epoch 16.
     std::vector<double> loss, val;
-    for (int i = 0; i < 30; ++i) {
+    for (int i = 0; i < 40; ++i) {
         loss.push_back(2.0 / (1 + i));
-        val.push_back(i < 12 ? 2.0 / (1 + i) : 0.16 + 0.02 * (i - 12));
+        val.push_back(i <= 10 ? 2.0 / (1 + i) : 0.18 + 0.02 * (i - 10) + (i % 2 ? 0.01 : 0));
     }
+    auto epoch = [&](int i) { return EpochMetrics{i, {{"loss", loss[i]}, {"val_loss", val[i]}, {"val_acc", 1 - val[i]}}}; };
     TrainingDetector original;
-    for (int i = 0; i < 12; ++i) (void)original.feed({i, {{"loss", loss[i]}, {"val_loss", val[i]}}});
-    auto restored = TrainingDetector::restore(original.state(), original.recent_epochs());
+    for (int i = 0; i < 17; ++i) (void)original.feed(epoch(i));
+    REQUIRE(original.state()["overfitting_fired"] == true);
+    REQUIRE(original.state()["overfitting_since_plateau_best"] == true);
+    // Through JSON text, as the archive keeps it.
+    auto state = nlohmann::json::parse(original.state().dump());
+    auto restored = TrainingDetector::restore(state, original.recent_epochs());
     CHECK(restored.state() == original.state());
-    for (int i = 12; i < 30; ++i) {
-        EpochMetrics e{i, {{"loss", loss[i]}, {"val_loss", val[i]}}};
-        auto a = original.feed(e), b = restored.feed(e);
+    for (int i = 17; i < 40; ++i) {
+        auto a = original.feed(epoch(i)), b = restored.feed(epoch(i));
         REQUIRE(a.size() == b.size());
-        for (size_t k = 0; k < a.size(); ++k) CHECK(a[k].reaction == b[k].reaction);
+        for (size_t k = 0; k < a.size(); ++k) {
+            CHECK(a[k].reaction == b[k].reaction);
+            CHECK(a[k].why == b[k].why);
+            CHECK(a[k].facts == b[k].facts);
+        }
     }
-    // A rules v1 state is not migrated: the detector is rebuilt from the recent epochs, silently.
+    CHECK(restored.state() == original.state());
+}
+
+TEST_CASE("meme::TrainingDetector restore of a rules v1 state rebuilds it from the recent epochs, silently") {
+    TrainingDetector original;
+    for (int i = 0; i < 12; ++i) (void)original.feed({i, {{"loss", 1.0 / (1 + i)}, {"val_loss", 1.0 / (1 + i)}}});
     nlohmann::json v1{{"overfitting_fired", true}, {"plateau_best", 0.5}, {"plateau_since", 3}};
     auto rebuilt = TrainingDetector::restore(v1, original.recent_epochs());
+    // All 12 epochs are within the 20 kept: rebuilt exactly as the original.
+    CHECK(rebuilt.state() == original.state());
     CHECK(rebuilt.state().value("rules", 0) == 2);
-    CHECK(rebuilt.last_epoch() == original.last_epoch());
 }
 
 TEST_CASE("meme::thresholds_from_json takes every v2 threshold and names what is wrong") {
@@ -217,6 +233,9 @@ TEST_CASE("meme::thresholds_from_json takes every v2 threshold and names what is
     CHECK_THROWS_WITH(thresholds_from_json({{"plateau_patience", 0}}), Catch::Contains("integer from 1 to 1000"));
     CHECK_THROWS_WITH(thresholds_from_json({{"val_acc_drop", "a lot"}}), Catch::Contains("a number >= 0"));
     CHECK_THROWS_WITH(thresholds_from_json({{"patience", 3}}), Catch::Contains("not a detector threshold"));
+    // A window longer than the epochs a detector keeps would switch its rule off: refused.
+    CHECK_THROWS_WITH(thresholds_from_json({{"oscillation_window", 25}}), Catch::Contains("from 1 to 19"));
+    CHECK(thresholds_from_json({{"oscillation_window", 19}}).oscillation_window == 19);
     // A custom threshold changes the rule: plateau after 3 flat epochs.
     CHECK(run_curve({{"loss", {1, 1, 1, 1}}}, thresholds_from_json({{"plateau_patience", 3}})) ==
           std::vector<std::string>{"3:training.plateau"});

@@ -2,6 +2,7 @@
 // spooled while it cannot be reached), or, with none, handles it here: archives it, queues its
 // memes and delivers them.
 #include "cli/command.hpp"
+#include "core/text.hpp"
 #include "cli/repo_argument.hpp"
 #include "cli/event_submit.hpp"
 #include "cli/metric_flags.hpp"
@@ -70,7 +71,7 @@ void print_for_people(Io& io, const Submission& s) {
     if (h.duplicate) io.out << "Already received (entry #" << h.entry_id << ").\n";
     else if (h.memes.empty()) io.out << "Archived as #" << h.entry_id << "; nothing to react to.\n";
     for (const auto& [name, d] : s.deliveries)
-        if (!d.last_error.empty()) io.err << "memeops: delivery to " << name << " : " << d.last_error << "\n";
+        if (!d.last_error.empty()) io.err << "memeops: delivery to " << name << " : " << core::terminal_safe(d.last_error) << "\n";
 }
 
 int run_emit(Context& context, const EmitOptions& options) {

@@ -7,6 +7,7 @@
 #include <mutex>
 
 #include "cli/command.hpp"
+#include "core/text.hpp"
 #include "core/error.hpp"
 #include "delivery/destination_view.hpp"
 #include "delivery/drain.hpp"
@@ -131,7 +132,7 @@ int run_flush(Context& context, const FlushOptions& options) {
         return 0;
     }
     if (!spool.is_null()) io.out << spool_line(spool) << "\n";
-    for (const auto& s : configured) io.out << summary_line(s) << "\n";
+    for (const auto& s : configured) io.out << core::terminal_safe(summary_line(s)) << "\n";
     for (const auto& u : unconfigured)
         io.out << u["key"].get<std::string>() << " (not configured): " << u["pending"].get<std::int64_t>()
                << " waiting for their destination\n";

@@ -63,8 +63,8 @@ void print_explained(Io& io, const std::string& run, const meme::LogDetection& f
            << "\n";
     io.out << "  caption: " << core::terminal_safe(caption.zh) << "\n";
     io.out << "           " << core::terminal_safe(caption.en) << "\n";
-    if (!d.window.empty()) io.out << "  window:  " << d.metric << " " << joined_values(d.window) << "\n";
-    io.out << "  why:     " << d.why << "\n\n";
+    if (!d.window.empty()) io.out << "  window:  " << core::terminal_safe(d.metric) << " " << joined_values(d.window) << "\n";
+    io.out << "  why:     " << core::terminal_safe(d.why) << "\n\n";  // metric names come from the file
 }
 
 int run_replay(Context& context, const ReplayOptions& options) {
@@ -81,9 +81,9 @@ int run_replay(Context& context, const ReplayOptions& options) {
         else table.add_row({std::to_string(f.detection.epoch), storage::priority_label(f.detection.priority),
                             f.detection.reaction, caption.zh});
     }
-    if (options.json) return 0;
+    if (options.json) return 0;  // (--json with --explain: the JSON lines carry window and why)
     size_t fits = meme::split_fits(log.epochs).size();
-    std::string what = std::to_string(log.epochs.size()) + " epochs of " + run +
+    std::string what = std::to_string(log.epochs.size()) + " epochs of " + core::terminal_safe(run) +
                        (fits > 1 ? " (" + std::to_string(fits) + " fits appended)" : "");
     if (found.empty()) return io.out << "Nothing to react to in " << what << ".\n", 0;
     if (!options.explain) io.out << table.render(io.terminal);

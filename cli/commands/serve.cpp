@@ -111,9 +111,12 @@ int run_serve(Context& context, const ServeOptions& options) {
             context.io().err << "memeops: serving on http://" << host << ":" << server_options.port << " (archive "
                              << context.archive_path() << ")\n";
         stopper.watch(server.get());
+        struct Unwatch {
+            StopOnSignal& stopper;
+            ~Unwatch() { stopper.watch(nullptr); }  // before the server goes, even when run() throws
+        } unwatch{stopper};
         server->run();
-        stopper.watch(nullptr);
-        if (!server->archive_replaced() || stopper.signalled()) break;
+        if (!server->archive_replaced() || stopper.signalled()) break;  // (unwatched before `server` ends)
         context.io().err << "memeops: the archive " << context.archive_path()
                          << " was deleted or replaced; serving the one now at that path\n";
     }

@@ -2,6 +2,7 @@
 #include <unistd.h>
 
 #include "cli/command.hpp"
+#include "core/text.hpp"
 #include "storage/spool_store.hpp"
 #include "cli/table.hpp"
 #include "core/destinations.hpp"
@@ -115,7 +116,7 @@ std::string spool_line(const nlohmann::json& spool) {
 
 void print_people(Io& io, const nlohmann::json& s) {
     auto line = [&](const std::string& label, const std::string& value) {
-        io.out << io.terminal.paint(label, "1") << std::string(14 - label.size(), ' ') << value << "\n";
+        io.out << io.terminal.paint(label, "1") << std::string(14 - label.size(), ' ') << core::terminal_safe(value) << "\n";
     };
     const auto& repo = s["repository"];
     if (repo.is_null()) {
