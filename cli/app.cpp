@@ -2,6 +2,7 @@
 #include <csignal>
 
 #include "cli/command.hpp"
+#include "cli/front_door.hpp"
 #include "core/text.hpp"
 #include "hooks/git_config.hpp"
 #include "core/error.hpp"
@@ -33,7 +34,7 @@ const std::vector<CommandSpec>& command_table() {
          define_install},
         {"uninstall", "Remove memeops' hooks and restore what was there before", define_uninstall},
         {"status", "Hooks, archive, tag policy, destinations and the outbox", define_status},
-        {"hook", "Run by the installed hook scripts; never fails a git command", define_hook},
+        {"hook", "Run by the installed hook scripts; never fails a git command", define_hook, true},
         {"name", "The pun names of a commit (default HEAD)", define_name},
         {"docker-tag", "The Docker-safe tag of a commit: docker build -t app:$(memeops docker-tag)",
          define_docker_tag},
@@ -99,11 +100,13 @@ void keep_running_on_write_errors() {
     std::signal(SIGXFSZ, SIG_IGN);
 }
 
-int run(const std::vector<std::string>& args, Io& io) {
+int run(const std::vector<std::string>& command_line, Io& io) {
+    std::vector<std::string> args = command_line;
+    if (auto answered = answer_front_door(args, io)) return *answered;
     CLI::App app{"MemeOps: git hooks, training and CI reactions as bilingual memes in your chat, "
                  "and an archive of every model version.",
                  "memeops"};
-    app.set_version_flag("--version", std::string("memeops ") + MEMEOPS_VERSION);
+    app.set_version_flag("--version,-V", std::string("memeops ") + MEMEOPS_VERSION);
     app.require_subcommand(1);
     app.failure_message(usage_failure);
     GlobalOptions global;
@@ -115,6 +118,7 @@ int run(const std::vector<std::string>& args, Io& io) {
     for (const auto& spec : command_table()) {
         CLI::App* sub = app.add_subcommand(std::string(spec.name), std::string(spec.summary));
         sub->fallthrough();
+        if (spec.plumbing) sub->group("");  // hidden from --help
         handlers.emplace_back(sub, spec.define(*sub, context));
     }
 

@@ -83,6 +83,7 @@ struct CommandSpec {
     std::string_view name;
     std::string_view summary;
     Handler (*define)(CLI::App& app, Context& context);
+    bool plumbing = false;  // run by memeops itself (the hooks): hidden from help and suggestions
 };
 
 // Every registered subcommand, in the order `--help` lists them.

@@ -61,9 +61,35 @@ TEST_CASE("cli: exit codes and error lines follow the contract") {
     CHECK_THAT(corrupt.err, Catch::StartsWith("memeops: cannot open archive " + dir.file("junk.db") + " : "));
     CHECK(std::count(corrupt.err.begin(), corrupt.err.end(), '\n') == 1);
 
-    CHECK(test::run_cli({}).code == 2);
     CHECK(test::run_cli({"--version"}).code == 0);
     CHECK(test::run_cli({"history", "--help"}).code == 0);
+}
+
+TEST_CASE("cli: bare memeops and help give the overview, help CMD is CMD --help, a typo gets did-you-mean") {
+    for (std::vector<std::string> overview : {std::vector<std::string>{}, {"help"}, {"--help"}, {"-h"}}) {
+        auto r = test::run_cli(overview);
+        CHECK(r.code == 0);
+        CHECK_THAT(r.out, Catch::Contains("Commands:") && Catch::Contains("  history ") &&
+                              Catch::Contains("memeops help <command>"));
+        CHECK(r.out.find("\n  hook ") == std::string::npos);  // plumbing is hidden
+    }
+    auto help = test::run_cli({"help", "history"});
+    CHECK(help.code == 0);
+    CHECK(help.out == test::run_cli({"history", "--help"}).out);
+    for (std::vector<std::string> version : {std::vector<std::string>{"version"}, {"-V"}, {"--version"}}) {
+        auto r = test::run_cli(version);
+        CHECK(r.code == 0);
+        CHECK(r.out == std::string("memeops ") + MEMEOPS_VERSION + "\n");
+    }
+    auto typo = test::run_cli({"histroy"});
+    CHECK(typo.code == 2);
+    CHECK(typo.err == "memeops: 'histroy' is not a memeops command. Did you mean 'history'?\n"
+                      "Run 'memeops help' for the list of commands.\n");
+    CHECK_THAT(test::run_cli({"help", "stauts"}).err, Catch::Contains("Did you mean 'status'?"));
+    auto unknown = test::run_cli({"nope"});
+    CHECK(unknown.code == 2);
+    CHECK(unknown.err.find("Did you mean") == std::string::npos);  // nothing close enough
+    CHECK_THAT(test::run_cli({"\x1b[2Jx"}).err, Catch::Contains("'^[[2Jx'"));  // echoed safely
 }
 
 TEST_CASE("cli: history, show and search print the contract's JSON") {
