@@ -106,4 +106,10 @@ Caption detection_caption(const Detection& d, const std::string& run, const std:
     return render_caption(d.reaction, run, values);
 }
 
+std::string format_metrics(const std::vector<double>& values) {
+    std::string out;
+    for (double v : values) out += (out.empty() ? "" : ", ") + format_metric(v);
+    return out;
+}
+
 }  // namespace memeops::meme

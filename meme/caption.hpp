@@ -5,6 +5,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace memeops::meme {
 
@@ -44,6 +45,9 @@ Caption detection_caption(const Detection& detection, const std::string& run, co
 
 // A metric value for captions: 4 significant digits, "NaN", "inf", "-inf"; with `sign`, "+0.12".
 std::string format_metric(double value, bool sign = false);
+
+// Metric values for captions and explanations, format_metric each, joined by ", ".
+std::string format_metrics(const std::vector<double>& values);
 
 // `text` with every {name} replaced by values[name] where present.
 std::string fill_placeholders(const std::string& text, const std::map<std::string, std::string>& values);

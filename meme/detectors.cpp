@@ -47,12 +47,6 @@ bool strictly_falling(const std::vector<double>& v) {
     return true;
 }
 
-std::string joined(const std::vector<double>& values) {
-    std::string out;
-    for (double v : values) out += (out.empty() ? "" : ", ") + format_metric(v);
-    return out;
-}
-
 // "10%", "0.5%": whole percentages without decimals, small ones with one.
 std::string percent(double fraction) {
     char text[32];
@@ -178,7 +172,7 @@ std::optional<Detection> TrainingDetector::check_sudden_drop(const EpochMetrics&
     d.window = *values;
     d.facts = {{"before", format_metric(*lo)}, {"after", format_metric(now)}};
     d.why = "loss " + format_metric(now) + " < " + format_metric(t.sudden_drop_ratio) + " × " + format_metric(*lo) +
-            " (the lowest of the previous " + std::to_string(n) + ": " + joined({values->begin(), values->end() - 1}) +
+            " (the lowest of the previous " + std::to_string(n) + ": " + format_metrics({values->begin(), values->end() - 1}) +
             ", stable: max ≤ " + format_metric(t.sudden_drop_stability) + " × min); learning rate unchanged";
     return d;
 }
@@ -213,7 +207,7 @@ std::optional<Detection> TrainingDetector::check_overfitting(const EpochMetrics&
     d.facts = {{"best", format_metric(best)}, {"best_epoch", std::to_string(m_best_val_loss->epoch)},
                {"train", format_metric(*loss)}, {"train_best", format_metric(*m_loss_at_best)}};
     if (best != 0) d.facts["rise"] = percent((latest - best) / std::fabs(best));
-    d.why = "val_loss " + joined(risen) + " ≥ " + format_metric(threshold) + " (best " + format_metric(best) +
+    d.why = "val_loss " + format_metrics(risen) + " ≥ " + format_metric(threshold) + " (best " + format_metric(best) +
             " at epoch " + std::to_string(m_best_val_loss->epoch) + " + " + percent(t.overfitting_rise) +
             ") on each of the last " + std::to_string(n) + " epochs; latest " + format_metric(latest) + " ≥ " +
             format_metric(two_before) + " two epochs before; loss " + format_metric(*loss) + " ≤ " +
@@ -241,7 +235,7 @@ std::optional<Detection> TrainingDetector::check_val_acc_streak(const EpochMetri
     d.window = *values;
     d.facts = {{"best", format_metric(best)}, {"best_epoch", std::to_string(m_best_val_accuracy->epoch)},
                {"since", std::to_string(t.streak_epochs)}};
-    d.why = name + " fell on each of the last " + std::to_string(t.streak_epochs) + " epochs (" + joined(*values) +
+    d.why = name + " fell on each of the last " + std::to_string(t.streak_epochs) + " epochs (" + format_metrics(*values) +
             ") and " + format_metric(*value) + " is ≥ " + format_metric(t.val_acc_drop) + " below the best " +
             format_metric(best) + " (epoch " + std::to_string(m_best_val_accuracy->epoch) + ")";
     return d;
@@ -277,7 +271,7 @@ std::optional<Detection> TrainingDetector::check_oscillation(const EpochMetrics&
     d.window = *values;
     d.facts = {{"swings", std::to_string(changes)}, {"window", std::to_string(values->size())},
                {"step", percent(average / scale)}};
-    d.why = "loss " + joined(*values) + ": " + std::to_string(changes) + " changes of direction (≥ " +
+    d.why = "loss " + format_metrics(*values) + ": " + std::to_string(changes) + " changes of direction (≥ " +
             std::to_string(t.oscillation_sign_changes) + "), every step ≥ " + percent(t.oscillation_min_step) +
             " of the mean " + format_metric(scale) + ", average step " + percent(average / scale) + " (≥ " +
             percent(t.oscillation_mean_step) + "), net change " + format_metric(net, true) + " no larger than the largest step " +
@@ -359,9 +353,10 @@ std::string sparkline(const std::vector<double>& values, size_t width) {
 
 namespace {
 
-nlohmann::json best_to_json(const std::optional<double>& value, int epoch) {
-    if (!value) return nullptr;
-    return {{"value", *value}, {"epoch", epoch}};
+template <typename Best>
+nlohmann::json best_to_json(const std::optional<Best>& best) {
+    if (!best) return nullptr;
+    return {{"value", best->value}, {"epoch", best->epoch}};
 }
 
 template <typename Best>
@@ -395,12 +390,9 @@ nlohmann::json TrainingDetector::state() const {
                        {"plateau_since", m_plateau_since},
                        {"plateau_fired_at", optional_number(m_plateau_fired_at)},
                        {"overfitting_since_plateau_best", m_overfitting_since_plateau_best}};
-    out["best_val_loss"] = best_to_json(m_best_val_loss ? std::optional(m_best_val_loss->value) : std::nullopt,
-                                        m_best_val_loss ? m_best_val_loss->epoch : 0);
-    out["best_val_accuracy"] = best_to_json(m_best_val_accuracy ? std::optional(m_best_val_accuracy->value) : std::nullopt,
-                                            m_best_val_accuracy ? m_best_val_accuracy->epoch : 0);
-    out["plateau_best"] = best_to_json(m_plateau_best ? std::optional(m_plateau_best->value) : std::nullopt,
-                                       m_plateau_best ? m_plateau_best->epoch : 0);
+    out["best_val_loss"] = best_to_json(m_best_val_loss);
+    out["best_val_accuracy"] = best_to_json(m_best_val_accuracy);
+    out["plateau_best"] = best_to_json(m_plateau_best);
     return out;
 }
 

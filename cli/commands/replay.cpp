@@ -36,12 +36,6 @@ meme::MetricsLog read_log(const std::string& file) {
 // "run#2", "run#3"…
 std::string fit_name(const std::string& run, int fit) { return fit == 1 ? run : run + "#" + std::to_string(fit); }
 
-std::string joined_values(const std::vector<double>& values) {
-    std::string out;
-    for (double v : values) out += (out.empty() ? "" : ", ") + meme::format_metric(v);
-    return out;
-}
-
 void print_json(Io& io, const std::string& run, const meme::LogDetection& found, const meme::Caption& caption) {
     const auto& d = found.detection;
     nlohmann::json window = nlohmann::json::array();
@@ -63,7 +57,7 @@ void print_explained(Io& io, const std::string& run, const meme::LogDetection& f
            << "\n";
     io.out << "  caption: " << core::terminal_safe(caption.zh) << "\n";
     io.out << "           " << core::terminal_safe(caption.en) << "\n";
-    if (!d.window.empty()) io.out << "  window:  " << core::terminal_safe(d.metric) << " " << joined_values(d.window) << "\n";
+    if (!d.window.empty()) io.out << "  window:  " << core::terminal_safe(d.metric) << " " << meme::format_metrics(d.window) << "\n";
     io.out << "  why:     " << core::terminal_safe(d.why) << "\n\n";  // metric names come from the file
 }
 
