@@ -24,6 +24,7 @@ IngestQueue::IngestQueue(const std::string& archive_path, std::vector<core::Dest
       m_archive_lost_callback(std::move(archive_lost)) {
     m_archive->database().exec("PRAGMA wal_autocheckpoint = 0");  // checkpoint_loop does it
     m_writer = std::thread([this] { writer_loop(); });
+    m_answerer = std::thread([this] { answer_loop(); });
     // The checkpointer's connection is opened here, while the file is surely the queue's.
     m_checkpointer = std::thread([this, archive_path, archive = storage::Archive::open(archive_path)]() mutable {
         checkpoint_loop(std::move(archive), archive_path);
@@ -40,6 +41,12 @@ void IngestQueue::stop() {
     }
     m_wake.notify_all();
     if (m_writer.joinable()) m_writer.join();
+    {
+        std::lock_guard lock(m_mutex);
+        m_writer_done = true;
+    }
+    m_answers_ready.notify_all();
+    if (m_answerer.joinable()) m_answerer.join();  // every committed group is answered
     m_committed_some.notify_all();
     if (m_checkpointer.joinable()) m_checkpointer.join();
 }
@@ -123,8 +130,6 @@ std::string IngestQueue::lost_archive_error() const {
 void IngestQueue::commit_group(std::vector<Request>& group) {
     if (m_archive_lost) return refuse_group(group, lost_archive_error());
     std::vector<IngestResult> results(group.size());
-    std::vector<pipeline::HandledEvent> all_handled;
-    std::vector<meme::Event> all_events;
     try {
         storage::Transaction transaction(m_archive->database());
         for (size_t i = 0; i < group.size(); ++i) {
@@ -145,20 +150,42 @@ void IngestQueue::commit_group(std::vector<Request>& group) {
         for (auto& r : results) r = {{}, std::string("the archive could not commit: ") + e.what()};
         core::log(core::LogLevel::error, "ingest.commit_failed", {{"requests", std::to_string(group.size())}, {"error", e.what()}});
     }
-    for (size_t i = 0; i < group.size(); ++i) {
-        if (results[i].error.empty()) {
-            all_handled.insert(all_handled.end(), results[i].handled.begin(), results[i].handled.end());
-            all_events.insert(all_events.end(), std::make_move_iterator(group[i].events.begin()),
-                              std::make_move_iterator(group[i].events.end()));  // handled: no longer needed
-        }
-        group[i].done(std::move(results[i]));
-    }
-    if (m_committed && !all_handled.empty()) m_committed(all_handled, all_events);
     {
         std::lock_guard lock(m_mutex);
         ++m_commits;
+        m_answers.push_back({std::move(group), std::move(results)});
     }
     m_committed_some.notify_one();
+    m_answers_ready.notify_one();
+}
+
+void IngestQueue::answer_loop() {
+    for (;;) {
+        std::deque<Answers> ready;
+        {
+            std::unique_lock lock(m_mutex);
+            m_answers_ready.wait(lock, [this] { return m_writer_done || !m_answers.empty(); });
+            if (m_answers.empty()) return;  // the writer stopped, and every group is answered
+            ready.swap(m_answers);
+        }
+        for (auto& answers : ready) answer(answers);
+    }
+}
+
+void IngestQueue::answer(Answers& answers) {
+    std::vector<pipeline::HandledEvent> all_handled;
+    std::vector<meme::Event> all_events;
+    for (size_t i = 0; i < answers.group.size(); ++i) {
+        Request& request = answers.group[i];
+        IngestResult& result = answers.results[i];
+        if (result.error.empty()) {
+            all_handled.insert(all_handled.end(), result.handled.begin(), result.handled.end());
+            all_events.insert(all_events.end(), std::make_move_iterator(request.events.begin()),
+                              std::make_move_iterator(request.events.end()));  // handled: no longer needed
+        }
+        request.done(std::move(result));
+    }
+    if (m_committed && !all_handled.empty()) m_committed(all_handled, all_events);
 }
 
 }  // namespace memeops::bot

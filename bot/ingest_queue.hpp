@@ -1,7 +1,9 @@
 // Durable ingest with group commit: the HTTP loops hand their validated events to one writer
 // thread and go on serving; the writer takes every request waiting, handles them (pipeline/pipeline.hpp)
 // in one archive transaction, commits, and only then answers them all. So a 202 always means
-// "committed", and a burst of requests costs one commit, not one each.
+// "committed", and a burst of requests costs one commit, not one each. The answers (and the
+// `committed` callback) go out from a second thread while the writer starts the next group:
+// the one writer does nothing but archive.
 //
 // Each request runs in its own savepoint inside the group's transaction: a request that fails
 // is rolled back alone and answered with its error; the others commit.
@@ -38,7 +40,7 @@ struct IngestResult {
 class IngestQueue {
 public:
     // Opens its own connection to the archive at `archive_path`. `committed` is called (on the
-    // writer thread) after every commit with the handled events, for metrics and to wake the
+    // answering thread) after every commit with the handled events, for metrics and to wake the
     // delivery workers.
     // `archive_lost` is called (once, on the writer thread) when the archive file is found
     // deleted or replaced.
@@ -48,8 +50,8 @@ public:
                 std::function<void()> archive_lost = {});
     ~IngestQueue();
 
-    // Calls `done` once the events are committed (or failed): on the writer thread, or at once
-    // on this one when the queue is stopped. Thread-safe; never blocks on the archive.
+    // Calls `done` once the events are committed (or failed): on the answering or the writer
+    // thread, or at once on this one when the queue is stopped. Thread-safe; never blocks on the archive.
     void submit(std::vector<meme::Event> events, std::string key_source, std::function<void(IngestResult)> done);
 
     // True while the file at the archive's path is the one this queue opened. Once it is not
@@ -68,8 +70,17 @@ private:
         std::function<void(IngestResult)> done;
     };
 
+    // A committed (or failed) group, with each request's result, waiting to be answered.
+    struct Answers {
+        std::vector<Request> group;
+        std::vector<IngestResult> results;
+    };
     void writer_loop();
+    // Handles `group` in one transaction and hands it, committed or failed, to the answerer.
     void commit_group(std::vector<Request>& group);
+    void answer_loop();
+    // Calls each request's `done` with its result, then `committed` with what was committed.
+    void answer(Answers& answers);
     // Answers every request of `group` with `error`.
     static void refuse_group(std::vector<Request>& group, const std::string& error);
     // The error for requests once the archive file was deleted or replaced.
@@ -91,7 +102,11 @@ private:
     bool m_stopping = false;
     long m_commits = 0;  // since the last checkpoint; guarded by m_mutex
     std::condition_variable m_committed_some;
+    std::deque<Answers> m_answers;  // guarded by m_mutex
+    bool m_writer_done = false;     // guarded by m_mutex
+    std::condition_variable m_answers_ready;
     std::thread m_writer;
+    std::thread m_answerer;
     std::thread m_checkpointer;
 };
 

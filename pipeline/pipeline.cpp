@@ -14,12 +14,21 @@ namespace memeops::pipeline {
 namespace {
 
 // Stage 1: the spellings every producer agrees on (a repository's identity, contract §2).
-meme::Event normalise(const meme::Event& received) {
-    meme::Event event = received;
-    if (event.repo) event.repo = core::repo_identity(*event.repo);
-    if (event.commit) event.commit = core::ascii_lower(*event.commit);
-    if (event.rewrites) event.rewrites = core::ascii_lower(*event.rewrites);
-    return event;
+// Returns `received` itself when it already has them (the usual case, and no copy of its
+// document), else `copy`, filled with the event so spelled.
+const meme::Event& normalise(const meme::Event& received, std::optional<meme::Event>& copy) {
+    auto respelled = [](const std::optional<std::string>& field, auto spell) {
+        return field ? std::optional<std::string>(spell(*field)) : std::nullopt;
+    };
+    auto repo = respelled(received.repo, core::repo_identity);
+    auto commit = respelled(received.commit, core::ascii_lower);
+    auto rewrites = respelled(received.rewrites, core::ascii_lower);
+    if (repo == received.repo && commit == received.commit && rewrites == received.rewrites) return received;
+    copy = received;
+    copy->repo = std::move(repo);
+    copy->commit = std::move(commit);
+    copy->rewrites = std::move(rewrites);
+    return *copy;
 }
 
 // The idempotency keys of an event: its id, scoped by who sent it ("github:<delivery>"), and
@@ -97,7 +106,8 @@ void Pipeline::forget_cached_state() {
 }
 
 HandledEvent Pipeline::handle_one(const meme::Event& received, const std::string& key_source) {
-    meme::Event event = normalise(received);
+    std::optional<meme::Event> respelled;
+    const meme::Event& event = normalise(received, respelled);
     auto keys = keys_of(event, key_source);
     HandledEvent out;
     for (const auto& key : keys) {

@@ -1,5 +1,7 @@
 #include "storage/sqlite.hpp"
 
+#include "storage/wal_write_buffer.hpp"
+
 #include <chrono>
 #include <system_error>
 #include <string>
@@ -101,10 +103,12 @@ namespace {
 
 // Library-wide settings, before SQLite's first use: no memory statistics (they take a global
 // mutex on every allocation, which every connection's thread would contend for; nothing here
-// reads them).
+// reads them), and one write per commit to the log (storage/wal_write_buffer.hpp).
 void configure_sqlite_once() {
     static const bool configured = [] {
         sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);  // SQLITE_MISUSE when already initialised: harmless
+        if (int rc = install_wal_write_buffer(); rc != SQLITE_OK)
+            throw SqliteError(rc, "cannot set up the archive's log writer: " + std::string(sqlite3_errstr(rc)));
         return true;
     }();
     (void)configured;
@@ -185,7 +189,9 @@ std::int64_t Database::query_int(const std::string& sql) {
 }
 
 Transaction::Transaction(Database& db) : m_db(db), m_nested(sqlite3_get_autocommit(db.handle()) == 0) {
-    if (m_nested) m_db.exec("SAVEPOINT nested");
+    // Prepared once per connection: a savepoint per ingested request would otherwise parse
+    // its SQL each time.
+    if (m_nested) m_db.cached("SAVEPOINT nested").run();
     else begin_immediate();
 }
 
@@ -206,7 +212,7 @@ void Transaction::begin_immediate() {
     } restore{m_db, timeout_ms};
     for (;;) {
         try {
-            m_db.exec("BEGIN IMMEDIATE");
+            m_db.cached("BEGIN IMMEDIATE").run();
             return;
         } catch (const SqliteError& e) {
             auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
@@ -227,7 +233,7 @@ Transaction::~Transaction() {
 }
 
 void Transaction::commit() {
-    m_db.exec(m_nested ? "RELEASE nested" : "COMMIT");
+    m_db.cached(m_nested ? "RELEASE nested" : "COMMIT").run();
     m_open = false;
 }
 
