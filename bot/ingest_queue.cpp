@@ -130,25 +130,10 @@ std::string IngestQueue::lost_archive_error() const {
 void IngestQueue::commit_group(std::vector<Request>& group) {
     if (m_archive_lost) return refuse_group(group, lost_archive_error());
     std::vector<IngestResult> results(group.size());
-    try {
-        storage::Transaction transaction(m_archive->database());
-        for (size_t i = 0; i < group.size(); ++i) {
-            try {
-                results[i].handled = m_handler.handle(group[i].events, group[i].key_source);
-            } catch (const std::exception& e) {  // this request's savepoint is rolled back alone
-                results[i] = {{}, e.what()};
-                core::log(core::LogLevel::error, "ingest.failed", {{"events", std::to_string(group[i].events.size())}, {"error", e.what()}});
-            }
-        }
-        transaction.commit();
-        if (!check_archive_file()) {  // committed into a file no one will read again
-            refuse_group(group, lost_archive_error());
-            return report_archive_lost();
-        }
-    } catch (const std::exception& e) {
-        m_handler.forget_cached_state();
-        for (auto& r : results) r = {{}, std::string("the archive could not commit: ") + e.what()};
-        core::log(core::LogLevel::error, "ingest.commit_failed", {{"requests", std::to_string(group.size())}, {"error", e.what()}});
+    if (!commit_together(group, results)) commit_one_by_one(group, results);
+    if (!check_archive_file()) {  // committed into a file no one will read again
+        refuse_group(group, lost_archive_error());
+        return report_archive_lost();
     }
     {
         std::lock_guard lock(m_mutex);
@@ -157,6 +142,35 @@ void IngestQueue::commit_group(std::vector<Request>& group) {
     }
     m_committed_some.notify_one();
     m_answers_ready.notify_one();
+}
+
+bool IngestQueue::commit_together(std::vector<Request>& group, std::vector<IngestResult>& results) {
+    try {
+        storage::Transaction transaction(m_archive->database());
+        for (size_t i = 0; i < group.size(); ++i)
+            results[i].handled = m_handler.handle_within(group[i].events, group[i].key_source);
+        transaction.commit();
+        return true;
+    } catch (const std::exception& e) {
+        m_handler.forget_cached_state();
+        if (group.size() > 1)
+            core::log(core::LogLevel::debug, "ingest.group_retried", {{"requests", std::to_string(group.size())}, {"error", e.what()}});
+        return false;
+    }
+}
+
+void IngestQueue::commit_one_by_one(std::vector<Request>& group, std::vector<IngestResult>& results) {
+    for (size_t i = 0; i < group.size(); ++i) {
+        try {
+            results[i] = {m_handler.handle(group[i].events, group[i].key_source), {}};
+        } catch (const storage::SqliteError& e) {
+            results[i] = {{}, std::string("the archive could not commit: ") + e.what()};
+            core::log(core::LogLevel::error, "ingest.commit_failed", {{"events", std::to_string(group[i].events.size())}, {"error", e.what()}});
+        } catch (const std::exception& e) {
+            results[i] = {{}, e.what()};
+            core::log(core::LogLevel::error, "ingest.failed", {{"events", std::to_string(group[i].events.size())}, {"error", e.what()}});
+        }
+    }
 }
 
 void IngestQueue::answer_loop() {

@@ -5,8 +5,10 @@
 // `committed` callback) go out from a second thread while the writer starts the next group:
 // the one writer does nothing but archive.
 //
-// Each request runs in its own savepoint inside the group's transaction: a request that fails
-// is rolled back alone and answered with its error; the others commit.
+// The group runs in one transaction without savepoints (they would copy every page each
+// request changes). When any request or the commit fails, all of it is rolled back and the
+// group is handled again a request at a time, each in its own transaction: the one that fails
+// is answered with its error, the others commit.
 //
 // After each commit, and every second while idle, the queue checks that the archive file is
 // still the one it opened: once it was deleted or replaced (another file moved over it),
@@ -76,8 +78,12 @@ private:
         std::vector<IngestResult> results;
     };
     void writer_loop();
-    // Handles `group` in one transaction and hands it, committed or failed, to the answerer.
+    // Handles `group` and hands it, committed or failed, to the answerer.
     void commit_group(std::vector<Request>& group);
+    // The whole group in one transaction; false (and all of it rolled back) when anything failed.
+    bool commit_together(std::vector<Request>& group, std::vector<IngestResult>& results);
+    // Each request in its own transaction, its error in its result.
+    void commit_one_by_one(std::vector<Request>& group, std::vector<IngestResult>& results);
     void answer_loop();
     // Calls each request's `done` with its result, then `committed` with what was committed.
     void answer(Answers& answers);

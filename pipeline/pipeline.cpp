@@ -87,16 +87,32 @@ std::vector<HandledEvent> Pipeline::handle(std::span<const meme::Event> events, 
                                       ConsoleShown shown) {
     m_shown = shown;
     std::vector<HandledEvent> outcomes;
-    outcomes.reserve(events.size());
     try {
         storage::Transaction transaction(m_archive.database());
-        for (const auto& event : events) outcomes.push_back(handle_one(event, key_source));
+        outcomes = handle_all(events, key_source);
         if (mode == Mode::apply) transaction.commit();
     } catch (...) {
         forget_cached_state();  // the detectors moved ahead of an archive that rolled back
         throw;
     }
     if (mode == Mode::preview) forget_cached_state();
+    return outcomes;
+}
+
+std::vector<HandledEvent> Pipeline::handle_within(std::span<const meme::Event> events, const std::string& key_source) {
+    m_shown = ConsoleShown::no;
+    try {
+        return handle_all(events, key_source);
+    } catch (...) {
+        forget_cached_state();
+        throw;
+    }
+}
+
+std::vector<HandledEvent> Pipeline::handle_all(std::span<const meme::Event> events, const std::string& key_source) {
+    std::vector<HandledEvent> outcomes;
+    outcomes.reserve(events.size());
+    for (const auto& event : events) outcomes.push_back(handle_one(event, key_source));
     return outcomes;
 }
 

@@ -67,6 +67,11 @@ public:
     std::vector<HandledEvent> handle(std::span<const meme::Event> events, const std::string& key_source,
                                 Mode mode = Mode::apply, ConsoleShown shown = ConsoleShown::no);
 
+    // Like handle() in apply mode, inside the caller's open write transaction and without a
+    // savepoint of its own (a savepoint copies every page it first changes, which costs more
+    // than the rest of an epoch). When this throws, part of `events` may be written: the caller
+    // must roll back its whole transaction. The cached state is forgotten already.
+    std::vector<HandledEvent> handle_within(std::span<const meme::Event> events, const std::string& key_source);
     // Drops what this pipeline keeps in memory about the archive (detector copies, known repos).
     // For a caller whose own enclosing transaction rolled back after handle() returned.
     void forget_cached_state();
@@ -83,6 +88,8 @@ private:
         std::string version_summary;
     };
 
+    // Every stage for each of `events`, in the transaction already open.
+    std::vector<HandledEvent> handle_all(std::span<const meme::Event> events, const std::string& key_source);
     HandledEvent handle_one(const meme::Event& received, const std::string& key_source);
     Archived archive(const meme::Event& event);
     std::vector<meme::Reaction> react(const meme::Event& event, Archived& archived);

@@ -250,7 +250,7 @@ int Transport::bind(const std::string& host, int port) {
 
 void Transport::start() {
     auto& impl = *m_impl;
-    unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_TURBO;
+    unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME;
     impl.daemon = MHD_start_daemon(
         flags, 0, nullptr, nullptr, Impl::step, &impl, MHD_OPTION_LISTEN_SOCKET, impl.listen_fd,
         MHD_OPTION_THREAD_POOL_SIZE, impl.limits.threads, MHD_OPTION_CONNECTION_LIMIT, impl.limits.max_connections,
