@@ -178,7 +178,7 @@ void Server::ingest(const http::Request& req, const http::Reply& reply) {
     if (!doc.ok()) return reply(refused_json(*doc.error));
     std::vector<meme::Event> events;
     try {
-        events = meme::parse_events(doc.value, core::now_ms());
+        events = meme::parse_events(std::move(doc.value), core::now_ms());
     } catch (const meme::InvalidEvent& e) {
         return reply(invalid(e));
     }
@@ -204,7 +204,7 @@ void Server::webhook(const http::Request& req, const http::Reply& reply, const s
     if (auto id = delivery_id(req, github); !id.empty()) mapped->event["id"] = id;
     mapped->event["webhook"] = kind;
     try {
-        auto events = meme::parse_events(mapped->event, core::now_ms());
+        auto events = meme::parse_events(std::move(mapped->event), core::now_ms());
         events.at(0).occurrence = mapped->occurrence;
         accept_events(std::move(events), provider, reply);
     } catch (const meme::InvalidEvent& e) {

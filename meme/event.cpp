@@ -216,7 +216,7 @@ const std::vector<std::string>& event_kinds() {
     return kinds;
 }
 
-Event parse_event(const nlohmann::json& doc, core::TimeMs received) {
+Event parse_event(nlohmann::json doc, core::TimeMs received) {
     if (!doc.is_object()) throw InvalidEvent("event", "must be a JSON object, not " + type_name(doc));
     Event e;
     auto kind = doc.find("kind");
@@ -236,12 +236,12 @@ Event parse_event(const nlohmann::json& doc, core::TimeMs received) {
     else if (e.kind == "commit") parse_commit(doc, e);
     else if (e.kind == "message") e.text = required_string(doc, "text", k_max_text_bytes);
     else if (e.kind == "confusion.matrix") parse_confusion(doc, e);
-    e.raw = doc;
+    e.raw = std::move(doc);
     return e;
 }
 
-std::vector<Event> parse_events(const nlohmann::json& doc, core::TimeMs received) {
-    if (!doc.is_array()) return {parse_event(doc, received)};
+std::vector<Event> parse_events(nlohmann::json doc, core::TimeMs received) {
+    if (!doc.is_array()) return {parse_event(std::move(doc), received)};
     if (doc.empty()) throw InvalidEvent("events", "the array is empty");
     if (doc.size() > k_max_batch)
         throw InvalidEvent("events", "more than " + std::to_string(k_max_batch) + " events in one request");
@@ -249,7 +249,7 @@ std::vector<Event> parse_events(const nlohmann::json& doc, core::TimeMs received
     events.reserve(doc.size());
     for (size_t i = 0; i < doc.size(); ++i) {
         try {
-            events.push_back(parse_event(doc[i], received));
+            events.push_back(parse_event(std::move(doc[i]), received));
         } catch (const InvalidEvent& e) {
             throw InvalidEvent("[" + std::to_string(i) + "]." + e.field(), std::string(e.what()).substr(e.field().size() + 2));
         }

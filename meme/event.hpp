@@ -79,12 +79,14 @@ std::string quote_nonfinite_literals(std::string_view text);
 // result names the field, and the line and column (counted after the literals are quoted).
 core::ParsedJson parse_event_document(std::string_view text);
 
-// Parses and validates one event object; `received` is used when it has no "time".
+// Parses and validates one event object; `received` is used when it has no "time". The event
+// keeps `doc` as its raw document (pass it moved when it is not needed after).
 // Throws InvalidEvent naming the field.
-Event parse_event(const nlohmann::json& doc, core::TimeMs received);
+Event parse_event(nlohmann::json doc, core::TimeMs received);
 
 // One event or an array of up to k_max_batch; fields of array items are named "[i].field".
-std::vector<Event> parse_events(const nlohmann::json& doc, core::TimeMs received);
+// Like parse_event, the events keep their parts of `doc`.
+std::vector<Event> parse_events(nlohmann::json doc, core::TimeMs received);
 
 // The entry kind an event is archived as: training.* → training, ci.pipeline → ci, …
 storage::EntryKind entry_kind(const Event& event);
