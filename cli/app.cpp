@@ -24,12 +24,17 @@ void add_global_options(CLI::App& app, GlobalOptions& global) {
     app.add_option("--db", global.db, "The SQLite archive (default: $MEMEOPS_DB, git config "
                                       "memeops.db, else ~/.local/share/memeops/archive.db)");
     app.add_option("--config", global.config, "A JSON config file (destinations, routes, …)");
+    app.add_flag("--color{always}", global.colour,
+                 "Colour: auto (a terminal, unless NO_COLOR or TERM=dumb), always or never")
+        ->expected(0, 1);
 }
 
 }  // namespace
 
 const std::vector<CommandSpec>& command_table() {
     static const std::vector<CommandSpec> table{
+        {"demo", "The whole product once, in a temporary folder: hooks, training, CI, chat memes",
+         define_demo},
         {"install", "Install the git hooks in a repository (existing hooks keep running)",
          define_install},
         {"uninstall", "Remove memeops' hooks and restore what was there before", define_uninstall},
@@ -131,6 +136,7 @@ int run(const std::vector<std::string>& command_line, Io& io) {
     }
 
     try {
+        if (global.colour) io.terminal.colour = Terminal::colour_wanted(Terminal::parse_colour_choice(*global.colour), io.terminal.is_tty);
         for (auto& [sub, handler] : handlers)
             if (sub->parsed()) return handler();
     } catch (const core::Fatal& e) {

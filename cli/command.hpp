@@ -36,6 +36,7 @@ struct GlobalOptions {
     std::optional<std::string> db;
     std::optional<std::string> config;
     std::optional<std::string> repo_dir;  // where git config is read from (--repo of some commands)
+    std::optional<std::string> colour;    // --color: auto, always, never
 };
 
 // What a handler needs: the global options, the streams, and the settings built from them.
@@ -113,5 +114,6 @@ Handler define_serve(CLI::App& app, Context& context);
 Handler define_emit(CLI::App& app, Context& context);
 Handler define_slang(CLI::App& app, Context& context);
 Handler define_emojify(CLI::App& app, Context& context);
+Handler define_demo(CLI::App& app, Context& context);
 
 }  // namespace memeops::cli

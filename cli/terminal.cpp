@@ -3,20 +3,40 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include "core/error.hpp"
 #include "core/settings.hpp"
+#include "core/text.hpp"
 
 namespace memeops::cli {
 
 Terminal Terminal::detect() {
     Terminal terminal;
     terminal.is_tty = isatty(STDOUT_FILENO) == 1;
-    terminal.colour = terminal.is_tty && !core::env("NO_COLOR");
+    terminal.colour = colour_wanted(ColourChoice::auto_detect, terminal.is_tty);
     if (!terminal.is_tty) return terminal;
     winsize size{};
     if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col > 0) terminal.width = size.ws_col;
     else if (auto columns = core::env("COLUMNS")) terminal.width = std::atoi(columns->c_str());
     if (terminal.width <= 0) terminal.width = 100;
     return terminal;
+}
+
+bool Terminal::colour_wanted(ColourChoice choice, bool is_tty) {
+    if (choice != ColourChoice::auto_detect) return choice == ColourChoice::always;
+    auto set = [](const char* name) {
+        auto value = core::env(name);
+        return value && !value->empty() && *value != "0";
+    };
+    if (set("FORCE_COLOR") || set("CLICOLOR_FORCE")) return true;
+    if (auto no_colour = core::env("NO_COLOR"); no_colour && !no_colour->empty()) return false;
+    return is_tty && core::env("TERM").value_or("") != "dumb";
+}
+
+ColourChoice Terminal::parse_colour_choice(const std::string& value) {
+    if (value == "auto" || value == "tty") return ColourChoice::auto_detect;
+    if (value == "always" || value == "yes" || value == "force") return ColourChoice::always;
+    if (value == "never" || value == "no" || value == "none") return ColourChoice::never;
+    throw core::UsageError("--color must be auto, always or never, not \"" + core::terminal_safe(value) + "\"");
 }
 
 std::string Terminal::paint(std::string_view text, std::string_view code) const {

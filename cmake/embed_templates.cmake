@@ -1,14 +1,24 @@
 # Compiles the files of templates/ into the binary (as go:embed does), so memeops runs with no
 # data files installed. Run by the build with -DSOURCE_DIR=… -DOUTPUT=…; regenerates OUTPUT.
+# -DEXTRA_DIR=… -DEXTRA_FILES="a;b" adds those files of EXTRA_DIR under their relative names
+# (the real webhook payloads `memeops demo` replays, kept once, in the test fixtures).
 file(GLOB files RELATIVE "${SOURCE_DIR}" "${SOURCE_DIR}/*.json" "${SOURCE_DIR}/*.txt")
 list(SORT files)
+set(paths "")
+foreach(name IN LISTS files)
+  list(APPEND paths "${SOURCE_DIR}/${name}")
+endforeach()
+foreach(name IN LISTS EXTRA_FILES)
+  list(APPEND files "${name}")
+  list(APPEND paths "${EXTRA_DIR}/${name}")
+endforeach()
 set(body "// Generated from templates/ by cmake/embed_templates.cmake; do not edit.\n")
 string(APPEND body "#include \"templates/templates.hpp\"\n\nnamespace memeops::templates {\n")
 string(APPEND body "const std::vector<EmbeddedFile>& embedded_files() {\n")
 set(index 0)
 set(table "")
-foreach(name IN LISTS files)
-  file(READ "${SOURCE_DIR}/${name}" hex HEX)
+foreach(name path IN ZIP_LISTS files paths)
+  file(READ "${path}" hex HEX)
   string(LENGTH "${hex}" hex_length)
   math(EXPR size "${hex_length} / 2")
   string(REGEX REPLACE "([0-9a-f][0-9a-f])" "'\\\\x\\1'," bytes "${hex}")

@@ -172,6 +172,10 @@ std::uint64_t stable_hash(std::string_view text, std::uint64_t basis) {
     return hash;
 }
 
+std::string count_of(std::int64_t n, std::string_view singular, std::string_view plural) {
+    return std::to_string(n) + " " + std::string(n == 1 ? singular : plural);
+}
+
 std::string join(const std::vector<std::string>& parts, std::string_view separator) {
     std::string out;
     for (size_t i = 0; i < parts.size(); ++i) {

@@ -64,6 +64,10 @@ std::uint64_t stable_hash(std::string_view text, std::uint64_t basis = k_fnv_off
 // `parts` with `separator` between them: join({"a", "b"}, ", ") → "a, b".
 std::string join(const std::vector<std::string>& parts, std::string_view separator);
 
+// A count with its noun in the right number: count_of(1, "commit", "commits") → "1 commit",
+// count_of(3, …) → "3 commits", count_of(0, …) → "0 commits".
+std::string count_of(std::int64_t n, std::string_view singular, std::string_view plural);
+
 // Appends the UTF-8 encoding of `cp` to `out`.
 void append_utf8(std::string& out, char32_t cp);
 

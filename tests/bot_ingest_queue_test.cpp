@@ -25,12 +25,8 @@ std::vector<meme::Event> epoch_of(const std::string& run, int epoch) {
 }
 
 std::int64_t epochs_of(storage::Archive& archive, const std::string& run) {
-    auto select = archive.database().cached(
-        "SELECT count(*) FROM epochs JOIN entries ON entries.id = epochs.entry_id WHERE entries.run = ?1");
-    select.bind(1, run);
-    std::int64_t n = select.step() ? select.column_int(0) : 0;
-    select.reset();
-    return n;
+    return test::count_where(archive.database(),
+                             "SELECT count(*) FROM epochs JOIN entries ON entries.id = epochs.entry_id WHERE entries.run = ?1", run);
 }
 
 }  // namespace

@@ -12,11 +12,7 @@ using namespace memeops;
 namespace {
 
 std::int64_t repos_named(storage::Archive& archive, const std::string& identity) {
-    auto select = archive.database().cached("SELECT count(*) FROM repos WHERE identity = ?1");
-    select.bind(1, identity);
-    std::int64_t n = select.step() ? select.column_int(0) : 0;
-    select.reset();
-    return n;
+    return test::count_where(archive.database(), "SELECT count(*) FROM repos WHERE identity = ?1", identity);
 }
 
 storage::ArchiveOptions read_only() {

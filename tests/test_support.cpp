@@ -449,4 +449,12 @@ storage::Entry sample_entry(storage::EntryKind kind, int n) {
     return entry;
 }
 
+std::int64_t count_where(storage::Database& db, const std::string& sql, const std::string& text) {
+    auto select = db.cached(sql);
+    select.bind(1, text);
+    std::int64_t n = select.step() ? select.column_int(0) : 0;
+    select.reset();
+    return n;
+}
+
 }  // namespace memeops::test

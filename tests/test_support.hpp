@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "storage/entry.hpp"
+#include "storage/sqlite.hpp"
 
 namespace memeops::test {
 
@@ -163,6 +164,10 @@ void write_file(const std::string& path, const std::string& text);
 
 // An entry of the given kind with plausible fields; `n` varies the times and shas.
 storage::Entry sample_entry(storage::EntryKind kind, int n);
+
+// The single integer `sql` selects with `text` bound to ?1 (0 when it selects no row), e.g. a
+// count of rows: count_where(db, "SELECT count(*) FROM entries WHERE kind = ?1", "ci").
+std::int64_t count_where(storage::Database& db, const std::string& sql, const std::string& text);
 
 // A 40-hex-digit sha derived from `n`.
 std::string fake_sha(int n);

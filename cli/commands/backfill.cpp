@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "cli/command.hpp"
+#include "core/text.hpp"
 #include "hooks/backfill.hpp"
 
 namespace memeops::cli {
@@ -38,7 +39,7 @@ int run_backfill(Context& context, const BackfillOptions& options) {
     });
     if (bar) io.err << "\n";
     double rate = result.seconds > 0 ? static_cast<double>(result.reachable) / result.seconds : 0;
-    io.out << "backfill: " << result.inserted << " commits archived, "
+    io.out << "backfill: " << core::count_of(result.inserted, "commit", "commits") << " archived, "
            << (result.reachable - result.inserted) << " already there, " << result.reachable
            << " reachable (" << static_cast<long>(rate) << " commits/s)\n";
     return 0;

@@ -22,6 +22,7 @@
 
 #include "delivery/drain.hpp"
 #include "cli/command.hpp"
+#include "core/text.hpp"
 #include "core/error.hpp"
 #include "hooks/backfill.hpp"
 #include "hooks/hook_events.hpp"
@@ -154,8 +155,8 @@ void hand_to_bot(storage::Archive& archive, const HookRun& run, const std::vecto
     }
     auto handoff = pipeline::hand_to_bot(archive, parse_all(local), outgoing, bot, "hook");
     if (!handoff.forwarded.error.empty())
-        log_line(run.name, handoff.forwarded.error + "; " + std::to_string(handoff.forwarded.waiting) +
-                               " events wait in the spool for the next hook, flush or emit");
+        log_line(run.name, handoff.forwarded.error + "; " + core::count_of(handoff.forwarded.waiting, "event waits", "events wait") +
+                               " in the spool for the next hook, flush or emit");
 }
 
 void background(Context& context, const HookRun& run, git_repository* repo) {

@@ -2,6 +2,7 @@
 // --json the exact Slack, Discord and console payloads. It changes nothing unless --post, which
 // hands the events over exactly as `emit` does (the team's bot, or the pipeline here and an
 // immediate delivery).
+#include <set>
 #include <filesystem>
 #include <iterator>
 
@@ -9,6 +10,7 @@
 #include "delivery/discord/discord_payload.hpp"
 #include "delivery/slack/slack_payload.hpp"
 #include "cli/command.hpp"
+#include "core/text.hpp"
 #include "cli/event_submit.hpp"
 #include "core/error.hpp"
 #include "meme/event.hpp"
@@ -52,6 +54,23 @@ nlohmann::json handled_json(const pipeline::HandledEvent& handled, bool dry_run)
     return out;
 }
 
+// A posted batch in one line: its memes were printed by the console delivery already.
+void print_batch_for_people(std::ostream& out, const std::vector<pipeline::HandledEvent>& outcomes) {
+    size_t duplicates = 0, memes = 0;
+    std::set<std::int64_t> entries;
+    for (const auto& h : outcomes) {
+        duplicates += h.duplicate;
+        memes += h.memes.size();
+        entries.insert(h.entry_id);
+    }
+    size_t archived = outcomes.size() - duplicates;
+    out << "Archived " << core::count_of(archived, "event", "events");
+    if (duplicates) out << " (" << core::count_of(duplicates, "was", "were") << " already received)";
+    out << " into " << core::count_of(entries.size(), "entry", "entries") << ", ";
+    out << core::count_of(memes, "meme", "memes") << " delivered or queued";
+    out << " (see `memeops show #" << *entries.rbegin() << "`).\n";
+}
+
 void print_for_people(std::ostream& out, const pipeline::HandledEvent& handled, bool dry_run) {
     if (handled.duplicate) {
         out << "Already received (entry #" << handled.entry_id << "): nothing new.\n";
@@ -75,7 +94,7 @@ void print_for_people(std::ostream& out, const pipeline::HandledEvent& handled, 
     }
     if (dry_run) out << "(a preview: nothing archived or queued; --post hands it over)\n";
     else if (!chat.empty())
-        out << "Archived as #" << handled.entry_id << "; " << chat.size() << (chat.size() == 1 ? " meme" : " memes")
+        out << "Archived as #" << handled.entry_id << "; " << core::count_of(static_cast<std::int64_t>(chat.size()), "meme", "memes")
             << " delivered or queued (see `memeops show #" << handled.entry_id << "`).\n";
     else out << "Archived as #" << handled.entry_id << ".\n";
 }
@@ -138,6 +157,8 @@ int run_memeify(Context& context, const MemeifyOptions& options) {
         nlohmann::json out = nlohmann::json::array();
         for (const auto& h : outcomes) out.push_back(handled_json(h, dry_run));
         io.out << (doc.is_array() ? out : out[0]).dump() << "\n";
+    } else if (!dry_run && outcomes.size() > 1) {
+        print_batch_for_people(io.out, outcomes);
     } else {
         for (const auto& h : outcomes) print_for_people(io.out, h, dry_run);
     }

@@ -105,7 +105,7 @@ nlohmann::json collect(Context& context) {
 std::string spool_line(const nlohmann::json& spool) {
     auto waiting = spool["waiting"].get<std::int64_t>(), refused = spool["refused"].get<std::int64_t>();
     std::string text;
-    if (waiting) text = std::to_string(waiting) + " events waiting for the bot";
+    if (waiting) text = core::count_of(waiting, "event", "events") + " waiting for the bot";
     if (waiting && !spool["last_error"].is_null()) text += "  last error: " + spool["last_error"].get<std::string>();
     if (refused) {
         text += (text.empty() ? "" : "; ") + std::to_string(refused) + " refused by the bot, never sent again";

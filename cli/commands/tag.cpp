@@ -5,6 +5,7 @@
 // Tagging is idempotent per commit: a commit keeps the tag it has. Run again with metrics, it
 // updates the version's metrics in the archive and says which changed.
 #include "cli/command.hpp"
+#include "core/text.hpp"
 #include "cli/metric_flags.hpp"
 #include "core/error.hpp"
 #include "hooks/capture.hpp"
@@ -69,7 +70,7 @@ void hand_to_bot(Context& context, storage::Archive& archive, const nlohmann::js
     report.entry_id = handoff.local.front().entry_id;
     if (!handoff.forwarded.error.empty())
         context.io().err << "memeops: tag : " << handoff.forwarded.error << "; the version waits in the spool ("
-                         << handoff.forwarded.waiting << " events) for the next hook, flush or emit\n";
+                         << core::count_of(handoff.forwarded.waiting, "event", "events") << ") for the next hook, flush or emit\n";
 }
 
 void print_report(Io& io, const TagReport& report, bool dry_run) {

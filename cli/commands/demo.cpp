@@ -1,0 +1,237 @@
+// memeops demo: the whole product once, in a temporary folder, through its real commands.
+//
+// A repository gets memeops' hooks and three commits made with git (the hooks archive them and
+// print their lines), then a model version; a training run with a breakthrough and
+// overfitting, a CI pipeline failing then fixed (real GitLab webhook payloads, mapped as the bot
+// maps them), a sarcastic message and a confusion matrix are handed over as `memeops memeify
+// --post` and `confusion --post` do; `history` ends it. Every step runs as its own child process
+// of this binary (or git) in an environment of the demo's own: its archive, no bot, no chat
+// destination and no git or memeops settings of the user's, so nothing is ever posted to a real
+// chat. Only the archive is left behind (everything with --keep).
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <fcntl.h>
+#include <filesystem>
+#include <fstream>
+
+#include "bot/webhooks.hpp"
+#include "cli/command.hpp"
+#include "core/error.hpp"
+#include "templates/templates.hpp"
+
+extern char** environ;
+
+namespace memeops::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct DemoOptions {
+    bool keep = false;
+};
+
+// The demo's own environment: the caller's, without anything that would reach the user's git
+// settings, archive, bot or chat, plus the demo's archive and a foreground hook.
+std::vector<std::string> demo_environment(const fs::path& root, const Terminal& terminal) {
+    std::vector<std::string> env;
+    for (char** entry = environ; *entry; ++entry) {
+        std::string_view item(*entry);
+        std::string_view name = item.substr(0, item.find('='));
+        bool personal = name.starts_with("MEMEOPS_") || name.starts_with("GIT_") || name == "HOME" ||
+                        name == "XDG_CONFIG_HOME" || name == "NO_COLOR" || name == "FORCE_COLOR" ||
+                        name == "CLICOLOR_FORCE" || name == "COLUMNS";
+        if (!personal) env.emplace_back(item);
+    }
+    fs::path home = root / "home";
+    for (std::string set : {"HOME=" + home.string(), "XDG_CONFIG_HOME=" + (home / ".config").string(),
+                            std::string("GIT_CONFIG_NOSYSTEM=1"), "MEMEOPS_DB=" + (root / "archive.db").string(),
+                            std::string("MEMEOPS_HOOK_FOREGROUND=1"), std::string("GIT_AUTHOR_NAME=Demo Trainer"),
+                            std::string("GIT_AUTHOR_EMAIL=trainer@demo.invalid"),
+                            std::string("GIT_COMMITTER_NAME=Demo Trainer"),
+                            std::string("GIT_COMMITTER_EMAIL=trainer@demo.invalid")})
+        env.push_back(set);
+    env.emplace_back(terminal.colour ? "FORCE_COLOR=1" : "NO_COLOR=1");
+    if (terminal.width > 0) env.push_back("COLUMNS=" + std::to_string(terminal.width));
+    return env;
+}
+
+// Runs one step of the demo as a child process, its output straight on ours.
+class DemoSteps {
+public:
+    DemoSteps(Io& io, fs::path root) : m_io(io), m_root(std::move(root)), m_env(demo_environment(m_root, io.terminal)) {}
+
+    const fs::path& root() const { return m_root; }
+    fs::path repo() const { return m_root / "repo"; }
+
+    void heading(int number, const std::string& what) {
+        m_io.out << "\n" << m_io.terminal.paint(std::to_string(number) + "/6  " + what, "1") << "\n";
+    }
+
+    // `memeops ARGS` (or another program when `program` is set); stdin from `input` if given.
+    // Throws core::Fatal when the step fails: the demo stops there.
+    void run(const std::vector<std::string>& args, const std::string& program = {}, const fs::path& input = {}) {
+        m_io.out.flush();
+        m_io.err.flush();
+        std::vector<std::string> argv{program.empty() ? self() : program};
+        argv.insert(argv.end(), args.begin(), args.end());
+        int status = spawn_and_wait(argv, input);
+        if (status != 0)
+            throw core::Fatal("demo", "the step `" + describe(argv) + "` failed (exit " + std::to_string(status) + ")");
+    }
+
+    void write(const fs::path& path, std::string_view content) {
+        fs::create_directories(path.parent_path());
+        std::ofstream(path, std::ios::binary) << content;
+    }
+
+private:
+    static std::string self() { return fs::read_symlink("/proc/self/exe").string(); }
+
+    static std::string describe(const std::vector<std::string>& argv) {
+        std::string out = fs::path(argv[0]).filename().string();
+        for (size_t i = 1; i < argv.size(); ++i) out += " " + argv[i];
+        return out;
+    }
+
+    int spawn_and_wait(const std::vector<std::string>& argv, const fs::path& input) {
+        std::vector<char*> args;
+        for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+        args.push_back(nullptr);
+        std::vector<char*> env;
+        for (const auto& e : m_env) env.push_back(const_cast<char*>(e.c_str()));
+        env.push_back(nullptr);
+        posix_spawn_file_actions_t actions;
+        posix_spawn_file_actions_init(&actions);
+        std::string stdin_path = input.empty() ? "/dev/null" : input.string();
+        posix_spawn_file_actions_addopen(&actions, 0, stdin_path.c_str(), O_RDONLY, 0);
+        std::string cwd = repo().string();
+        if (fs::exists(repo())) posix_spawn_file_actions_addchdir_np(&actions, cwd.c_str());
+        pid_t pid = 0;
+        int failed = posix_spawnp(&pid, args[0], &actions, nullptr, args.data(), env.data());
+        posix_spawn_file_actions_destroy(&actions);
+        if (failed) throw core::Fatal("demo", "cannot run " + argv[0] + ": " + std::strerror(failed));
+        int status = 0;
+        while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+        }
+        return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    }
+
+    Io& m_io;
+    fs::path m_root;
+    std::vector<std::string> m_env;
+};
+
+const nlohmann::json& demo_data() { return templates::embedded_json("demo.json"); }
+
+void repository_with_hooks(DemoSteps& steps) {
+    steps.heading(1, "A repository with memeops' hooks: three commits, then a model version");
+    fs::create_directories(steps.repo());
+    steps.run({"init", "-q", "-b", "main"}, "git");
+    steps.run({"install"});
+    for (const auto& commit : demo_data()["commits"]) {
+        steps.write(steps.repo() / commit["file"].get<std::string>(), commit["content"].get<std::string>());
+        steps.run({"add", "-A"}, "git");
+        steps.run({"commit", "-q", "-m", commit["message"].get<std::string>()}, "git");
+    }
+    const auto& version = demo_data()["version"];
+    std::vector<std::string> tag{"tag", "--run", version["run"].get<std::string>()};
+    for (const auto& [name, value] : version["metrics"].items()) {
+        tag.push_back("--metric");
+        tag.push_back(name + "=" + value.dump());
+    }
+    steps.run(tag);
+}
+
+// Hands `events` over as `memeops memeify --post` does.
+void post_events(DemoSteps& steps, const nlohmann::json& events, const std::string& file) {
+    fs::path path = steps.root() / file;
+    steps.write(path, events.dump());
+    steps.run({"memeify", "--post"}, {}, path);
+}
+
+void training_run(DemoSteps& steps) {
+    steps.heading(2, "A training run reports its epochs: a breakthrough, then overfitting");
+    const auto& training = demo_data()["training"];
+    const auto& names = training["metrics"];
+    nlohmann::json events = nlohmann::json::array();
+    int epoch = 0;
+    for (const auto& values : training["epochs"]) {
+        nlohmann::json metrics = nlohmann::json::object();
+        for (size_t i = 0; i < names.size(); ++i) metrics[names[i].get<std::string>()] = values[i];
+        events.push_back({{"kind", "training.epoch"}, {"run", training["run"]}, {"epoch", epoch++}, {"metrics", metrics}});
+    }
+    post_events(steps, events, "training.json");
+}
+
+void ci_pipeline(DemoSteps& steps) {
+    steps.heading(3, "CI: a GitLab pipeline fails, then passes (real webhook payloads)");
+    nlohmann::json events = nlohmann::json::array();
+    for (const char* delivery : {"gitlab/pipeline-event.no-url.failed.json", "gitlab/pipeline-event.no-url.json"}) {
+        auto mapped = bot::gitlab_event("Pipeline Hook", templates::embedded_json(delivery));
+        if (!mapped) throw core::Fatal("demo", std::string("the webhook payload ") + delivery + " maps to no event");
+        events.push_back(mapped->event);
+    }
+    post_events(steps, events, "ci.json");
+}
+
+void chat_message(DemoSteps& steps) {
+    steps.heading(4, "Chat: someone is being sarcastic");
+    post_events(steps, nlohmann::json::array({{{"kind", "message"}, {"text", demo_data()["message"]}}}), "message.json");
+}
+
+void confusion_matrix(DemoSteps& steps) {
+    steps.heading(5, "A confusion matrix from the model's predictions");
+    const auto& confusion = demo_data()["confusion"];
+    std::string csv;
+    for (const auto& row : confusion["rows"]) csv += row[0].get<std::string>() + "," + row[1].get<std::string>() + "\n";
+    fs::path path = steps.root() / "predictions.csv";
+    steps.write(path, csv);
+    steps.run({"confusion", path.string(), "--post", "--run", confusion["run"].get<std::string>()});
+}
+
+// Removes everything the demo made but its archive, whose log is folded into it first (the
+// last connection to close does that), so one file is left.
+void clean_up(const fs::path& root) {
+    storage::Archive::open((root / "archive.db").string()).reset();
+    for (const auto& item : fs::directory_iterator(root))
+        if (item.path().filename() != "archive.db") fs::remove_all(item.path());
+}
+
+int run_demo(Context& context, const DemoOptions& options) {
+    Io& io = context.io();
+    std::string pattern = (fs::temp_directory_path() / "memeops-demo-XXXXXX").string();
+    if (!mkdtemp(pattern.data())) throw core::Fatal("demo", "cannot make a folder in " + fs::temp_directory_path().string());
+    fs::path root = pattern;
+    io.out << io.terminal.paint("MemeOps demo", "1") << " in " << root.string()
+           << ": hooks, a model version, training, CI, chat and a confusion matrix, posted to this console only.\n";
+    DemoSteps steps(io, root);
+    repository_with_hooks(steps);
+    training_run(steps);
+    ci_pipeline(steps);
+    chat_message(steps);
+    confusion_matrix(steps);
+    steps.heading(6, "The archive: memeops history");
+    steps.run({"history", "--limit", "12"});
+    if (!options.keep) clean_up(root);
+    fs::path archive = root / "archive.db";
+    io.out << "\nThe demo's archive is " << archive.string() << (options.keep ? " (its repository is beside it)" : "")
+           << ". Look around with:\n  memeops history --db " << archive.string() << "\n  memeops search --db "
+           << archive.string() << " overfitting\n";
+    return 0;
+}
+
+}  // namespace
+
+Handler define_demo(CLI::App& app, Context& context) {
+    auto options = std::make_shared<DemoOptions>();
+    app.footer("Example: memeops demo        (then: memeops history --db <the archive it prints>)");
+    app.add_flag("--keep", options->keep, "Keep the demo's repository and files, not only its archive");
+    return [&context, options] { return run_demo(context, *options); };
+}
+
+}  // namespace memeops::cli

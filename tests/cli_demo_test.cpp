@@ -1,0 +1,78 @@
+// memeops demo: the whole product once, as a newcomer runs it first, posting nowhere but the
+// console and leaving only its archive behind.
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+
+#include "chat_standins.hpp"
+#include "storage/archive.hpp"
+#include "test_support.hpp"
+
+using namespace memeops;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::vector<fs::path> demo_folders(const fs::path& temp) {
+    std::vector<fs::path> found;
+    for (const auto& item : fs::directory_iterator(temp))
+        if (item.path().filename().string().starts_with("memeops-demo-")) found.push_back(item.path());
+    return found;
+}
+
+std::int64_t entries_of_kind(storage::Archive& archive, const std::string& kind) {
+    return test::count_where(archive.database(), "SELECT count(*) FROM entries WHERE kind = ?1", kind);
+}
+
+}  // namespace
+
+TEST_CASE("memeops demo runs hooks, a version, training, CI, chat and a confusion matrix, posting only to the console") {
+    test::TempDir dir;
+    fs::create_directories(dir.path() / "tmp");
+    // A user's chat and bot settings must never receive the demo: both point at live stand-ins.
+    test::ChatStandIn slack(test::ChatStandIn::Platform::slack);
+    auto result = test::run_process(MEMEOPS_BINARY, {"demo"},
+                                    {{"TMPDIR", (dir.path() / "tmp").string()},
+                                     {"HOME", dir.path().string()},
+                                     {"MEMEOPS_SLACK_WEBHOOK", slack.url()},
+                                     {"MEMEOPS_DB", dir.file("users-own.db")}},
+                                    120);
+    INFO(result.out << result.err);
+    REQUIRE(result.code == 0);
+    for (const char* seen : {"1/6", "2/6", "3/6", "4/6", "5/6", "6/6", "P2 training.breakthrough",
+                             "P1 training.overfitting", "P1 ci.failed", "P2 ci.fixed", "P3 sarcasm",
+                             "P3 confusion.matrix", "tagged ", "Pipeline exploded, please send help 🚨",
+                             "Archived 24 events into 1 entry, 3 memes delivered or queued"})
+        CHECK(result.out.find(seen) != std::string::npos);
+    CHECK(slack.requests().empty());
+    CHECK_FALSE(fs::exists(dir.file("users-own.db")));
+
+    auto folders = demo_folders(dir.path() / "tmp");
+    REQUIRE(folders.size() == 1);
+    std::vector<std::string> left;
+    for (const auto& item : fs::directory_iterator(folders[0])) left.push_back(item.path().filename().string());
+    CHECK(left == std::vector<std::string>{"archive.db"});
+    CHECK(result.out.find((folders[0] / "archive.db").string()) != std::string::npos);
+
+    auto archive = storage::Archive::open((folders[0] / "archive.db").string());
+    CHECK(entries_of_kind(*archive, "commit") == 2);
+    CHECK(entries_of_kind(*archive, "version") == 1);
+    CHECK(entries_of_kind(*archive, "training") == 1);
+    CHECK(entries_of_kind(*archive, "ci") == 2);
+    CHECK(archive->database().query_int("SELECT count(*) FROM memes") >= 8);
+    CHECK(archive->database().query_int("SELECT count(*) FROM deliveries WHERE state != 'delivered'") == 0);
+}
+
+TEST_CASE("memeops demo --keep leaves the repository with its hooks and commits beside the archive") {
+    test::TempDir dir;
+    fs::create_directories(dir.path() / "tmp");
+    auto result = test::run_process(MEMEOPS_BINARY, {"demo", "--keep"},
+                                    {{"TMPDIR", (dir.path() / "tmp").string()}, {"HOME", dir.path().string()}}, 120);
+    INFO(result.out << result.err);
+    REQUIRE(result.code == 0);
+    auto folders = demo_folders(dir.path() / "tmp");
+    REQUIRE(folders.size() == 1);
+    CHECK(fs::exists(folders[0] / "repo" / ".git" / "hooks" / "post-commit"));
+    auto log = test::run_process("git", {"-C", (folders[0] / "repo").string(), "log", "--format=%s"});
+    CHECK(log.out == "Stop early when val_loss climbs\nTune the learning rate\nAdd the training script\n");
+}
