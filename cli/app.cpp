@@ -62,6 +62,7 @@ const std::vector<CommandSpec>& command_table() {
         {"slang", "Chinese internet slang from the built-in lexicon: word, pinyin, emoji, gloss",
          define_slang},
         {"emojify", "Replace slang in a text with its emoji (YYDS → 👑, 绝绝子 → 💯)", define_emojify},
+        {"completion", "A completion script for bash, zsh or fish", define_completion},
     };
     return table;
 }

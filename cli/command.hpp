@@ -115,5 +115,6 @@ Handler define_emit(CLI::App& app, Context& context);
 Handler define_slang(CLI::App& app, Context& context);
 Handler define_emojify(CLI::App& app, Context& context);
 Handler define_demo(CLI::App& app, Context& context);
+Handler define_completion(CLI::App& app, Context& context);
 
 }  // namespace memeops::cli

@@ -134,6 +134,7 @@ std::optional<TimeMs> parse_time_bound(std::string_view text, TimeMs now) {
         case 'h': return now - amount * k_hour;
         case 'd': return now - amount * k_day;
         case 'w': return now - amount * k_week;
+        case 'y': return now - amount * 365 * k_day;
         default: return std::nullopt;
     }
 }

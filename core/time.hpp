@@ -22,7 +22,8 @@ std::string format_iso8601(TimeMs t);
 std::optional<TimeMs> parse_iso8601(std::string_view text);
 
 // A time bound as the CLI takes it: ISO-8601, or relative to `now` as "<N><unit>" with units
-// s, m, h, d, w ("7d" is seven days before now). Returns nullopt when it is neither.
+// s, m, h, d, w, y ("7d" is seven days before now; "1y" is 365 days). Returns nullopt when it
+// is neither.
 std::optional<TimeMs> parse_time_bound(std::string_view text, TimeMs now);
 
 // For people: "just now", "42s ago", "3m ago", "3h ago", "2d ago", "5w ago", then the date;

@@ -31,6 +31,7 @@ TEST_CASE("core::parse_time_bound takes relative times") {
     CHECK(parse_time_bound("12h", now) == now - 12 * 3'600'000LL);
     CHECK(parse_time_bound("30m", now) == now - 30 * 60'000LL);
     CHECK(parse_time_bound("2w", now) == now - 14 * 86'400'000LL);
+    CHECK(parse_time_bound("1y", now) == now - 365 * 86'400'000LL);
     CHECK_FALSE(parse_time_bound("7x", now));
     CHECK_FALSE(parse_time_bound("d", now));
     CHECK_FALSE(parse_time_bound("-3d", now));
