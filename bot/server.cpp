@@ -279,6 +279,8 @@ http::Response Server::search(const http::Request& req) {
         return json_response(200, entries_json(reader().search(q, limit_param(req, 20))));
     } catch (const meme::InvalidEvent& e) {
         return invalid(e);
+    } catch (const storage::SearchQueryError& e) {
+        return error_response(400, std::string("q: ") + e.what(), "q");
     }
 }
 

@@ -2,12 +2,12 @@
 
 #include <algorithm>
 #include <fstream>
-#include <sstream>
 
 #include "core/crypto.hpp"
 #include "core/error.hpp"
 #include "core/glob.hpp"
 #include "core/text.hpp"
+#include "core/url.hpp"
 
 namespace memeops::core {
 namespace {
@@ -18,57 +18,58 @@ void add_from_env(std::vector<Destination>& out, const char* variable, Destinati
     int n = 0;
     for (const auto& url : split_commas(*value)) {
         std::string name = to_string(type) + (++n > 1 ? "-" + std::to_string(n) : "");
+        if (!parse_url(url))
+            throw Fatal(variable, "URL " + std::to_string(n) + " must be an http or https URL with a host");
         out.push_back({name, type, url, 3, {}});
     }
 }
 
-std::string read_url_file(const std::string& path, const std::string& name) {
+// The first line of the file `url_file` names, which must be a URL like "url" (the same rule).
+std::string url_from_file(const ConfigFile& config, const ConfigFile::Path& at, const std::string& path) {
     std::ifstream in(path);
     std::string url;
     if (!in || !std::getline(in, url) || url.empty())
-        throw Fatal("destination " + name, "cannot read a URL from url_file " + path);
+        config.fail(at, "names a file with no URL on its first line, or none at all: " + path);
     while (!url.empty() && (url.back() == '\r' || url.back() == ' ')) url.pop_back();
+    if (!parse_url(url)) config.fail(at, "names a file whose first line is not an http or https URL with a host");
     return url;
 }
 
-// item[key] as a string, `fallback` when absent or null. Throws Fatal naming the entry and the
-// key for any other type.
-std::string string_member(const nlohmann::json& item, const char* key, const std::string& label,
-                          const std::string& fallback = "") {
-    auto it = item.find(key);
-    if (it == item.end() || it->is_null()) return fallback;
-    if (!it->is_string()) throw Fatal("config " + label, "\"" + std::string(key) + "\" must be a string");
-    return it->get<std::string>();
+DestinationType type_of(const ConfigFile& config, const ConfigFile::Path& at) {
+    std::string type = config.string(at).value_or("");
+    if (type == "slack") return DestinationType::slack;
+    if (type == "discord") return DestinationType::discord;
+    if (type == "console") return DestinationType::console;
+    config.fail(at, "must be slack, discord or console");
 }
 
-std::vector<std::string> reaction_globs(const nlohmann::json& item, const std::string& label) {
-    auto it = item.find("reactions");
-    if (it == item.end() || it->is_null()) return {};
-    if (!it->is_array() || !std::all_of(it->begin(), it->end(), [](const auto& r) { return r.is_string(); }))
-        throw Fatal("config " + label, "\"reactions\" must be an array of strings");
-    return it->get<std::vector<std::string>>();
+int min_priority_of(const ConfigFile& config, const ConfigFile::Path& at) {
+    std::string min = config.string(at).value_or("P3");
+    if (min.size() != 2 || min[0] != 'P' || min[1] < '0' || min[1] > '3') config.fail(at, "must be P0, P1, P2 or P3");
+    return min[1] - '0';
 }
 
-Destination from_config(const nlohmann::json& item, size_t index) {
-    std::string label = "destinations[" + std::to_string(index) + "]";
-    if (!item.is_object()) throw Fatal("config " + label, "must be an object");
+std::vector<std::string> reaction_globs(const ConfigFile& config, const ConfigFile::Path& at) {
+    const nlohmann::json* globs = config.find(at);
+    if (!globs) return {};
+    if (!globs->is_array() || !std::all_of(globs->begin(), globs->end(), [](const auto& r) { return r.is_string(); }))
+        config.fail(at, "must be an array of strings, like [\"training.*\", \"ci.failed\"]");
+    return globs->get<std::vector<std::string>>();
+}
+
+Destination from_config(const ConfigFile& config, const ConfigFile::Path& at) {
+    const nlohmann::json* item = config.find(at);
+    if (!item || !item->is_object())
+        config.fail(at, "must be an object, not " + (item ? json_kind(*item) : std::string("null")));
     Destination d;
-    d.name = string_member(item, "name", label);
-    if (d.name.empty()) throw Fatal("config " + label, "needs a \"name\"");
-    std::string type = string_member(item, "type", label);
-    if (type == "slack") d.type = DestinationType::slack;
-    else if (type == "discord") d.type = DestinationType::discord;
-    else if (type == "console") d.type = DestinationType::console;
-    else throw Fatal("config " + label, "\"type\" must be slack, discord or console");
-    if (item.contains("url_file")) d.url = read_url_file(string_member(item, "url_file", label), d.name);
-    else d.url = string_member(item, "url", label);
-    if (d.type != DestinationType::console && d.url.empty())
-        throw Fatal("config " + label, "needs a \"url\" or \"url_file\"");
-    std::string min = string_member(item, "min_priority", label, "P3");
-    if (min.size() != 2 || min[0] != 'P' || min[1] < '0' || min[1] > '3')
-        throw Fatal("config " + label, "\"min_priority\" must be P0, P1, P2 or P3");
-    d.min_priority = min[1] - '0';
-    d.reactions = reaction_globs(item, label);
+    d.name = config.string(at / "name").value_or("");
+    if (d.name.empty()) config.fail(at, "needs a \"name\"");
+    d.type = type_of(config, at / "type");
+    if (auto file = config.string(at / "url_file")) d.url = url_from_file(config, at / "url_file", *file);
+    else d.url = config.url(at / "url").value_or("");
+    if (d.type != DestinationType::console && d.url.empty()) config.fail(at, "needs a \"url\" or \"url_file\"");
+    d.min_priority = min_priority_of(config, at / "min_priority");
+    d.reactions = reaction_globs(config, at / "reactions");
     return d;
 }
 
@@ -100,10 +101,11 @@ std::vector<Destination> configured_destinations(const Settings& settings) {
     std::vector<Destination> out;
     add_from_env(out, "MEMEOPS_SLACK_WEBHOOK", DestinationType::slack);
     add_from_env(out, "MEMEOPS_DISCORD_WEBHOOK", DestinationType::discord);
-    const auto& config = settings.config_file();
-    if (auto it = config.find("destinations"); it != config.end()) {
-        if (!it->is_array()) throw Fatal("config destinations", "must be an array");
-        for (size_t i = 0; i < it->size(); ++i) out.push_back(from_config((*it)[i], i));
+    const ConfigFile& config = settings.config();
+    ConfigFile::Path list("/destinations");
+    if (const nlohmann::json* items = config.find(list)) {
+        if (!items->is_array()) config.fail(list, "must be an array of destinations, not " + json_kind(*items));
+        for (size_t i = 0; i < items->size(); ++i) out.push_back(from_config(config, list / i));
     }
     if (out.empty()) out.push_back({"console", DestinationType::console, "", 3, {}});
     return out;

@@ -34,7 +34,10 @@ struct Destination {
 
 // The configured destinations: MEMEOPS_SLACK_WEBHOOK and MEMEOPS_DISCORD_WEBHOOK (comma-separated
 // URLs), then the config file's "destinations"; the console alone when there are none.
-// Throws Fatal naming the entry for a malformed config destination.
+// Throws Fatal for a malformed config destination (core/config_file.hpp: the file, the line and
+// the key, like destinations[1].url) and for a URL, in the environment or the file, that is not
+// an http or https URL with a host (core/url.hpp): checked here, where they are loaded, never
+// left to fail at every delivery.
 std::vector<Destination> configured_destinations(const Settings& settings);
 
 // The keys (Destination::key) of the destinations that accept a meme of `reaction` at

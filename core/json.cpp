@@ -118,7 +118,99 @@ private:
     std::optional<JsonError> m_error;
 };
 
+// --- Finding a value in a document that parsed --------------------------------------------
+
+constexpr std::string_view k_json_space = " \t\r\n";
+
+size_t skip_space(std::string_view text, size_t pos) {
+    while (pos < text.size() && k_json_space.find(text[pos]) != std::string_view::npos) ++pos;
+    return pos;
+}
+
+// Past the string that begins at `pos` (its opening quote).
+size_t skip_string(std::string_view text, size_t pos) {
+    for (++pos; pos < text.size(); ++pos) {
+        if (text[pos] == '\\') ++pos;
+        else if (text[pos] == '"') return pos + 1;
+    }
+    return text.size();
+}
+
+// Past the value that begins at `pos`. Counts brackets instead of recursing: the document
+// parsed, so they are balanced outside strings.
+size_t skip_value(std::string_view text, size_t pos) {
+    if (text[pos] == '"') return skip_string(text, pos);
+    if (text[pos] != '{' && text[pos] != '[') {
+        while (pos < text.size() && std::string_view(",]} \t\r\n").find(text[pos]) == std::string_view::npos) ++pos;
+        return pos;
+    }
+    size_t depth = 0;
+    while (pos < text.size()) {
+        char c = text[pos];
+        if (c == '"') {
+            pos = skip_string(text, pos);
+            continue;
+        }
+        if (c == '{' || c == '[') ++depth;
+        if ((c == '}' || c == ']') && --depth == 0) return pos + 1;
+        ++pos;
+    }
+    return text.size();
+}
+
+// Where the member `token` of the object (or element of the array) at `pos` begins.
+std::optional<size_t> child_offset(std::string_view text, size_t pos, const std::string& token) {
+    bool array = text[pos] == '[';
+    if (!array && text[pos] != '{') return std::nullopt;
+    std::optional<size_t> found;
+    size_t index = 0;
+    pos = skip_space(text, pos + 1);
+    while (pos < text.size() && text[pos] != '}' && text[pos] != ']') {
+        bool match = false;
+        if (array) {
+            match = std::to_string(index++) == token;
+        } else {
+            size_t key_end = skip_string(text, pos);
+            json key = json::parse(text.substr(pos, key_end - pos), nullptr, /*allow_exceptions=*/false);
+            match = key.is_string() && key.get<std::string>() == token;
+            pos = skip_space(text, skip_space(text, key_end) + 1);  // past the ':'
+        }
+        if (match) found = pos;
+        if (match && array) break;
+        pos = skip_space(text, skip_value(text, pos));
+        if (pos < text.size() && text[pos] == ',') pos = skip_space(text, pos + 1);
+    }
+    return found;
+}
+
+// The reference tokens of `pointer`, unescaped ("/a~1b/0" → "a/b", "0").
+std::vector<std::string> pointer_tokens(const json::json_pointer& pointer) {
+    std::vector<std::string> tokens;
+    std::string text = pointer.to_string();
+    for (size_t pos = 0; pos < text.size();) {
+        size_t end = std::min(text.find('/', pos + 1), text.size());
+        std::string token = text.substr(pos + 1, end - pos - 1);
+        for (size_t i = 0; (i = token.find('~', i)) != std::string::npos; ++i)
+            token.replace(i, 2, token.compare(i, 2, "~1") == 0 ? "/" : "~");
+        tokens.push_back(std::move(token));
+        pos = end;
+    }
+    return tokens;
+}
+
 }  // namespace
+
+std::optional<JsonPosition> json_value_position(std::string_view text, const json::json_pointer& at) {
+    size_t pos = skip_space(text, 0);
+    if (pos >= text.size()) return std::nullopt;
+    for (const auto& token : pointer_tokens(at)) {
+        auto child = child_offset(text, pos, token);
+        if (!child || *child >= text.size()) return std::nullopt;
+        pos = *child;
+    }
+    auto [line, column] = line_and_column(text, pos);
+    return JsonPosition{line, column};
+}
 
 std::string JsonError::message() const { return field.empty() ? problem : field + ": " + problem; }
 

@@ -52,4 +52,14 @@ struct ParsedJson {
 // whatever the input's depth. Thread-safe.
 ParsedJson parse_json(std::string_view text, size_t max_depth = k_max_json_depth);
 
+// Where the value at `at` begins in `text`, a document parse_json accepted: 1-based line and
+// column (in bytes), for errors about a value that parsed but is wrong ("line 3: url must be a
+// string"). When an object repeats a key, the last one, which the parsed document keeps.
+// nullopt when `at` names nothing in `text`.
+struct JsonPosition {
+    size_t line = 0;
+    size_t column = 0;
+};
+std::optional<JsonPosition> json_value_position(std::string_view text, const nlohmann::json::json_pointer& at);
+
 }  // namespace memeops::core

@@ -1,25 +1,13 @@
 #include "core/settings.hpp"
 
 #include <cstdlib>
-#include <fstream>
-#include <iterator>
-#include <memory>
 
 #include "core/error.hpp"
-#include "core/json.hpp"
 
 namespace memeops::core {
 namespace {
 
-nlohmann::json read_config_file(const std::string& path) {
-    std::ifstream in(path);
-    if (!in) throw Fatal("cannot read config " + path, "no such file or not readable");
-    std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-    auto parsed = parse_json(text);
-    if (!parsed.ok()) throw Fatal("cannot read config " + path, parsed.error->message());
-    if (!parsed.value.is_object()) throw Fatal("cannot read config " + path, "must be a JSON object");
-    return std::move(parsed.value);
-}
+ConfigFile::Path in_file(const SettingSource& source) { return ConfigFile::Path() / std::string(source.file_key); }
 
 }  // namespace
 
@@ -31,7 +19,10 @@ std::optional<std::string> env(const char* name) {
 
 Settings::Settings(GitConfigLookup git_config, std::optional<std::string> config_file)
     : m_git_config(std::move(git_config)) {
-    if (config_file) m_config = read_config_file(*config_file);
+    if (!config_file) return;
+    m_config = ConfigFile::read(*config_file);
+    (void)m_config.string(in_file(k_archive_setting));
+    (void)m_config.url(in_file(k_bot_url_setting));
 }
 
 std::optional<std::string> Settings::lookup(const SettingSource& source,
@@ -42,10 +33,7 @@ std::optional<std::string> Settings::lookup(const SettingSource& source,
     if (!source.git_key.empty())
         if (m_git_config)
             if (auto value = m_git_config(source.git_key)) return value;
-    if (!source.file_key.empty()) {
-        auto it = m_config.find(std::string(source.file_key));
-        if (it != m_config.end() && it->is_string()) return it->get<std::string>();
-    }
+    if (!source.file_key.empty()) return m_config.string(in_file(source));
     return std::nullopt;
 }
 

@@ -12,6 +12,8 @@
 #include <string>
 #include <string_view>
 
+#include "core/config_file.hpp"
+
 namespace memeops::core {
 
 // Where one setting may come from; an empty name means "not from there".
@@ -31,7 +33,9 @@ using GitConfigLookup = std::function<std::optional<std::string>(std::string_vie
 class Settings {
 public:
     // Layers `git_config` (may be empty: no git layer) and the --config file when given.
-    // Throws Fatal when the config file cannot be read or is not a JSON object.
+    // Throws Fatal (core/config_file.hpp: file, line, key) when the config file cannot be read,
+    // is not a JSON object, or a setting in it has the wrong type ("db", "botUrl"; a "botUrl"
+    // that is not an http(s) URL with a host).
     Settings(GitConfigLookup git_config, std::optional<std::string> config_file);
 
     // The value of a setting by precedence, or nullopt when no layer sets it.
@@ -43,14 +47,16 @@ public:
     std::string archive_path(const std::optional<std::string>& flag) const;
 
     // The parsed --config file ({} when none).
-    const nlohmann::json& config_file() const { return m_config; }
+    const nlohmann::json& config_file() const { return m_config.document(); }
+    // The --config file, to read values with errors that name where they are.
+    const ConfigFile& config() const { return m_config; }
 
     Settings(const Settings&) = delete;
     Settings& operator=(const Settings&) = delete;
 
 private:
     GitConfigLookup m_git_config;
-    nlohmann::json m_config = nlohmann::json::object();
+    ConfigFile m_config;
 };
 
 // An environment variable, or nullopt when unset or empty.

@@ -6,19 +6,10 @@
 #include <optional>
 #include <string>
 
+#include "core/url.hpp"
 #include "delivery/outcome.hpp"
 
 namespace memeops::delivery {
-
-struct Url {
-    std::string scheme;  // "http" or "https"
-    std::string host;
-    int port = 0;
-    std::string target;  // path and query: "/services/T0/B0/XYZ?wait=true"
-};
-
-// Parses an absolute http(s) URL; nullopt for anything else.
-std::optional<Url> parse_url(const std::string& text);
 
 struct PostOptions {
     int connect_timeout_s = 5;

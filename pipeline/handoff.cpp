@@ -72,7 +72,7 @@ BotLink bot_link(const std::string& bot_url, const std::optional<std::string>& t
     std::string url = bot_url;
     while (!url.empty() && url.back() == '/') url.pop_back();
     url += "/v1/events";
-    if (!delivery::parse_url(url))
+    if (!core::parse_url(url))
         throw core::Fatal("cannot hand events to the bot", "the bot URL is not an http(s) URL");
     return {url, token ? "Bearer " + *token : ""};
 }

@@ -19,6 +19,7 @@
 #include "core/error.hpp"
 #include "storage/repo_store.hpp"
 #include "storage/schema.hpp"
+#include "storage/search_query.hpp"
 #include "storage/search_tokenizer.hpp"
 
 namespace memeops::storage {
@@ -647,7 +648,6 @@ std::optional<Entry> Archive::find(std::string_view ref) {
 
 std::vector<Entry> Archive::search(std::string_view text, int limit) {
     std::string expression = search_match_expression(text);
-    if (expression.empty()) return {};
     // The index and the entries not in it yet, as of one moment; an entry is in one or the other.
     ReadSnapshot snapshot(*m_db);
     stage_backlog();

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "storage/entry.hpp"
+#include "storage/search_query.hpp"
 #include "storage/sqlite.hpp"
 
 namespace memeops::storage {
@@ -123,9 +124,10 @@ public:
     // characters is read as a sha first). nullopt when nothing matches; throws core::Fatal when
     // a sha prefix is ambiguous.
     std::optional<Entry> find(std::string_view ref);
-    // Entries whose captions, commit message, tags or text contain every word of `text`
-    // (Chinese words of two characters or more included), newest first. Reads only: entries
-    // not indexed yet (search_backlog) are matched through a temporary index of this connection.
+    // Entries whose captions, commit message, tags or text match the query `text`
+    // (storage/search_query.hpp: word prefixes, "phrases", -exclusions; Chinese included), newest
+    // first. Throws SearchQueryError for a query with nothing to find. Reads only: entries not
+    // indexed yet (search_backlog) are matched through a temporary index of this connection.
     std::vector<Entry> search(std::string_view text, int limit);
 
     // --- CI history: the last status per repo, branch and pipeline ------------------------

@@ -150,23 +150,4 @@ std::vector<SearchToken> search_tokens(std::string_view text, TokenizeFor purpos
     return tokens;
 }
 
-std::string search_match_expression(std::string_view user_text) {
-    std::string expression;
-    size_t pos = 0;
-    while (pos < user_text.size()) {
-        // A NUL separates words too: inside the quoted phrase it would end FTS5's reading of
-        // the expression ("unterminated string").
-        size_t end = user_text.find_first_of(std::string_view(" \t\r\n\0", 5), pos);
-        if (end == std::string_view::npos) end = user_text.size();
-        std::string_view word = user_text.substr(pos, end - pos);
-        pos = end + 1;
-        if (search_tokens(word, TokenizeFor::query).empty()) continue;
-        std::string quoted = "\"";
-        for (char c : word) quoted += (c == '"') ? std::string("\"\"") : std::string(1, c);
-        if (!expression.empty()) expression += " AND ";
-        expression += quoted + "\"";
-    }
-    return expression;
-}
-
 }  // namespace memeops::storage

@@ -31,8 +31,4 @@ enum class TokenizeFor { document, query };
 // The tokens of `text`, exactly as FTS5 receives them (exposed for tests).
 std::vector<SearchToken> search_tokens(std::string_view text, TokenizeFor purpose);
 
-// An FTS5 MATCH expression for words a person typed: each whitespace-separated word becomes a
-// quoted phrase and all must match. Returns "" when nothing searchable is left.
-std::string search_match_expression(std::string_view user_text);
-
 }  // namespace memeops::storage

@@ -67,16 +67,17 @@ TEST_CASE("core::configured_destinations names the entry and key of a wrongly ty
         }
         return std::string("no error");
     };
-    CHECK(error_of(R"({"name":1,"type":"slack","url":"x"})") == "config destinations[1] : \"name\" must be a string");
-    CHECK(error_of(R"({"name":"a","type":"slack","url_file":3})") == "config destinations[1] : \"url_file\" must be a string");
-    CHECK(error_of(R"({"name":"a","type":"slack","url":"u","reactions":[1]})") ==
-          "config destinations[1] : \"reactions\" must be an array of strings");
-    CHECK(error_of(R"({"name":"a","type":["slack"],"url":"u"})") == "config destinations[1] : \"type\" must be a string");
-    CHECK(error_of(R"({"name":"a","type":"slack","url":"u","min_priority":1})") ==
-          "config destinations[1] : \"min_priority\" must be a string");
-    CHECK(error_of(R"({"name":"a","type":"slack","url":"u","reactions":"ci.*"})") ==
-          "config destinations[1] : \"reactions\" must be an array of strings");
-    CHECK(error_of(R"({"name":"a","type":"slack","url":"u","min_priority":null,"reactions":["ci.*"]})") == "no error");
+    const std::string at = "config " + dir.file("config.json") + ", line 1 : destinations[1]";
+    CHECK(error_of(R"({"name":1,"type":"slack","url":"http://x"})") == at + ".name must be a string, not a number");
+    CHECK(error_of(R"({"name":"a","type":"slack","url_file":3})") == at + ".url_file must be a string, not a number");
+    CHECK(error_of(R"({"name":"a","type":"slack","url":"http://u","reactions":[1]})") ==
+          at + ".reactions must be an array of strings, like [\"training.*\", \"ci.failed\"]");
+    CHECK(error_of(R"({"name":"a","type":["slack"],"url":"http://u"})") == at + ".type must be a string, not an array");
+    CHECK(error_of(R"({"name":"a","type":"slack","url":"http://u","min_priority":1})") ==
+          at + ".min_priority must be a string, not a number");
+    CHECK(error_of(R"({"name":"a","type":"slack","url":"http://u","reactions":"ci.*"})") ==
+          at + ".reactions must be an array of strings, like [\"training.*\", \"ci.failed\"]");
+    CHECK(error_of(R"({"name":"a","type":"slack","url":"http://u","min_priority":null,"reactions":["ci.*"]})") == "no error");
 }
 
 TEST_CASE("delivery: memes of a Slack webhook that is down never reach another webhook") {

@@ -185,7 +185,7 @@ TEST_CASE("memeops serve --config: a config nested too deep stops it with exit 1
     auto refused = test::run_memeops({"serve", "--listen", "127.0.0.1:0", "--config", config},
                                      {{"MEMEOPS_DB", dir.file("archive.db")}, {"HOME", dir.path().string()}});
     CHECK(refused.code == 1);
-    CHECK(refused.err.find("cannot read config " + config + " : extra[0][0][0]…: " + k_limit) != std::string::npos);
+    CHECK(refused.err.find("memeops: config " + config + " : extra[0][0][0]…: " + k_limit) != std::string::npos);
 
     test::write_file(config, deep_object(R"("destinations":[],)", 64));
     auto status = test::run_memeops({"status", "--config", config, "--json"},
