@@ -64,14 +64,17 @@ std::vector<Prediction> parse_csv(std::string_view text) {
 
 double ratio(long part, long whole) { return whole ? static_cast<double>(part) / static_cast<double>(whole) : 0.0; }
 
-std::string heat(double fraction) {
+// A cell of the heat grid: correct predictions (the diagonal) read as good, in green; errors warm
+// up with their share of the true class's row. k_heat_legend says so under the grid.
+std::string heat(bool correct, double fraction) {
     if (fraction <= 0) return "⬜";
-    if (fraction < 0.1) return "🟦";
-    if (fraction < 0.3) return "🟩";
-    if (fraction < 0.6) return "🟨";
-    if (fraction < 0.85) return "🟧";
+    if (correct) return "🟩";
+    if (fraction < 0.1) return "🟨";
+    if (fraction < 0.3) return "🟧";
     return "🟥";
 }
+
+const char* const k_heat_legend = "🟩 correct  errors, of the true class: 🟨 under 10%  🟧 10-30%  🟥 30% or more  ⬜ none\n";
 
 std::string cell(const std::string& emoji, const std::string& text, int width) {
     return core::pad_to_width(emoji + " " + text, width);
@@ -166,10 +169,12 @@ std::string render_confusion(const ConfusionMatrix& m) {
         out << core::pad_to_width("true " + m.labels[r], label_width);
         for (size_t c = 0; c < m.labels.size(); ++c) {
             std::string count = std::to_string(m.counts[r][c]);
-            out << (binary ? cell(k_binary[r][c], count, width) : cell(heat(ratio(m.counts[r][c], row_total)), count, width));
+            out << (binary ? cell(k_binary[r][c], count, width)
+                           : cell(heat(r == c, ratio(m.counts[r][c], row_total)), count, width));
         }
         out << "\n";
     }
+    if (!binary) out << k_heat_legend;
     out << "\n";
     char line[160];
     for (size_t i = 0; i < m.labels.size(); ++i) {

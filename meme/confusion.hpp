@@ -56,7 +56,9 @@ ConfusionMatrix confusion_from_counts(const std::vector<std::string>& labels,
 // {"labels","matrix","per_class":{label:{"precision","recall","f1","support"}},"accuracy"}
 nlohmann::json to_json(const ConfusionMatrix& matrix);
 
-// The emoji grid for chat and terminals.
+// The emoji grid for chat and terminals. Two classes: 💯 TP, 🔥 TN, ⚠️ FN, ❌ FP. More: a heat
+// grid where correct predictions (the diagonal) are 🟩 and errors are 🟨, 🟧 or 🟥 by their share
+// of the true class's row, ⬜ for none, with a one-line legend under it. Then the scores.
 std::string render_confusion(const ConfusionMatrix& matrix);
 
 }  // namespace memeops::meme

@@ -196,3 +196,31 @@ TEST_CASE("memeops confusion of JSON that is not an array of records names the s
     REQUIRE(bom.code == 0);
     CHECK(json::parse(bom.out)["matrix"] == json{{0, 1}, {0, 0}});
 }
+
+TEST_CASE("memeops confusion heat grid: correct predictions green, errors warm, with a legend") {
+    test::TempDir dir;
+    std::string csv = dir.file("preds.csv");
+    std::string rows;
+    for (int i = 0; i < 8; ++i) rows += "cat,cat\n";
+    rows += "cat,dog\ncat,bird\n";                                   // 10% each
+    for (int i = 0; i < 5; ++i) rows += "dog,dog\n";
+    for (int i = 0; i < 5; ++i) rows += "dog,cat\n";                 // 50%
+    rows += "bird,bird\n";
+    test::write_file(csv, rows);
+    auto r = test::run_cli({"confusion", csv, "--labels", "cat,dog,bird"});
+    REQUIRE(r.code == 0);
+    std::vector<std::string> lines;
+    std::istringstream out(r.out);
+    for (std::string line; std::getline(out, line);) lines.push_back(line);
+    REQUIRE(lines.size() >= 5);
+    CHECK(lines[0] == "          pred cat    pred dog    pred bird   ");
+    CHECK(lines[1] == "true cat  🟩 8        🟧 1        🟧 1        ");
+    CHECK(lines[2] == "true dog  🟥 5        🟩 5        ⬜ 0        ");
+    CHECK(lines[3] == "true bird ⬜ 0        ⬜ 0        🟩 1        ");
+    CHECK(lines[4] == "🟩 correct  errors, of the true class: 🟨 under 10%  🟧 10-30%  🟥 30% or more  ⬜ none");
+
+    test::write_file(csv, "1,1\n0,0\n1,0\n");  // two classes keep their own words, no heat legend
+    auto binary = test::run_cli({"confusion", csv});
+    CHECK_THAT(binary.out, Catch::Contains("💯 TP 1") && Catch::Contains("⚠️ FN 1"));
+    CHECK(binary.out.find("🟩 correct") == std::string::npos);
+}
