@@ -224,3 +224,20 @@ TEST_CASE("memeops confusion heat grid: correct predictions green, errors warm, 
     CHECK_THAT(binary.out, Catch::Contains("💯 TP 1") && Catch::Contains("⚠️ FN 1"));
     CHECK(binary.out.find("🟩 correct") == std::string::npos);
 }
+
+TEST_CASE("memeops confusion --post files the matrix as a training entry") {
+    test::TempDir dir;
+    std::string db = dir.file("archive.db");
+    const std::string predictions = R"([{"label":"cat","pred":"cat"},{"label":"cat","pred":"dog"},)"
+                                    R"({"label":"dog","pred":"dog"},{"label":"dog","pred":"dog"}])";
+    REQUIRE(test::run_cli({"confusion", "-", "--post", "--run", "resnet-7", "--db", db}, predictions).code == 0);
+    auto history = json::parse(test::run_cli({"history", "--db", db, "--json"}).out);
+    REQUIRE(history.size() == 1);
+    CHECK(history[0]["kind"] == "training");
+    CHECK(history[0]["run"] == "resnet-7");
+    CHECK(history[0]["summary"] == "confusion matrix of resnet-7: accuracy 0.750");
+    auto show = json::parse(test::run_cli({"show", "#1", "--db", db, "--json"}).out);
+    CHECK(show["kind"] == "training");
+    CHECK(json::parse(test::run_cli({"history", "--db", db, "--json", "--kind", "training"}).out).size() == 1);
+    CHECK(json::parse(test::run_cli({"history", "--db", db, "--json", "--kind", "message"}).out).empty());
+}
