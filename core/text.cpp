@@ -240,4 +240,20 @@ std::string terminal_safe(std::string_view text) {
     return out;
 }
 
+std::string_view skip_utf8_bom(std::string_view text) {
+    constexpr std::string_view k_bom = "\xEF\xBB\xBF";
+    return text.starts_with(k_bom) ? text.substr(k_bom.size()) : text;
+}
+
+std::string quote_input(std::string_view text) {
+    size_t end = 0;  // the last code point boundary within the limit
+    for (size_t pos = 0; pos < text.size() && pos <= k_max_quoted_input_bytes;) {
+        next_code_point(text, pos);
+        if (pos <= k_max_quoted_input_bytes) end = pos;
+    }
+    std::string out = "\"";
+    for (char c : text.substr(0, end)) out += c == '\n' ? "\\n" : c == '\r' ? "\\r" : std::string(1, c);
+    return out + (end < text.size() ? "…\"" : "\"");
+}
+
 }  // namespace memeops::core

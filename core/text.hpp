@@ -71,4 +71,18 @@ std::string count_of(std::int64_t n, std::string_view singular, std::string_view
 // Appends the UTF-8 encoding of `cp` to `out`.
 void append_utf8(std::string& out, char32_t cp);
 
+// `text` without the UTF-8 byte order mark ("\xEF\xBB\xBF") that Excel and Windows tools put
+// at the start of a file; unchanged when it has none.
+std::string_view skip_utf8_bom(std::string_view text);
+
+// How much of a bad input an error message may show.
+inline constexpr size_t k_max_quoted_input_bytes = 80;
+
+// Bad input as an error message shows it, between double quotes: at most
+// k_max_quoted_input_bytes bytes of `text`, cut on a code point boundary and ended with "…" when
+// cut, so a 50 MB cell never reaches a terminal or a log whole. Line breaks in it are shown as
+// "\n" and "\r" so the message stays one line; other control characters are left to
+// terminal_safe, which every error line goes through.
+std::string quote_input(std::string_view text);
+
 }  // namespace memeops::core

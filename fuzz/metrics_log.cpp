@@ -3,18 +3,18 @@
 // in the std::runtime_error that names its line.
 #include <cstddef>
 #include <cstdint>
-#include <sstream>
 #include <string>
+#include <string_view>
 
 #include "meme/caption.hpp"
 #include "meme/detectors.hpp"
 #include "meme/metrics_log.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-    std::istringstream in(std::string(reinterpret_cast<const char*>(data), size));
+    std::string_view text(reinterpret_cast<const char*>(data), size);
     memeops::meme::MetricsLog log;
     try {
-        log = memeops::meme::parse_metrics_log(in);
+        log = memeops::meme::parse_metrics_log(text);
     } catch (const std::runtime_error&) {
         return 0;
     }

@@ -1,17 +1,18 @@
-// `memeops confusion`'s input: JSON [{"label","pred"}] or CSV label,pred, then the matrix, its
-// JSON and its emoji grid. Bad input may only end in the std::runtime_error naming the record.
+// `memeops confusion`'s input: JSON [{"label","pred"}] or CSV label,pred (core/csv.hpp), then
+// the matrix, its JSON and its emoji grid. Bad input may only end in the std::runtime_error
+// naming the record.
 #include <cstddef>
 #include <cstdint>
-#include <sstream>
 #include <string>
+#include <string_view>
 
 #include "meme/confusion.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-    std::istringstream in(std::string(reinterpret_cast<const char*>(data), size));
+    std::string_view text(reinterpret_cast<const char*>(data), size);
     memeops::meme::ConfusionMatrix matrix;
     try {
-        matrix = memeops::meme::confusion_matrix(memeops::meme::parse_predictions(in));
+        matrix = memeops::meme::confusion_matrix(memeops::meme::parse_predictions(text));
     } catch (const std::runtime_error&) {
         return 0;
     }

@@ -2,21 +2,25 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <iterator>
 #include <set>
 #include <sstream>
 #include <stdexcept>
 
+#include "core/csv.hpp"
 #include "core/json.hpp"
 #include "core/text.hpp"
 
 namespace memeops::meme {
 namespace {
 
-std::string trim(std::string text) {
-    size_t first = text.find_first_not_of(" \t\r\"");
-    size_t last = text.find_last_not_of(" \t\r\"");
-    return first == std::string::npos ? "" : text.substr(first, last - first + 1);
-}
+// Column names of a predictions file's header row. Only a file of one row needs them (to tell a
+// header from a single prediction); with rows after it, core::is_header_row tells any header.
+const std::vector<std::string_view> k_header_names{
+    "label",  "labels", "pred",   "preds",    "prediction", "predictions", "predicted", "y_true",     "y_pred",
+    "actual", "truth",  "target", "expected", "true_label", "pred_label",  "class",     "ground_truth"};
+
+const char* const k_expected_json = "a JSON array of {\"label\":…,\"pred\":…} records";
 
 std::string json_label(const nlohmann::json& value, size_t index, const char* field) {
     if (value.is_string()) return value.get<std::string>();
@@ -28,7 +32,8 @@ std::vector<Prediction> parse_json_predictions(std::string_view text) {
     auto parsed = core::parse_json(text);
     if (!parsed.ok()) throw std::runtime_error(parsed.error->message());
     const nlohmann::json& data = parsed.value;
-    if (!data.is_array()) throw std::runtime_error("not a JSON array of {\"label\",\"pred\"}");
+    if (!data.is_array())
+        throw std::runtime_error("expected " + std::string(k_expected_json) + ", not a JSON " + data.type_name());
     std::vector<Prediction> out;
     for (size_t i = 0; i < data.size(); ++i) {
         const auto& item = data[i];
@@ -39,32 +44,37 @@ std::vector<Prediction> parse_json_predictions(std::string_view text) {
     return out;
 }
 
-std::vector<Prediction> parse_csv(std::istream& in) {
+std::vector<Prediction> parse_csv(std::string_view text) {
+    auto rows = core::read_csv(text);
+    bool header = core::is_header_row(rows, k_header_names);
+    if (header && rows.size() == 1)
+        throw std::runtime_error("line " + std::to_string(rows[0].line) + " is a header, and no predictions follow it");
     std::vector<Prediction> out;
-    size_t number = 0;
-    for (std::string line; std::getline(in, line);) {
-        ++number;
-        if (trim(line).empty()) continue;
-        size_t comma = line.find(',');
-        if (comma == std::string::npos) throw std::runtime_error("line " + std::to_string(number) + ": expected label,pred");
-        std::string label = trim(line.substr(0, comma));
-        std::string pred = trim(line.substr(comma + 1));
-        if (number == 1 && label == "label" && pred == "pred") continue;
-        out.push_back({label, pred});
+    for (size_t i = header ? 1 : 0; i < rows.size(); ++i) {
+        const auto& row = rows[i];
+        std::string where = "line " + std::to_string(row.line) + ": ";
+        if (row.cells.size() != 2)
+            throw std::runtime_error(where + "expected 2 cells (label,pred), found " + std::to_string(row.cells.size()));
+        if (row.cells[0].empty()) throw std::runtime_error(where + "the label (first cell) is empty");
+        if (row.cells[1].empty()) throw std::runtime_error(where + "the pred (second cell) is empty");
+        out.push_back({row.cells[0], row.cells[1]});
     }
     return out;
 }
 
 double ratio(long part, long whole) { return whole ? static_cast<double>(part) / static_cast<double>(whole) : 0.0; }
 
-std::string heat(double fraction) {
+// A cell of the heat grid: correct predictions (the diagonal) read as good, in green; errors warm
+// up with their share of the true class's row. k_heat_legend says so under the grid.
+std::string heat(bool correct, double fraction) {
     if (fraction <= 0) return "⬜";
-    if (fraction < 0.1) return "🟦";
-    if (fraction < 0.3) return "🟩";
-    if (fraction < 0.6) return "🟨";
-    if (fraction < 0.85) return "🟧";
+    if (correct) return "🟩";
+    if (fraction < 0.1) return "🟨";
+    if (fraction < 0.3) return "🟧";
     return "🟥";
 }
+
+const char* const k_heat_legend = "🟩 correct  errors, of the true class: 🟨 under 10%  🟧 10-30%  🟥 30% or more  ⬜ none\n";
 
 std::string cell(const std::string& emoji, const std::string& text, int width) {
     return core::pad_to_width(emoji + " " + text, width);
@@ -74,10 +84,18 @@ std::string cell(const std::string& emoji, const std::string& text, int width) {
 
 std::vector<Prediction> parse_predictions(std::istream& in) {
     std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    return parse_predictions(std::string_view(text));
+}
+
+std::vector<Prediction> parse_predictions(std::string_view text) {
+    text = core::skip_utf8_bom(text);
     size_t start = text.find_first_not_of(" \t\r\n");
-    if (start != std::string::npos && text[start] == '[') return parse_json_predictions(text);
-    std::istringstream body(text);
-    return parse_csv(body);
+    if (start == std::string_view::npos) throw std::runtime_error("no predictions: the file is empty");
+    // A document that starts as JSON does is JSON, whatever its shape: never CSV cells of braces.
+    bool json = text[start] == '[' || text[start] == '{';
+    auto predictions = json ? parse_json_predictions(text) : parse_csv(text);
+    if (predictions.empty()) throw std::runtime_error(json ? "no predictions: the array is empty" : "no predictions");
+    return predictions;
 }
 
 ConfusionMatrix confusion_matrix(const std::vector<Prediction>& predictions, const std::vector<std::string>& labels) {
@@ -90,7 +108,7 @@ ConfusionMatrix confusion_matrix(const std::vector<Prediction>& predictions, con
     }
     auto index = [&](const std::string& label) {
         auto it = std::find(m.labels.begin(), m.labels.end(), label);
-        if (it == m.labels.end()) throw std::runtime_error("\"" + label + "\" is not one of --labels");
+        if (it == m.labels.end()) throw std::runtime_error(core::quote_input(label) + " is not one of --labels");
         return static_cast<size_t>(it - m.labels.begin());
     };
     size_t n = m.labels.size();
@@ -151,10 +169,12 @@ std::string render_confusion(const ConfusionMatrix& m) {
         out << core::pad_to_width("true " + m.labels[r], label_width);
         for (size_t c = 0; c < m.labels.size(); ++c) {
             std::string count = std::to_string(m.counts[r][c]);
-            out << (binary ? cell(k_binary[r][c], count, width) : cell(heat(ratio(m.counts[r][c], row_total)), count, width));
+            out << (binary ? cell(k_binary[r][c], count, width)
+                           : cell(heat(r == c, ratio(m.counts[r][c], row_total)), count, width));
         }
         out << "\n";
     }
+    if (!binary) out << k_heat_legend;
     out << "\n";
     char line[160];
     for (size_t i = 0; i < m.labels.size(); ++i) {

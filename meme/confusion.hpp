@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace memeops::meme {
@@ -15,8 +16,16 @@ struct Prediction {
     std::string pred;   // what the model said
 };
 
-// Reads JSON `[{"label":…,"pred":…}]` or CSV `label,pred` (a header row is optional).
-// Throws std::runtime_error naming the record for anything else.
+// Reads predictions from `text`: JSON `[{"label":…,"pred":…}]` when it starts with `[` or `{`
+// (after white space and a UTF-8 byte order mark), else CSV `label,pred` as core/csv.hpp reads it
+// (quoted cells, CRLF). A CSV header row is optional; whether the first row is one is
+// core::is_header_row's rule, with the usual names (label, pred, y_true, y_pred, actual,
+// predicted, …) deciding for a file of one row. Throws std::runtime_error naming the line or
+// record for anything else: a JSON document of another shape (naming the shape expected), a row
+// of other than 2 cells, an empty cell, or no predictions at all (an empty file, a header only).
+std::vector<Prediction> parse_predictions(std::string_view text);
+
+// parse_predictions of everything `in` holds.
 std::vector<Prediction> parse_predictions(std::istream& in);
 
 struct ClassScores {
@@ -47,7 +56,9 @@ ConfusionMatrix confusion_from_counts(const std::vector<std::string>& labels,
 // {"labels","matrix","per_class":{label:{"precision","recall","f1","support"}},"accuracy"}
 nlohmann::json to_json(const ConfusionMatrix& matrix);
 
-// The emoji grid for chat and terminals.
+// The emoji grid for chat and terminals. Two classes: 💯 TP, 🔥 TN, ⚠️ FN, ❌ FP. More: a heat
+// grid where correct predictions (the diagonal) are 🟩 and errors are 🟨, 🟧 or 🟥 by their share
+// of the true class's row, ⬜ for none, with a one-line legend under it. Then the scores.
 std::string render_confusion(const ConfusionMatrix& matrix);
 
 }  // namespace memeops::meme

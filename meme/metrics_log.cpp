@@ -1,27 +1,18 @@
 #include "meme/metrics_log.hpp"
 
+#include "core/csv.hpp"
 #include "core/text.hpp"
 #include "meme/event.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <iterator>
 #include <limits>
 #include <nlohmann/json.hpp>
-#include <sstream>
 #include <stdexcept>
 
 namespace memeops::meme {
 namespace {
-
-std::vector<std::string> split_csv_line(const std::string& line) {
-    std::vector<std::string> cells;
-    std::stringstream in(line);
-    for (std::string cell; std::getline(in, cell, ',');) {
-        while (!cell.empty() && (cell.back() == '\r' || cell.back() == ' ')) cell.pop_back();
-        cells.push_back(cell);
-    }
-    if (!line.empty() && line.back() == ',') cells.emplace_back();
-    return cells;
-}
 
 [[noreturn]] void bad_line(size_t number, const std::string& why) {
     throw std::runtime_error("line " + std::to_string(number) + ": " + why);
@@ -34,25 +25,26 @@ std::optional<int> epoch_number(std::optional<double> value) {
     return static_cast<int>(*value);
 }
 
-MetricsLog parse_csv(std::istream& in, std::string header) {
+MetricsLog parse_csv(std::string_view text) {
     MetricsLog log;
-    auto names = split_csv_line(header);
-    if (names.empty() || names[0] != "epoch") bad_line(1, "a CSVLogger header starts with \"epoch\"");
-    size_t number = 1;
-    for (std::string line; std::getline(in, line);) {
-        ++number;
-        if (line.find_first_not_of(" \r\t") == std::string::npos) continue;
-        auto cells = split_csv_line(line);
+    core::CsvReader reader(text);
+    auto header = reader.next();
+    if (!header || header->cells[0] != "epoch")
+        bad_line(header ? header->line : 1, "a CSVLogger header starts with \"epoch\"");
+    const auto& names = header->cells;
+    while (auto row = reader.next()) {
+        const auto& cells = row->cells;
         if (cells.size() != names.size())
-            bad_line(number, std::to_string(cells.size()) + " cells for " + std::to_string(names.size()) + " columns");
+            bad_line(row->line, std::to_string(cells.size()) + " cells for " + std::to_string(names.size()) + " columns");
         EpochMetrics epoch;
         auto e = epoch_number(parse_metric_value(cells[0]));
-        if (!e) bad_line(number, "epoch \"" + cells[0] + "\" is not a whole number from 0 to 2147483647");
+        if (!e) bad_line(row->line, "epoch " + core::quote_input(cells[0]) + " is not a whole number from 0 to 2147483647");
         epoch.epoch = *e;
         for (size_t i = 1; i < cells.size(); ++i) {
             if (cells[i].empty()) continue;
             auto value = parse_metric_value(cells[i]);
-            if (!value) bad_line(number, names[i] + " \"" + cells[i] + "\" is not a number");
+            if (!value)
+                bad_line(row->line, "column " + core::quote_input(names[i]) + ": " + core::quote_input(cells[i]) + " is not a number");
             epoch.metrics[names[i]] = *value;
         }
         log.epochs.push_back(epoch);
@@ -62,16 +54,18 @@ MetricsLog parse_csv(std::istream& in, std::string header) {
 
 double json_metric(const nlohmann::json& value, size_t number, const std::string& name) {
     if (auto parsed = parse_metric_json(value)) return *parsed;
-    bad_line(number, "metrics." + name + " is not a number");
+    bad_line(number, "metric " + core::quote_input(name) + " is not a number");
 }
 
-MetricsLog parse_json_lines(std::istream& in, std::string first) {
+MetricsLog parse_json_lines(std::string_view text) {
     MetricsLog log;
     size_t number = 0;
-    std::string line = std::move(first);
-    do {
+    for (size_t pos = 0; pos < text.size();) {
+        size_t end = std::min(text.find('\n', pos), text.size());
+        std::string_view line = text.substr(pos, end - pos);
+        pos = end + 1;
         ++number;
-        if (line.find_first_not_of(" \r\t") == std::string::npos) continue;
+        if (line.find_first_not_of(" \r\t") == std::string_view::npos) continue;
         auto parsed = parse_event_document(line);
         if (!parsed.ok()) bad_line(number, parsed.error->message());
         nlohmann::json& event = parsed.value;
@@ -87,7 +81,7 @@ MetricsLog parse_json_lines(std::istream& in, std::string first) {
         epoch.epoch = *e;
         for (const auto& [name, value] : event["metrics"].items()) epoch.metrics[name] = json_metric(value, number, name);
         log.epochs.push_back(epoch);
-    } while (std::getline(in, line));
+    }
     return log;
 }
 
@@ -116,12 +110,15 @@ std::optional<double> parse_metric_value(const std::string& text) {
 }
 
 MetricsLog parse_metrics_log(std::istream& in) {
-    std::string first;
-    while (std::getline(in, first))
-        if (first.find_first_not_of(" \r\t") != std::string::npos) break;
-    size_t start = first.find_first_not_of(" \t");
-    if (start == std::string::npos) return {};
-    return first[start] == '{' ? parse_json_lines(in, first) : parse_csv(in, first);
+    std::string whole((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    return parse_metrics_log(std::string_view(whole));
+}
+
+MetricsLog parse_metrics_log(std::string_view text) {
+    text = core::skip_utf8_bom(text);
+    size_t start = text.find_first_not_of(" \t\r\n");
+    if (start == std::string_view::npos) return {};
+    return text[start] == '{' ? parse_json_lines(text) : parse_csv(text);
 }
 
 std::vector<std::vector<EpochMetrics>> split_fits(const std::vector<EpochMetrics>& epochs) {

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "meme/detectors.hpp"
@@ -17,9 +18,15 @@ struct MetricsLog {
     std::vector<EpochMetrics> epochs;
 };
 
-// Parses `in`, deciding CSV or JSON lines by its first non-blank character. Metric values may
-// be numbers, "nan", "inf", "-inf" or null (NaN); an empty CSV cell means the metric is absent.
-// Throws std::runtime_error naming the line for anything else.
+// Parses `text`, deciding CSV or JSON lines by its first non-blank character (after a UTF-8 byte
+// order mark, which is skipped). CSV is read as core/csv.hpp reads it: quoted cells ("0.9"),
+// CRLF or LF line ends. Metric values may be numbers, "nan", "inf", "-inf" or null (NaN); an
+// empty CSV cell means the metric is absent. Throws std::runtime_error for anything else, naming
+// the line ("line 4: …", "line 4, column 9: …") and the column or field, and quoting at most
+// core::k_max_quoted_input_bytes of the bad input.
+MetricsLog parse_metrics_log(std::string_view text);
+
+// parse_metrics_log of everything `in` holds.
 MetricsLog parse_metrics_log(std::istream& in);
 
 // The fits of a log: a new one wherever the epoch column goes back (or repeats), as a second

@@ -1,10 +1,9 @@
-// memeops confusion FILE: the emoji confusion matrix of a set of predictions.
+// memeops confusion FILE|-: the emoji confusion matrix of a set of predictions.
 #include <cstdio>
-#include <filesystem>
-#include <fstream>
 
 #include "cli/command.hpp"
 #include "cli/event_submit.hpp"
+#include "core/csv.hpp"
 #include "core/error.hpp"
 #include "core/text.hpp"
 #include "meme/caption.hpp"
@@ -28,18 +27,17 @@ nlohmann::json matrix_event(const meme::ConfusionMatrix& matrix, const std::stri
 }
 
 int run_confusion(Context& context, const ConfusionOptions& options) {
-    std::ifstream in(options.file);
-    if (!in) throw core::Fatal("cannot read " + options.file, "no such file or not readable");
+    Io& io = context.io();
+    std::string text = core::read_input_file(options.file, *io.in);
     meme::ConfusionMatrix matrix;
     try {
-        matrix = meme::confusion_matrix(meme::parse_predictions(in), core::split_commas(options.labels));
+        matrix = meme::confusion_matrix(meme::parse_predictions(text), core::split_commas(options.labels));
     } catch (const std::runtime_error& e) {
-        throw core::Fatal("cannot read predictions from " + options.file, e.what());
+        throw core::Fatal("cannot read predictions from " + core::input_name(options.file), e.what());
     }
-    Io& io = context.io();
     std::optional<Submission> posted;
     if (options.post) {
-        std::string subject = options.run.value_or(std::filesystem::path(options.file).stem().string());
+        std::string subject = options.run.value_or(core::input_stem(options.file));
         posted = submit_events(context, {matrix_event(matrix, subject)}, options.json ? io.err : io.out);
     }
     if (options.json) {
@@ -62,7 +60,8 @@ int run_confusion(Context& context, const ConfusionOptions& options) {
 
 Handler define_confusion(CLI::App& app, Context& context) {
     auto options = std::make_shared<ConfusionOptions>();
-    app.add_option("FILE", options->file, "JSON [{\"label\":…,\"pred\":…}] or CSV label,pred")->required();
+    app.add_option("FILE", options->file, "JSON [{\"label\":…,\"pred\":…}] or CSV label,pred; - reads standard input")
+        ->required();
     app.add_option("--labels", options->labels, "Class order, comma-separated (binary: the second is positive)");
     app.add_option("--run", options->run, "What the matrix is about, named in the chat post (default: the file's name)");
     app.add_flag("--post", options->post, "Archive the matrix and queue it as a chat post");

@@ -1,10 +1,9 @@
-// memeops replay FILE: what the training detectors would post for a metrics log. Posts nothing.
-#include <filesystem>
+// memeops replay FILE|-: what the training detectors would post for a metrics log. Posts nothing.
 #include <cstdio>
-#include <fstream>
 
 #include "cli/command.hpp"
 #include "cli/table.hpp"
+#include "core/csv.hpp"
 #include "core/error.hpp"
 #include "core/text.hpp"
 #include "meme/caption.hpp"
@@ -22,13 +21,12 @@ struct ReplayOptions {
     bool explain = false;
 };
 
-meme::MetricsLog read_log(const std::string& file) {
-    std::ifstream in(file);
-    if (!in) throw core::Fatal("cannot read " + file, "no such file or not readable");
+meme::MetricsLog read_log(const std::string& file, std::istream& standard_input) {
+    std::string text = core::read_input_file(file, standard_input);
     try {
-        return meme::parse_metrics_log(in);
+        return meme::parse_metrics_log(text);
     } catch (const std::runtime_error& e) {
-        throw core::Fatal("cannot replay " + file, e.what());
+        throw core::Fatal("cannot replay " + core::input_name(file), e.what());
     }
 }
 
@@ -62,8 +60,8 @@ void print_explained(Io& io, const std::string& run, const meme::LogDetection& f
 }
 
 int run_replay(Context& context, const ReplayOptions& options) {
-    meme::MetricsLog log = read_log(options.file);
-    std::string run = options.run.value_or(log.run.value_or(std::filesystem::path(options.file).stem().string()));
+    meme::MetricsLog log = read_log(options.file, *context.io().in);
+    std::string run = options.run.value_or(log.run.value_or(core::input_stem(options.file)));
     auto found = meme::detect_in_log(log.epochs, context.detector_thresholds());
     Io& io = context.io();
     Table table({"EPOCH", "PRIORITY", "REACTION", "CAPTION"});
@@ -92,7 +90,9 @@ int run_replay(Context& context, const ReplayOptions& options) {
 
 Handler define_replay(CLI::App& app, Context& context) {
     auto options = std::make_shared<ReplayOptions>();
-    app.add_option("FILE", options->file, "A Keras CSVLogger CSV, or JSON lines of training.epoch events")->required();
+    app.add_option("FILE", options->file,
+                   "A Keras CSVLogger CSV, or JSON lines of training.epoch events; - reads standard input")
+        ->required();
     app.add_option("--run", options->run, "The run's name in captions (default: from the file)");
     app.add_flag("--json", options->json, "One JSON line per reaction (with its window and why)");
     app.add_flag("--explain", options->explain,
