@@ -258,7 +258,8 @@ std::vector<Event> parse_events(nlohmann::json doc, core::TimeMs received) {
 }
 
 storage::EntryKind entry_kind(const Event& event) {
-    if (event.kind.starts_with("training.")) return storage::EntryKind::training;
+    // A confusion matrix evaluates a run's model: of the archive's kinds it is training.
+    if (event.kind.starts_with("training.") || event.kind == "confusion.matrix") return storage::EntryKind::training;
     if (event.kind == "ci.pipeline") return storage::EntryKind::ci;
     if (event.kind == "commit") return storage::EntryKind::commit;
     return storage::EntryKind::message;

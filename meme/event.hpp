@@ -88,7 +88,8 @@ Event parse_event(nlohmann::json doc, core::TimeMs received);
 // Like parse_event, the events keep their parts of `doc`.
 std::vector<Event> parse_events(nlohmann::json doc, core::TimeMs received);
 
-// The entry kind an event is archived as: training.* → training, ci.pipeline → ci, …
+// The entry kind an event is archived as: training.* and confusion.matrix → training,
+// ci.pipeline → ci, …
 storage::EntryKind entry_kind(const Event& event);
 
 }  // namespace memeops::meme

@@ -268,10 +268,6 @@ Pipeline::Archived Pipeline::archive_message(const meme::Event& event) {
 
 Pipeline::Archived Pipeline::archive_confusion(const meme::Event& event) {
     storage::Entry entry = base_entry(event);
-    // A matrix evaluates a run's model: of the archive's kinds (contract: version, commit,
-    // training, ci, message) it is training. base_entry's meme::entry_kind knows only
-    // "training.*" events as training, so without this it was filed as a message.
-    entry.kind = storage::EntryKind::training;
     char accuracy[16];
     std::snprintf(accuracy, sizeof accuracy, "%.3f", event.confusion->accuracy);
     entry.summary = "confusion matrix of " + *event.run + ": accuracy " + accuracy;

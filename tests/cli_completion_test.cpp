@@ -42,7 +42,7 @@ TEST_CASE("memeops completion zsh and fish list every command with its summary, 
     REQUIRE(fish.code == 0);
     CHECK(fish.out.find("complete -c memeops -n __fish_use_subcommand -a history -d 'Archive entries, newest first'\n") !=
           std::string::npos);
-    CHECK(fish.out.find("complete -c memeops -n '__fish_seen_subcommand_from history' -l limit -r -F -d") != std::string::npos);
+    CHECK(fish.out.find("complete -c memeops -n '__fish_seen_subcommand_from history' -s n -l limit -r -F -d") != std::string::npos);
     CHECK(fish.out.find("-a backfill -d 'Archive a repository\\'s existing history") != std::string::npos);
     CHECK(fish.out.find(" -a hook ") == std::string::npos);
 }

@@ -57,7 +57,7 @@ TEST_CASE("memeops demo runs hooks, a version, training, CI, chat and a confusio
     auto archive = storage::Archive::open((folders[0] / "archive.db").string());
     CHECK(entries_of_kind(*archive, "commit") == 2);
     CHECK(entries_of_kind(*archive, "version") == 1);
-    CHECK(entries_of_kind(*archive, "training") == 1);
+    CHECK(entries_of_kind(*archive, "training") == 2);  // the run, and the confusion matrix of its model
     CHECK(entries_of_kind(*archive, "ci") == 2);
     CHECK(archive->database().query_int("SELECT count(*) FROM memes") >= 8);
     CHECK(archive->database().query_int("SELECT count(*) FROM deliveries WHERE state != 'delivered'") == 0);

@@ -427,7 +427,7 @@ TEST_CASE("hooks: backfill archives history once, and again only what is new") {
     CHECK(first.err.empty());  // no progress bar in a pipe
     repo.commit_file("new.txt", "n", "one more");
     auto second = repo.run_in_repo({"backfill"});
-    CHECK_THAT(second.out, Catch::StartsWith("backfill: 1 commits archived, 30 already there"));
+    CHECK_THAT(second.out, Catch::StartsWith("backfill: 1 commit archived, 30 already there"));
     CHECK(repo.history("commit").size() == 31);
     CHECK(repo.history("version").empty());
     auto limited = repo.run_in_repo({"backfill", "--limit", "5"});

@@ -49,8 +49,8 @@ int run_backfill(Context& context, const BackfillOptions& options) {
 
 Handler define_backfill(CLI::App& app, Context& context) {
     auto options = std::make_shared<BackfillOptions>();
-    app.add_option("--repo", context.global().repo_dir, "The repository (default: the current one)");
-    app.add_option("--limit", options->limit, "At most this many commits, newest first");
+    app.add_option("-r,--repo", context.global().repo_dir, "The repository (default: the current one)");
+    app.add_option("-n,--limit", options->limit, "At most this many commits, newest first");
     return [&context, options] { return run_backfill(context, *options); };
 }
 

@@ -65,7 +65,7 @@ Handler define_confusion(CLI::App& app, Context& context) {
     app.add_option("--labels", options->labels, "Class order, comma-separated (binary: the second is positive)");
     app.add_option("--run", options->run, "What the matrix is about, named in the chat post (default: the file's name)");
     app.add_flag("--post", options->post, "Archive the matrix and queue it as a chat post");
-    app.add_flag("--json", options->json, "Print labels, matrix, per-class scores and accuracy as JSON");
+    app.add_flag("-j,--json", options->json, "Print labels, matrix, per-class scores and accuracy as JSON");
     return [&context, options] { return run_confusion(context, *options); };
 }
 

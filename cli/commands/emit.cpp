@@ -103,10 +103,10 @@ Handler define_emit(CLI::App& app, Context& context) {
     app.add_option("--url", o->url, "A link to what the event is about");
     app.add_option("--name", o->name, "ci.pipeline: the pipeline or workflow name");
     app.add_option("--provider", o->provider, "ci.pipeline: github, gitlab or other");
-    app.add_option("--repo", o->repo, "The repository");
+    app.add_option("-r,--repo", o->repo, "The repository");
     app.add_option("--branch", o->branch, "The branch");
     app.add_option("--commit", o->commit, "The commit sha");
-    app.add_flag("--json", o->json, "Print the result as JSON");
+    app.add_flag("-j,--json", o->json, "Print the result as JSON");
     return [&context, o] { return run_emit(context, *o); };
 }
 

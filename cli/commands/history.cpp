@@ -66,14 +66,14 @@ int run_history(Context& context, const HistoryOptions& options) {
 
 Handler define_history(CLI::App& app, Context& context) {
     auto options = std::make_shared<HistoryOptions>();
-    app.add_option("--repo", options->repo, "Only this repository: its identity, URL, owner/name, short name, or a path (.)");
-    app.add_option("--branch", options->branch, "Only this branch");
-    app.add_option("--kind", options->kind, "Only this kind: version, commit, training, ci, message");
+    app.add_option("-r,--repo", options->repo, "Only this repository: its identity, URL, owner/name, short name, or a path (.)");
+    app.add_option("-b,--branch", options->branch, "Only this branch");
+    app.add_option("-k,--kind", options->kind, "Only this kind: version, commit, training, ci, message");
     app.add_option("--since", options->since, "From this time: ISO-8601, or relative (30m, 12h, 7d, 2w, 1y)");
     app.add_option("--until", options->until, "Up to this time: ISO-8601, or relative (30m, 12h, 7d, 2w, 1y)");
-    app.add_option("--limit", options->limit, "At most this many entries (default 20)")
+    app.add_option("-n,--limit", options->limit, "At most this many entries (default 20)")
         ->check(CLI::Range(1, 100000));
-    app.add_flag("--json", options->json, "Print a JSON array of entries");
+    app.add_flag("-j,--json", options->json, "Print a JSON array of entries");
     return [&context, options] { return run_history(context, *options); };
 }
 

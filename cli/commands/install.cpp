@@ -85,14 +85,14 @@ int run_uninstall(Context& context) {
 
 Handler define_install(CLI::App& app, Context& context) {
     auto options = std::make_shared<InstallOptions>();
-    app.add_option("--repo", context.global().repo_dir, "The repository (default: the current one)");
+    app.add_option("-r,--repo", context.global().repo_dir, "The repository (default: the current one)");
     app.add_option("--hooks", options->hooks, "Comma-separated hooks to install")
         ->capture_default_str();
     return [&context, options] { return run_install(context, *options); };
 }
 
 Handler define_uninstall(CLI::App& app, Context& context) {
-    app.add_option("--repo", context.global().repo_dir, "The repository (default: the current one)");
+    app.add_option("-r,--repo", context.global().repo_dir, "The repository (default: the current one)");
     return [&context] { return run_uninstall(context); };
 }
 

@@ -173,7 +173,7 @@ Handler define_memeify(CLI::App& app, Context& context) {
                "  echo '{\"kind\":\"message\",\"text\":\"Oh great, NaN again\"}' | memeops memeify");
     app.add_flag("--post", options->post, "Hand the events over as `emit` does: archive, queue and deliver (or send to the bot)");
     app.add_flag("--dry-run", options->dry_run, "A preview, changing nothing (the default without --post)");
-    app.add_flag("--json", options->json, "Print the memes with the exact Slack, Discord and console payloads");
+    app.add_flag("-j,--json", options->json, "Print the memes with the exact Slack, Discord and console payloads");
     return [&context, options] { return run_memeify(context, *options); };
 }
 

@@ -47,15 +47,15 @@ int run_name(Context& context, const NameOptions& options) {
 Handler define_name(CLI::App& app, Context& context) {
     auto options = std::make_shared<NameOptions>();
     app.add_option("REV", options->rev, "A commit (default HEAD)");
-    app.add_option("--repo", context.global().repo_dir, "The repository (default: the current one)");
-    app.add_flag("--json", options->json, "Print {\"sha\",\"tag\",\"display\",\"docker_tag\"}");
+    app.add_option("-r,--repo", context.global().repo_dir, "The repository (default: the current one)");
+    app.add_flag("-j,--json", options->json, "Print {\"sha\",\"tag\",\"display\",\"docker_tag\"}");
     return [&context, options] { return run_name(context, *options); };
 }
 
 Handler define_docker_tag(CLI::App& app, Context& context) {
     auto options = std::make_shared<NameOptions>();
     app.add_option("REV", options->rev, "A commit (default HEAD)");
-    app.add_option("--repo", context.global().repo_dir, "The repository (default: the current one)");
+    app.add_option("-r,--repo", context.global().repo_dir, "The repository (default: the current one)");
     return [&context, options] {
         context.io().out << names_of(context, options->rev).docker_tag << "\n";
         return 0;

@@ -94,7 +94,7 @@ Handler define_replay(CLI::App& app, Context& context) {
                    "A Keras CSVLogger CSV, or JSON lines of training.epoch events; - reads standard input")
         ->required();
     app.add_option("--run", options->run, "The run's name in captions (default: from the file)");
-    app.add_flag("--json", options->json, "One JSON line per reaction (with its window and why)");
+    app.add_flag("-j,--json", options->json, "One JSON line per reaction (with its window and why)");
     app.add_flag("--explain", options->explain,
                  "Show each reaction with the values its rule looked at and the thresholds they crossed");
     return [&context, options] { return run_replay(context, *options); };

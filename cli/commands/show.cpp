@@ -35,7 +35,7 @@ Handler define_show(CLI::App& app, Context& context) {
     auto options = std::make_shared<ShowOptions>();
     app.add_option("REF", options->ref, "A pun tag, a full or short commit sha, or an entry id")
         ->required();
-    app.add_flag("--json", options->json, "Print the entry as JSON");
+    app.add_flag("-j,--json", options->json, "Print the entry as JSON");
     return [&context, options] { return run_show(context, *options); };
 }
 

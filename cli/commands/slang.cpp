@@ -63,11 +63,11 @@ int run_emojify(Context& context, const EmojifyOptions& options) {
 Handler define_slang(CLI::App& app, Context& context) {
     auto options = std::make_shared<SlangOptions>();
     app.footer("Example: memeops slang --count 3 --seed 42 --json");
-    app.add_option("--count", options->count, "How many entries (at most the lexicon's size)")
+    app.add_option("-n,--count", options->count, "How many entries (at most the lexicon's size)")
         ->capture_default_str()
         ->check(CLI::PositiveNumber);
     app.add_option("--seed", options->seed, "Pick the same entries every time for this number");
-    app.add_flag("--json", options->json, "Print [{\"word\",\"pinyin\",\"emoji\",\"gloss\"}]");
+    app.add_flag("-j,--json", options->json, "Print [{\"word\",\"pinyin\",\"emoji\",\"gloss\"}]");
     return [&context, options] { return run_slang(context, *options); };
 }
 

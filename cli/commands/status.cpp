@@ -155,8 +155,8 @@ void print_people(Io& io, const nlohmann::json& s) {
 
 Handler define_status(CLI::App& app, Context& context) {
     auto options = std::make_shared<StatusOptions>();
-    app.add_option("--repo", context.global().repo_dir, "The repository (default: the current one)");
-    app.add_flag("--json", options->json, "Print the status as JSON");
+    app.add_option("-r,--repo", context.global().repo_dir, "The repository (default: the current one)");
+    app.add_flag("-j,--json", options->json, "Print the status as JSON");
     return [&context, options] {
         auto status = collect(context);
         if (options->json) context.io().out << status.dump() << "\n";

@@ -142,11 +142,11 @@ int run_tag(Context& context, const TagOptions& options) {
 Handler define_tag(CLI::App& app, Context& context) {
     auto options = std::make_shared<TagOptions>();
     app.add_option("REV", options->rev, "The commit (default HEAD)");
-    app.add_option("--repo", context.global().repo_dir, "The repository (default: the current one)");
+    app.add_option("-r,--repo", context.global().repo_dir, "The repository (default: the current one)");
     app.add_option("--run", options->run, "The training run this version came from");
     app.add_option("--metric", options->metrics, "A metric as NAME=VALUE (repeatable)");
     app.add_flag("--dry-run", options->dry_run, "Show the names and caption; change nothing");
-    app.add_flag("--json", options->json, "Print the result as JSON");
+    app.add_flag("-j,--json", options->json, "Print the result as JSON");
     return [&context, options] { return run_tag(context, *options); };
 }
 
