@@ -48,6 +48,8 @@ const std::vector<CommandSpec>& command_table() {
         {"backfill", "Archive a repository's existing history (no tags, no posts)", define_backfill},
         {"replay", "What the training detectors would post for a metrics log (posts nothing)",
          define_replay},
+        {"watch", "Follow a Keras CSVLogger file while training writes it and send each new epoch",
+         define_watch},
         {"confusion", "Emoji confusion matrix with per-class precision, recall and F1",
          define_confusion},
         {"memeify", "The meme for one event (JSON on stdin), with the exact Slack and Discord payloads",

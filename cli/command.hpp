@@ -107,6 +107,7 @@ Handler define_docker_tag(CLI::App& app, Context& context);
 Handler define_tag(CLI::App& app, Context& context);
 Handler define_backfill(CLI::App& app, Context& context);
 Handler define_replay(CLI::App& app, Context& context);
+Handler define_watch(CLI::App& app, Context& context);
 Handler define_confusion(CLI::App& app, Context& context);
 Handler define_memeify(CLI::App& app, Context& context);
 Handler define_flush(CLI::App& app, Context& context);

@@ -29,7 +29,7 @@ Submission to_bot(Context& context, const std::vector<nlohmann::json>& documents
         return out;
     }
     if (!worth_spooling(reply))
-        throw core::Fatal(std::string("the bot refused the ") + (keyed.size() == 1 ? "event" : "events") + " (HTTP " +
+        throw EventsRefused(std::string("the bot refused the ") + (keyed.size() == 1 ? "event" : "events") + " (HTTP " +
                               std::to_string(reply.status) + ")",
                           refusal(reply));
     if (!archive) archive = context.open_archive();

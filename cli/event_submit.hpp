@@ -13,6 +13,7 @@
 
 #include "delivery/drain.hpp"
 #include "cli/command.hpp"
+#include "core/error.hpp"
 #include "pipeline/handoff.hpp"
 #include "pipeline/pipeline.hpp"
 
@@ -27,8 +28,15 @@ struct Submission {
     std::map<std::string, delivery::DrainSummary> deliveries;  // handled here: per destination
 };
 
+// The bot refused the events with a 4xx: sending them again would never help.
+class EventsRefused : public core::Fatal {
+public:
+    using core::Fatal::Fatal;
+};
+
 // Hands `documents` (event objects; validated already) over. Console memes are written to
-// `console`. Throws core::Fatal when the bot refuses them (4xx: they would never be taken).
+// `console`. Throws EventsRefused when the bot refuses them, core::Fatal (or a storage error)
+// when the archive cannot take them.
 Submission submit_events(Context& context, const std::vector<nlohmann::json>& documents, std::ostream& console);
 
 }  // namespace memeops::cli

@@ -30,7 +30,8 @@ size_t line_end_length(std::string_view text, size_t pos) {
 CsvError::CsvError(size_t line, size_t column, const std::string& why)
     : std::runtime_error("line " + std::to_string(line) + ", column " + std::to_string(column) + ": " + why),
       m_line(line),
-      m_column(column) {}
+      m_column(column),
+      m_why(why) {}
 
 CsvReader::CsvReader(std::string_view text) : m_text(skip_utf8_bom(text)) {}
 

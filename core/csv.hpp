@@ -30,10 +30,12 @@ public:
     CsvError(size_t line, size_t column, const std::string& why);
     size_t line() const { return m_line; }
     size_t column() const { return m_column; }
+    const std::string& why() const { return m_why; }
 
 private:
     size_t m_line;
     size_t m_column;
+    std::string m_why;
 };
 
 // Reads the records of a CSV text one at a time. Not thread-safe; `text` must outlive the reader.

@@ -25,30 +25,37 @@ std::optional<int> epoch_number(std::optional<double> value) {
     return static_cast<int>(*value);
 }
 
+// One CSV row under the header `names` as an epoch.
+EpochMetrics csv_row_epoch(const std::vector<std::string>& names, const core::CsvRow& row) {
+    const auto& cells = row.cells;
+    if (cells.size() != names.size())
+        bad_line(row.line, std::to_string(cells.size()) + " cells for " + std::to_string(names.size()) + " columns");
+    EpochMetrics epoch;
+    auto e = epoch_number(parse_metric_value(cells[0]));
+    if (!e) bad_line(row.line, "epoch " + core::quote_input(cells[0]) + " is not a whole number from 0 to 2147483647");
+    epoch.epoch = *e;
+    for (size_t i = 1; i < cells.size(); ++i) {
+        if (cells[i].empty()) continue;
+        auto value = parse_metric_value(cells[i]);
+        if (!value)
+            bad_line(row.line, "column " + core::quote_input(names[i]) + ": " + core::quote_input(cells[i]) + " is not a number");
+        epoch.metrics[names[i]] = *value;
+    }
+    return epoch;
+}
+
+// The column names of a CSVLogger header row.
+std::vector<std::string> csv_header(const std::optional<core::CsvRow>& header) {
+    if (!header || header->cells[0] != "epoch")
+        bad_line(header ? header->line : 1, "a CSVLogger header starts with \"epoch\"");
+    return header->cells;
+}
+
 MetricsLog parse_csv(std::string_view text) {
     MetricsLog log;
     core::CsvReader reader(text);
-    auto header = reader.next();
-    if (!header || header->cells[0] != "epoch")
-        bad_line(header ? header->line : 1, "a CSVLogger header starts with \"epoch\"");
-    const auto& names = header->cells;
-    while (auto row = reader.next()) {
-        const auto& cells = row->cells;
-        if (cells.size() != names.size())
-            bad_line(row->line, std::to_string(cells.size()) + " cells for " + std::to_string(names.size()) + " columns");
-        EpochMetrics epoch;
-        auto e = epoch_number(parse_metric_value(cells[0]));
-        if (!e) bad_line(row->line, "epoch " + core::quote_input(cells[0]) + " is not a whole number from 0 to 2147483647");
-        epoch.epoch = *e;
-        for (size_t i = 1; i < cells.size(); ++i) {
-            if (cells[i].empty()) continue;
-            auto value = parse_metric_value(cells[i]);
-            if (!value)
-                bad_line(row->line, "column " + core::quote_input(names[i]) + ": " + core::quote_input(cells[i]) + " is not a number");
-            epoch.metrics[names[i]] = *value;
-        }
-        log.epochs.push_back(epoch);
-    }
+    auto names = csv_header(reader.next());
+    while (auto row = reader.next()) log.epochs.push_back(csv_row_epoch(names, *row));
     return log;
 }
 
@@ -57,33 +64,50 @@ double json_metric(const nlohmann::json& value, size_t number, const std::string
     bad_line(number, "metric " + core::quote_input(name) + " is not a number");
 }
 
+// One JSON line (line `number`) as an epoch: nullopt for a blank line or an event of another
+// kind. Sets `run` from the first line that names one.
+std::optional<EpochMetrics> json_line_epoch(std::string_view line, size_t number, std::optional<std::string>& run) {
+    if (line.find_first_not_of(" \r\t") == std::string_view::npos) return std::nullopt;
+    auto parsed = parse_event_document(line);
+    if (!parsed.ok()) bad_line(number, parsed.error->message());
+    nlohmann::json& event = parsed.value;
+    if (!event.is_object()) bad_line(number, "not a JSON object");
+    if (auto kind = event.find("kind"); kind != event.end() && *kind != "training.epoch") return std::nullopt;
+    auto e = event.contains("epoch") && event["epoch"].is_number_integer() ? epoch_number(event["epoch"].get<double>())
+                                                                          : std::nullopt;
+    if (!e) bad_line(number, "\"epoch\" must be an integer from 0 to 2147483647");
+    if (!event.contains("metrics") || !event["metrics"].is_object()) bad_line(number, "\"metrics\" must be an object");
+    if (event.contains("run") && event["run"].is_string() && !run) run = event["run"].get<std::string>();
+    EpochMetrics epoch;
+    epoch.epoch = *e;
+    for (const auto& [name, value] : event["metrics"].items()) epoch.metrics[name] = json_metric(value, number, name);
+    return epoch;
+}
+
 MetricsLog parse_json_lines(std::string_view text) {
     MetricsLog log;
     size_t number = 0;
     for (size_t pos = 0; pos < text.size();) {
         size_t end = std::min(text.find('\n', pos), text.size());
-        std::string_view line = text.substr(pos, end - pos);
+        if (auto epoch = json_line_epoch(text.substr(pos, end - pos), ++number, log.run)) log.epochs.push_back(*epoch);
         pos = end + 1;
-        ++number;
-        if (line.find_first_not_of(" \r\t") == std::string_view::npos) continue;
-        auto parsed = parse_event_document(line);
-        if (!parsed.ok()) bad_line(number, parsed.error->message());
-        nlohmann::json& event = parsed.value;
-        if (!event.is_object()) bad_line(number, "not a JSON object");
-        if (auto kind = event.find("kind"); kind != event.end() && *kind != "training.epoch") continue;
-        auto e = event.contains("epoch") && event["epoch"].is_number_integer()
-                     ? epoch_number(event["epoch"].get<double>())
-                     : std::nullopt;
-        if (!e) bad_line(number, "\"epoch\" must be an integer from 0 to 2147483647");
-        if (!event.contains("metrics") || !event["metrics"].is_object()) bad_line(number, "\"metrics\" must be an object");
-        if (event.contains("run") && event["run"].is_string() && !log.run) log.run = event["run"].get<std::string>();
-        EpochMetrics epoch;
-        epoch.epoch = *e;
-        for (const auto& [name, value] : event["metrics"].items()) epoch.metrics[name] = json_metric(value, number, name);
-        log.epochs.push_back(epoch);
     }
     return log;
 }
+
+// Line `number` of a file read line by line, as one CSV record (nullopt when blank).
+std::optional<core::CsvRow> read_csv_line(std::string_view line, size_t number) {
+    try {
+        auto row = core::CsvReader(line).next();
+        if (row) row->line = number;
+        return row;
+    } catch (const core::CsvError& e) {
+        throw core::CsvError(number, e.column(), e.why());
+    }
+}
+
+// True when `epoch`, after `previous`, starts a new fit: the epoch column went back or repeated.
+bool starts_new_fit(const std::optional<int>& previous, int epoch) { return !previous || epoch <= *previous; }
 
 }  // namespace
 
@@ -124,10 +148,50 @@ MetricsLog parse_metrics_log(std::string_view text) {
 std::vector<std::vector<EpochMetrics>> split_fits(const std::vector<EpochMetrics>& epochs) {
     std::vector<std::vector<EpochMetrics>> fits;
     for (const auto& epoch : epochs) {
-        if (fits.empty() || epoch.epoch <= fits.back().back().epoch) fits.emplace_back();
+        if (starts_new_fit(fits.empty() ? std::nullopt : std::optional<int>(fits.back().back().epoch), epoch.epoch))
+            fits.emplace_back();
         fits.back().push_back(epoch);
     }
     return fits;
+}
+
+std::string fit_run_name(const std::string& run, int fit) { return fit == 1 ? run : run + "#" + std::to_string(fit); }
+
+std::optional<GrownEpoch> GrowingMetricsLog::add_line(std::string_view line) {
+    auto epoch = parse_line(line);
+    if (!epoch) return std::nullopt;
+    if (starts_new_fit(m_last_epoch, epoch->epoch)) ++m_fit;
+    m_last_epoch = epoch->epoch;
+    return GrownEpoch{m_fit, std::move(*epoch), std::string(line)};
+}
+
+std::optional<EpochMetrics> GrowingMetricsLog::parse_line(std::string_view line) {
+    size_t number = ++m_line_number;
+    if (m_format == Format::unknown) {
+        line = core::skip_utf8_bom(line);
+        size_t start = line.find_first_not_of(" \t\r");
+        if (start == std::string_view::npos) return std::nullopt;
+        if (line[start] != '{') return read_header(line, number);
+        m_format = Format::json_lines;
+    }
+    if (m_format == Format::json_lines) return json_line_epoch(line, number, m_run);
+    auto row = read_csv_line(line, number);
+    if (!row) return std::nullopt;
+    return csv_row_epoch(m_names, *row);
+}
+
+std::optional<EpochMetrics> GrowingMetricsLog::read_header(std::string_view line, size_t number) {
+    m_names = csv_header(read_csv_line(line, number));  // a bad header: the next line is tried as one
+    m_header_line = std::string(line);
+    m_format = Format::csv;
+    return std::nullopt;
+}
+
+void GrowingMetricsLog::restart() {
+    m_format = Format::unknown;
+    m_header_line.clear();
+    m_names.clear();
+    m_line_number = 0;
 }
 
 std::vector<LogDetection> detect_in_log(const std::vector<EpochMetrics>& epochs, const DetectorThresholds& thresholds) {

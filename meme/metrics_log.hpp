@@ -33,6 +33,51 @@ MetricsLog parse_metrics_log(std::istream& in);
 // fit() appended to the same CSVLogger file does; each keeps its epochs' own numbers.
 std::vector<std::vector<EpochMetrics>> split_fits(const std::vector<EpochMetrics>& epochs);
 
+// An epoch of a log read while it grows, with the fit it belongs to (1 for the first, by
+// split_fits' rule) and the line it came from.
+struct GrownEpoch {
+    int fit = 1;
+    EpochMetrics epoch;
+    std::string line;
+};
+
+// A metrics log read line by line while training writes it (`memeops watch`): CSV (a header
+// line, then rows) or JSON lines, decided by its first line as parse_metrics_log decides, and
+// read by the same rules. Not thread-safe.
+class GrowingMetricsLog {
+public:
+    // The epoch that `line` (complete, without its line end; the next in the file) adds, or
+    // nullopt for the header, a blank line or an event of another kind. Throws
+    // std::runtime_error naming the line ("line 7: …") for a bad line, which is skipped: the
+    // log goes on with the next.
+    std::optional<GrownEpoch> add_line(std::string_view line);
+    // The file was truncated or replaced: the next line is the first of a new file (a header
+    // again). Fits go on by split_fits' rule: a new file that starts over starts a new fit, one
+    // that carries on (epochs still rising) continues the fit.
+    void restart();
+    // The CSV header line; empty for JSON lines and before the first line.
+    const std::string& header() const { return m_header_line; }
+    // The run the JSON lines name, from the first that does.
+    const std::optional<std::string>& run() const { return m_run; }
+
+private:
+    enum class Format { unknown, csv, json_lines };
+    Format m_format = Format::unknown;
+    std::string m_header_line;
+    std::vector<std::string> m_names;
+    std::optional<std::string> m_run;
+    size_t m_line_number = 0;
+    int m_fit = 0;
+    std::optional<int> m_last_epoch;
+
+    std::optional<EpochMetrics> parse_line(std::string_view line);
+    std::optional<EpochMetrics> read_header(std::string_view line, size_t number);
+};
+
+// The run a fit of a log is: the first is `run`, later ones appended to the same file
+// "run#2", "run#3"…
+std::string fit_run_name(const std::string& run, int fit);
+
 // A detection in a replayed log: the fit it is in (1 for the first) and the sparkline of its
 // metric at that epoch.
 struct LogDetection {

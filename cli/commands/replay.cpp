@@ -30,10 +30,6 @@ meme::MetricsLog read_log(const std::string& file, std::istream& standard_input)
     }
 }
 
-// The run's name in captions: the first fit is `run`, a later one appended to the same file
-// "run#2", "run#3"…
-std::string fit_name(const std::string& run, int fit) { return fit == 1 ? run : run + "#" + std::to_string(fit); }
-
 void print_json(Io& io, const std::string& run, const meme::LogDetection& found, const meme::Caption& caption) {
     const auto& d = found.detection;
     nlohmann::json window = nlohmann::json::array();
@@ -66,7 +62,7 @@ int run_replay(Context& context, const ReplayOptions& options) {
     Io& io = context.io();
     Table table({"EPOCH", "PRIORITY", "REACTION", "CAPTION"});
     for (const auto& f : found) {
-        std::string name = fit_name(run, f.fit);
+        std::string name = meme::fit_run_name(run, f.fit);
         auto caption = meme::detection_caption(f.detection, name, f.spark);
         if (options.json) print_json(io, name, f, caption);
         else if (options.explain) print_explained(io, name, f, caption);

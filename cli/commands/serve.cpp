@@ -10,6 +10,7 @@
 #include "bot/server.hpp"
 #include "cli/command.hpp"
 #include "core/error.hpp"
+#include "core/stop_signals.hpp"
 #include "core/log.hpp"
 #include "core/text.hpp"
 
@@ -41,28 +42,20 @@ std::pair<std::string, int> parse_listen(const std::string& listen) {
 class StopOnSignal {
 public:
     StopOnSignal() {
-        sigset_t signals;
-        sigemptyset(&signals);
-        sigaddset(&signals, SIGTERM);
-        sigaddset(&signals, SIGINT);
-        pthread_sigmask(SIG_BLOCK, &signals, &m_previous);
-        m_thread = std::thread([this, signals] {
-            timespec tick{0, 200'000'000};
+        m_thread = std::thread([this] {
             while (!m_done) {
-                int signal = sigtimedwait(&signals, nullptr, &tick);
-                if (signal == SIGTERM || signal == SIGINT) {
-                    core::log(core::LogLevel::info, "serve.stopping", {{"signal", signal == SIGTERM ? "SIGTERM" : "SIGINT"}});
-                    std::lock_guard lock(m_mutex);
-                    m_signalled = true;
-                    if (m_server) m_server->stop();
-                }
+                int signal = m_signals.wait_for(std::chrono::milliseconds(200));
+                if (signal == 0) continue;
+                core::log(core::LogLevel::info, "serve.stopping", {{"signal", signal == SIGTERM ? "SIGTERM" : "SIGINT"}});
+                std::lock_guard lock(m_mutex);
+                m_signalled = true;
+                if (m_server) m_server->stop();
             }
         });
     }
     ~StopOnSignal() {
         m_done = true;
         m_thread.join();
-        pthread_sigmask(SIG_SETMASK, &m_previous, nullptr);
     }
 
     // The server a signal stops from now on (nullptr: none); stopped at once when a signal came.
@@ -77,11 +70,11 @@ public:
     }
 
 private:
+    core::StopSignals m_signals;  // first: blocked before the thread starts
     std::atomic<bool> m_done{false};
     std::mutex m_mutex;
     bot::Server* m_server = nullptr;
     bool m_signalled = false;
-    sigset_t m_previous;
     std::thread m_thread;
 };
 
