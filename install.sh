@@ -28,7 +28,7 @@ USAGE
 # clang-14, its libFuzzer runtime (libclang-rt-14-dev, only recommended by clang-14) and llvm-14
 # (llvm-symbolizer, for readable sanitizer reports) are for fuzz/run.sh, which CI runs.
 PACKAGES=(build-essential cmake pkg-config git sqlite3
-          libgit2-dev libcpp-httplib-dev libmicrohttpd-dev libssl-dev nlohmann-json3-dev libsqlite3-dev libjemalloc-dev
+          libgit2-dev libcpp-httplib-dev libmicrohttpd-dev libssl-dev nlohmann-json3-dev libsqlite3-dev libjemalloc-dev libicu-dev
           catch2 libcli11-dev ccache clang-14 libclang-rt-14-dev llvm-14)
 
 run_tests=0

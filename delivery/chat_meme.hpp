@@ -1,10 +1,12 @@
-// A meme as the chat payload builders take it, and the pieces they share: UTF-16 lengths (the
-// unit Slack and Discord count in), cutting text to a limit, and the digest order.
+// A meme as the chat payload builders take it, and the pieces they share: the digest order and
+// its closing line (the text rules they share are in chat_text.hpp).
 #pragma once
 
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "delivery/chat_text.hpp"
 
 namespace memeops::storage {
 struct Meme;
@@ -21,12 +23,6 @@ struct ChatMeme {
 
 // The chat view of an archived meme.
 ChatMeme to_chat(const storage::Meme& meme);
-
-// Length in UTF-16 code units: what "characters" means to Slack and Discord.
-size_t utf16_length(std::string_view text);
-
-// `text` cut to at most `limit` UTF-16 units, ending in "…" when cut; never splits a character.
-std::string cut_to(std::string_view text, size_t limit);
 
 // The memes, most urgent first (stable within a priority).
 std::vector<ChatMeme> in_digest_order(std::vector<ChatMeme> memes);

@@ -1,5 +1,6 @@
 #include "meme/reactions.hpp"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "core/repo_identity.hpp"
@@ -22,6 +23,31 @@ std::string quoted(const std::optional<std::string>& text) {
     return line.size() > k_quoted_text_bytes ? core::truncate_to_width(line, k_quoted_text_width) : line;
 }
 
+bool names_an_error(std::string_view line) {
+    std::string lower = core::ascii_lower(line);
+    for (const char* word : {"error", "exception", "fatal", "panic", "killed", "abort", "segmentation fault"})
+        if (lower.find(word) != std::string::npos) return true;
+    return false;
+}
+
+// The line of a crash's text worth quoting: a one-line text as it is; of several lines (a
+// Python traceback, a log tail) the last that names the error ("RuntimeError: CUDA out of
+// memory"), else the last that is not blank, after "… " for the lines left out.
+std::string error_line(const std::optional<std::string>& text) {
+    std::vector<std::string> lines;
+    const std::string whole = text.value_or("");
+    std::string_view rest = whole;
+    while (!rest.empty()) {
+        size_t end = std::min(rest.find('\n'), rest.size());
+        std::string line = core::first_line(rest.substr(0, end));
+        if (!line.empty() && line.find_first_not_of(' ') != std::string::npos) lines.push_back(line.substr(line.find_first_not_of(' ')));
+        rest.remove_prefix(std::min(end + 1, rest.size()));
+    }
+    if (lines.size() <= 1) return quoted(text);
+    auto named = std::find_if(lines.rbegin(), lines.rend(), [](const std::string& l) { return names_an_error(l); });
+    return "… " + quoted(std::optional<std::string>(named != lines.rend() ? *named : lines.back()));
+}
+
 // The metric a finished run is best described by.
 std::optional<std::pair<std::string, double>> headline_metric(const storage::Metrics& metrics) {
     for (const char* name : {"val_accuracy", "accuracy", "val_loss", "loss"})
@@ -34,7 +60,7 @@ std::optional<std::pair<std::string, double>> headline_metric(const storage::Met
 Reaction crash_reaction(const Event& event) {
     const std::string& run = event.run.value_or("");
     return {"training.crash", k_crash_priority,
-            render_caption("training.crash", run, {{"run", run}, {"text", quoted(event.text)}})};
+            render_caption("training.crash", run, {{"run", run}, {"text", error_line(event.text)}})};
 }
 
 Reaction finished_reaction(const Event& event) {

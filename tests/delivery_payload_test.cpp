@@ -49,7 +49,8 @@ TEST_CASE("delivery payloads: 10,000 random memes stay within Slack and Discord 
 
         auto d = discord::payload(memes);
         REQUIRE(d["allowed_mentions"] == nlohmann::json{{"parse", nlohmann::json::array()}});
-        REQUIRE(utf16_length(d["content"].get<std::string>()) <= discord::k_max_content);
+        REQUIRE(utf16_length(d.value("content", "")) <= discord::k_max_content);
+        REQUIRE(d.contains("content") == (memes.size() > 1));  // no filler above a single meme
         REQUIRE(d["embeds"].size() <= discord::k_max_embeds);
         size_t total = 0;
         for (const auto& e : d["embeds"]) {
@@ -62,7 +63,7 @@ TEST_CASE("delivery payloads: 10,000 random memes stay within Slack and Discord 
         // Nothing is dropped silently: shown + "+N more" accounts for every meme.
         size_t shown = d["embeds"].size();
         if (shown < memes.size())
-            REQUIRE_THAT(d["content"].get<std::string>(), Catch::Contains("+" + std::to_string(memes.size() - shown) + " more"));
+            REQUIRE_THAT(d.value("content", ""), Catch::Contains("+" + std::to_string(memes.size() - shown) + " more"));
     }
     CHECK(digests > 100);
 }
@@ -91,4 +92,52 @@ TEST_CASE("delivery::cut_to counts UTF-16 units and never splits a character") {
     CHECK(utf16_length("头秃") == 2);
     CHECK(cut_to("💯💯💯", 4) == "💯…");
     CHECK(cut_to("abc", 3) == "abc");
+}
+
+TEST_CASE("delivery::cut_escaped cuts on grapheme clusters before escaping, never inside an escape or an emoji") {
+    auto amp = [](std::string_view t) { return slack::escape_mrkdwn(t); };
+    CHECK(cut_escaped("&&&&", 10, amp) == "&amp;…");
+    CHECK(cut_escaped("&&", 10, amp) == "&amp;&amp;");
+    std::string family = "👨‍👩‍👧";  // 8 UTF-16 units, one grapheme cluster
+    CHECK(cut_to(family + family, 10) == family + "…");
+    CHECK(cut_to(family, 5) == "…");
+    CHECK(cut_to("🇨🇳🇺🇸", 6) == "🇨🇳…");       // a flag is a pair of regional indicators
+    CHECK(cut_to("e\u0301e\u0301e", 3) == "e\u0301…");  // a combining accent stays on its letter
+    CHECK(cut_to("👍🏽👍🏽", 5) == "👍🏽…");        // a skin tone stays on its hand
+}
+
+TEST_CASE("delivery::chat_safe removes controls and bidirectional overrides, keeps lines") {
+    CHECK(chat_safe("evil\u202Etxt.exe") == "eviltxt.exe");
+    CHECK(chat_safe("a\u2066b\u2069c\u200Fd") == "abcd");
+    CHECK(chat_safe("\x1b]0;title\x07x\x1b[2Jy") == "]0;titlex[2Jy");
+    CHECK(chat_safe("line 1\nline\t2\r") == "line 1\nline 2");
+    CHECK(chat_safe("\xC2\x9B" "31m") == "31m");  // C1 CSI
+    CHECK(chat_safe("头秃了 💯") == "头秃了 💯");
+}
+
+TEST_CASE("delivery::discord::escape_markdown shows markdown and timestamps literally and keeps links working") {
+    using discord::escape_markdown;
+    CHECK(escape_markdown("[click](https://evil.example)") == "\\[click\\]\\(https://evil.example\\)");
+    CHECK(escape_markdown("||spoiler|| **bold** `code` ~~x~~ __u__") ==
+          "\\|\\|spoiler\\|\\| \\*\\*bold\\*\\* \\`code\\` \\~\\~x\\~\\~ \\_\\_u\\_\\_");
+    CHECK(escape_markdown("<t:0:R> <@123> <#9>") == "\\<t:0:R\\> \\<@123\\> \\<\\#9\\>");
+    CHECK(escape_markdown("# big\n> quote") == "\\# big\n\\> quote");
+    CHECK(escape_markdown("run https://ci.example/a_b/runs/1?q=(1)|x done") ==
+          "run https://ci.example/a_b/runs/1?q=%281%29%7Cx done");
+}
+
+TEST_CASE("delivery payloads: hostile captions reach Slack and Discord as text, in both languages") {
+    ChatMeme meme{"message", 3, "[click](https://evil.example) ||x|| \u202Egnp.exe <t:0:R> & " + std::string(4000, '&'),
+                  "English line"};
+    auto s = slack::payload({meme});
+    std::string section = s["blocks"][0]["text"]["text"];
+    for (size_t at = section.find('&'); at != std::string::npos; at = section.find('&', at + 1))
+        REQUIRE((section.compare(at, 5, "&amp;") == 0 || section.compare(at, 4, "&lt;") == 0 || section.compare(at, 4, "&gt;") == 0));
+    CHECK(section.find("\u202E") == std::string::npos);
+    CHECK_THAT(section, Catch::EndsWith("_English line_"));  // the English line survives the cut
+    CHECK_THAT(s["text"].get<std::string>(), Catch::Contains("English line"));  // phones show both languages
+    auto d = discord::payload({meme});
+    std::string description = d["embeds"][0]["description"];
+    CHECK_THAT(description, Catch::StartsWith("\\[click\\]\\(https://evil.example\\) \\|\\|x\\|\\| gnp.exe \\<t:0:R\\>"));
+    CHECK_THAT(description, Catch::EndsWith("\nEnglish line"));
 }

@@ -1,18 +1,63 @@
 #include "delivery/discord/discord_payload.hpp"
 
+#include <cctype>
+
 namespace memeops::delivery::discord {
 namespace {
 
+std::string caption_text(const std::string& caption) {
+    return cut_escaped(chat_safe(caption), k_max_caption, escape_markdown);
+}
+
 nlohmann::json embed(const ChatMeme& meme) {
     std::string title = "P" + std::to_string(meme.priority) + " · " + meme.reaction;
-    std::string description = meme.caption;
-    if (!meme.caption_en.empty() && meme.caption_en != meme.caption) description += "\n" + meme.caption_en;
-    return {{"title", cut_to(title, k_max_title)},
-            {"description", cut_to(description, k_max_description)},
+    std::string description = caption_text(meme.caption);
+    if (!meme.caption_en.empty() && meme.caption_en != meme.caption) description += "\n" + caption_text(meme.caption_en);
+    return {{"title", cut_escaped(title, k_max_title, escape_markdown)},
+            {"description", description},  // within k_max_description: two captions and a newline
             {"color", priority_colour(meme.priority)}};
 }
 
+bool url_start(std::string_view text, size_t pos) {
+    return text.substr(pos, 8) == "https://" || text.substr(pos, 7) == "http://";
+}
+
+bool markdown_character(char c) { return std::string_view("\\*_~`|<>[]()#").find(c) != std::string_view::npos; }
+
+bool closes_url(char c) { return std::string_view("[]()<>|`\\").find(c) != std::string_view::npos; }
+
+// A URL at text[pos] (to the next white space), with its closing characters percent-encoded.
+std::string safe_url(std::string_view text, size_t& pos) {
+    static const char k_hex[] = "0123456789ABCDEF";
+    std::string out;
+    for (; pos < text.size() && !std::isspace(static_cast<unsigned char>(text[pos])); ++pos) {
+        char c = text[pos];
+        if (!closes_url(c)) {
+            out += c;
+            continue;
+        }
+        out += '%';
+        out += k_hex[static_cast<unsigned char>(c) >> 4];
+        out += k_hex[c & 0xF];
+    }
+    return out;
+}
+
 }  // namespace
+
+std::string escape_markdown(std::string_view text) {
+    std::string out;
+    out.reserve(text.size() + text.size() / 8);
+    for (size_t pos = 0; pos < text.size();) {
+        if (url_start(text, pos) && (pos == 0 || std::isspace(static_cast<unsigned char>(text[pos - 1])))) {
+            out += safe_url(text, pos);
+            continue;
+        }
+        if (markdown_character(text[pos])) out += '\\';
+        out += text[pos++];
+    }
+    return out;
+}
 
 int priority_colour(int priority) {
     static const int k_colours[] = {0xE74C3C, 0xE67E22, 0xF1C40F, 0x3498DB};
@@ -36,13 +81,14 @@ nlohmann::json payload(const std::vector<ChatMeme>& memes, size_t* shown_out) {
         embeds.push_back(std::move(e));
         ++shown;
     }
-    std::string content = ordered.size() > 1 ? "**MemeOps digest**: " + std::to_string(ordered.size()) + " memes"
-                                             : std::string("MemeOps");
-    if (shown < ordered.size()) content += "\n" + more_line(ordered.size() - shown);
     if (shown_out) *shown_out = shown;
-    return {{"content", cut_to(content, k_max_content)},
-            {"embeds", embeds},
-            {"allowed_mentions", {{"parse", nlohmann::json::array()}}}};
+    nlohmann::json message{{"embeds", embeds}, {"allowed_mentions", {{"parse", nlohmann::json::array()}}}};
+    if (ordered.size() > 1) {  // a single meme is its embed alone: no filler text above it
+        std::string content = "**MemeOps digest**: " + std::to_string(ordered.size()) + " memes";
+        if (shown < ordered.size()) content += "\n" + more_line(ordered.size() - shown);
+        message["content"] = cut_to(content, k_max_content);
+    }
+    return message;
 }
 
 }  // namespace memeops::delivery::discord

@@ -5,6 +5,8 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include "delivery/chat_meme.hpp"
@@ -16,6 +18,15 @@ inline constexpr size_t k_max_embeds = 10;
 inline constexpr size_t k_max_title = 256;
 inline constexpr size_t k_max_description = 4096;
 inline constexpr size_t k_max_embed_total = 6000;
+
+// A caption's two languages together stay within the description: each is cut to this.
+inline constexpr size_t k_max_caption = 2000;
+
+// User text as Discord shows it literally: markdown (**bold**, ||spoilers||, `code`, # headings,
+// > quotes, [masked](links)) and angle-bracket syntax (<t:0:R>, <@123>, <#channel>) escaped with
+// a backslash. A URL stays a working link: inside it, only the characters that could close it
+// or start markup ([ ] ( ) < > | ` \) are percent-encoded.
+std::string escape_markdown(std::string_view text);
 
 // The embed colour of a priority: P0 red, P1 orange, P2 yellow, P3 blue.
 int priority_colour(int priority);

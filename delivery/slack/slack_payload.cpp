@@ -8,14 +8,30 @@ const char* priority_badge(int priority) {
     return priority >= 0 && priority <= 3 ? k_badges[priority] : "*P?*";
 }
 
+// `mrkdwn` is within k_max_section_text: built from captions cut to k_max_caption.
 nlohmann::json section(const std::string& mrkdwn) {
-    return {{"type", "section"}, {"text", {{"type", "mrkdwn"}, {"text", cut_to(mrkdwn, k_max_section_text)}}}};
+    return {{"type", "section"}, {"text", {{"type", "mrkdwn"}, {"text", mrkdwn}}}};
 }
+
+// A caption for mrkdwn: made chat-safe, cut, then escaped.
+std::string caption_text(const std::string& caption) { return cut_escaped(chat_safe(caption), k_max_caption, escape_mrkdwn); }
+
+bool has_english(const ChatMeme& meme) { return !meme.caption_en.empty() && meme.caption_en != meme.caption; }
 
 std::string meme_text(const ChatMeme& meme) {
     std::string text = std::string(priority_badge(meme.priority)) + " `" + escape_mrkdwn(meme.reaction) + "`  " +
-                       escape_mrkdwn(meme.caption);
-    if (!meme.caption_en.empty() && meme.caption_en != meme.caption) text += "\n_" + escape_mrkdwn(meme.caption_en) + "_";
+                       caption_text(meme.caption);
+    if (has_english(meme)) text += "\n_" + caption_text(meme.caption_en) + "_";
+    return text;
+}
+
+// What a phone's notification shows: both languages of the first meme.
+std::string fallback_text(const std::vector<ChatMeme>& ordered) {
+    if (ordered.empty()) return "MemeOps";
+    const ChatMeme& first = ordered.front();
+    std::string text = caption_text(first.caption);
+    if (has_english(first)) text += "\n" + caption_text(first.caption_en);
+    if (ordered.size() > 1) text = "MemeOps digest (" + std::to_string(ordered.size()) + "): " + text;
     return text;
 }
 
@@ -48,10 +64,8 @@ nlohmann::json payload(const std::vector<ChatMeme>& memes, size_t* shown_out) {
         ++shown;
     }
     if (shown < ordered.size()) blocks.push_back(section(escape_mrkdwn(more_line(ordered.size() - shown))));
-    std::string fallback = ordered.empty() ? "MemeOps" : escape_mrkdwn(ordered.front().caption_en.empty() ? ordered.front().caption : ordered.front().caption_en);
-    if (digest) fallback = "MemeOps digest (" + std::to_string(ordered.size()) + "): " + fallback;
     if (shown_out) *shown_out = shown;
-    return {{"text", cut_to(fallback, k_max_fallback_text)}, {"blocks", blocks}};
+    return {{"text", fallback_text(ordered)}, {"blocks", blocks}};
 }
 
 }  // namespace memeops::delivery::slack

@@ -1,6 +1,7 @@
-// Slack incoming-webhook payloads (contract §5): blocks with a `text` fallback, user text
-// escaped for mrkdwn (&, <, >) so nothing in it can become a link or a mention (<!channel>,
-// <@U123>), section text ≤ 3000 characters, ≤ 50 blocks. Pure: no I/O.
+// Slack incoming-webhook payloads (contract §5): blocks with a `text` fallback in both
+// languages (what phone notifications show), user text made chat-safe (chat_text.hpp), cut on
+// grapheme clusters, then escaped for mrkdwn (&, <, >) so nothing in it can become a link or a
+// mention (<!channel>, <@U123>); section text ≤ 3000 characters, ≤ 50 blocks. Pure: no I/O.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -15,6 +16,9 @@ namespace memeops::delivery::slack {
 inline constexpr size_t k_max_section_text = 3000;
 inline constexpr size_t k_max_blocks = 50;
 inline constexpr size_t k_max_fallback_text = 3000;
+// Each language of a caption is cut to this (after chat_safe, counted once escaped), so a
+// section with both, its badge and reaction stays within k_max_section_text.
+inline constexpr size_t k_max_caption = 1400;
 
 // "&" → "&amp;", "<" → "&lt;", ">" → "&gt;".
 std::string escape_mrkdwn(std::string_view text);
