@@ -91,79 +91,21 @@ int log_close(sqlite3_file* file) {
     return flushed != SQLITE_OK ? flushed : rc;
 }
 
-int log_read(sqlite3_file* file, void* data, int amount, sqlite3_int64 offset) {
-    if (int rc = flush_file(file)) return rc;
-    return os_file(file)->pMethods->xRead(os_file(file), data, amount, offset);
-}
+// A method of the log that SQLite calls on the operating system's file below it: `flushed`
+// writes out what is gathered first (its error, if any, is the call's), so the call sees the
+// file as SQLite wrote it; `direct` does not, for calls that never touch the log's bytes (and
+// the shared-memory ones, which SQLite only ever makes on the database file).
+template <auto method>
+struct LogMethod;
 
-int log_truncate(sqlite3_file* file, sqlite3_int64 size) {
-    if (int rc = flush_file(file)) return rc;
-    return os_file(file)->pMethods->xTruncate(os_file(file), size);
-}
-
-int log_sync(sqlite3_file* file, int flags) {
-    if (int rc = flush_file(file)) return rc;
-    return os_file(file)->pMethods->xSync(os_file(file), flags);
-}
-
-int log_file_size(sqlite3_file* file, sqlite3_int64* size) {
-    if (int rc = flush_file(file)) return rc;
-    return os_file(file)->pMethods->xFileSize(os_file(file), size);
-}
-
-int log_lock(sqlite3_file* file, int level) {
-    if (int rc = flush_file(file)) return rc;
-    return os_file(file)->pMethods->xLock(os_file(file), level);
-}
-
-int log_unlock(sqlite3_file* file, int level) {
-    if (int rc = flush_file(file)) return rc;
-    return os_file(file)->pMethods->xUnlock(os_file(file), level);
-}
-
-int log_check_reserved_lock(sqlite3_file* file, int* out) {
-    return os_file(file)->pMethods->xCheckReservedLock(os_file(file), out);
-}
-
-int log_file_control(sqlite3_file* file, int op, void* arg) {
-    if (int rc = flush_file(file)) return rc;
-    return os_file(file)->pMethods->xFileControl(os_file(file), op, arg);
-}
-
-int log_sector_size(sqlite3_file* file) { return os_file(file)->pMethods->xSectorSize(os_file(file)); }
-
-int log_device_characteristics(sqlite3_file* file) {
-    return os_file(file)->pMethods->xDeviceCharacteristics(os_file(file));
-}
-
-int log_shm_map(sqlite3_file* file, int region, int size, int extend, void volatile** out) {
-    return os_file(file)->pMethods->xShmMap(os_file(file), region, size, extend, out);
-}
-
-// Unreachable with what is gathered after a commit (its last write wrote it out), and the
-// shared-memory calls cannot report an error: a failure here shows up on the next write.
-int log_shm_lock(sqlite3_file* file, int offset, int n, int flags) {
-    (void)flush_file(file);
-    return os_file(file)->pMethods->xShmLock(os_file(file), offset, n, flags);
-}
-
-void log_shm_barrier(sqlite3_file* file) {
-    (void)flush_file(file);
-    os_file(file)->pMethods->xShmBarrier(os_file(file));
-}
-
-int log_shm_unmap(sqlite3_file* file, int delete_flag) {
-    return os_file(file)->pMethods->xShmUnmap(os_file(file), delete_flag);
-}
-
-int log_fetch(sqlite3_file* file, sqlite3_int64 offset, int amount, void** out) {
-    if (int rc = flush_file(file)) return rc;
-    return os_file(file)->pMethods->xFetch(os_file(file), offset, amount, out);
-}
-
-int log_unfetch(sqlite3_file* file, sqlite3_int64 offset, void* page) {
-    return os_file(file)->pMethods->xUnfetch(os_file(file), offset, page);
-}
+template <typename R, typename... A, R (*sqlite3_io_methods::*method)(sqlite3_file*, A...)>
+struct LogMethod<method> {
+    static R direct(sqlite3_file* file, A... args) { return (os_file(file)->pMethods->*method)(os_file(file), args...); }
+    static R flushed(sqlite3_file* file, A... args) {
+        if (int rc = flush_file(file)) return rc;
+        return direct(file, args...);
+    }
+};
 
 // A log is opened behind our header; any other file directly in SQLite's memory, so it is the
 // operating system VFS's file with its own methods and costs nothing more.
@@ -184,62 +126,57 @@ int open_file(sqlite3_vfs*, const char* name, sqlite3_file* file, int flags, int
     return SQLITE_OK;
 }
 
-// The VFS's other calls are the operating system VFS's, called as itself.
-int vfs_delete(sqlite3_vfs*, const char* name, int sync_dir) { return g_os->xDelete(g_os, name, sync_dir); }
-int vfs_access(sqlite3_vfs*, const char* name, int flags, int* out) { return g_os->xAccess(g_os, name, flags, out); }
-int vfs_full_pathname(sqlite3_vfs*, const char* name, int size, char* out) {
-    return g_os->xFullPathname(g_os, name, size, out);
-}
-void* vfs_dl_open(sqlite3_vfs*, const char* name) { return g_os->xDlOpen(g_os, name); }
-void vfs_dl_error(sqlite3_vfs*, int size, char* out) { g_os->xDlError(g_os, size, out); }
-void (*vfs_dl_sym(sqlite3_vfs*, void* handle, const char* symbol))(void) { return g_os->xDlSym(g_os, handle, symbol); }
-void vfs_dl_close(sqlite3_vfs*, void* handle) { g_os->xDlClose(g_os, handle); }
-int vfs_randomness(sqlite3_vfs*, int size, char* out) { return g_os->xRandomness(g_os, size, out); }
-int vfs_sleep(sqlite3_vfs*, int microseconds) { return g_os->xSleep(g_os, microseconds); }
-int vfs_current_time(sqlite3_vfs*, double* out) { return g_os->xCurrentTime(g_os, out); }
-int vfs_last_error(sqlite3_vfs*, int size, char* out) { return g_os->xGetLastError(g_os, size, out); }
-int vfs_current_time_int64(sqlite3_vfs*, sqlite3_int64* out) { return g_os->xCurrentTimeInt64(g_os, out); }
+// The VFS's other calls: the operating system VFS's, called as itself.
+template <auto method>
+struct OsCall;
+
+template <typename R, typename... A, R (*sqlite3_vfs::*method)(sqlite3_vfs*, A...)>
+struct OsCall<method> {
+    static R call(sqlite3_vfs*, A... args) { return (g_os->*method)(g_os, args...); }
+};
 
 int install() {
     g_os = sqlite3_vfs_find(nullptr);
     if (!g_os) return SQLITE_ERROR;
+    using M = sqlite3_io_methods;
     g_log_methods = sqlite3_io_methods{3,
                                        log_close,
-                                       log_read,
+                                       LogMethod<&M::xRead>::flushed,
                                        log_write,
-                                       log_truncate,
-                                       log_sync,
-                                       log_file_size,
-                                       log_lock,
-                                       log_unlock,
-                                       log_check_reserved_lock,
-                                       log_file_control,
-                                       log_sector_size,
-                                       log_device_characteristics,
-                                       log_shm_map,
-                                       log_shm_lock,
-                                       log_shm_barrier,
-                                       log_shm_unmap,
-                                       log_fetch,
-                                       log_unfetch};
+                                       LogMethod<&M::xTruncate>::flushed,
+                                       LogMethod<&M::xSync>::flushed,
+                                       LogMethod<&M::xFileSize>::flushed,
+                                       LogMethod<&M::xLock>::flushed,
+                                       LogMethod<&M::xUnlock>::flushed,
+                                       LogMethod<&M::xCheckReservedLock>::direct,
+                                       LogMethod<&M::xFileControl>::flushed,
+                                       LogMethod<&M::xSectorSize>::direct,
+                                       LogMethod<&M::xDeviceCharacteristics>::direct,
+                                       LogMethod<&M::xShmMap>::direct,
+                                       LogMethod<&M::xShmLock>::direct,
+                                       LogMethod<&M::xShmBarrier>::direct,
+                                       LogMethod<&M::xShmUnmap>::direct,
+                                       LogMethod<&M::xFetch>::flushed,
+                                       LogMethod<&M::xUnfetch>::direct};
     g_vfs = sqlite3_vfs{};
     g_vfs.iVersion = 2;
     g_vfs.szOsFile = static_cast<int>(sizeof(LogFile)) + g_os->szOsFile;
     g_vfs.mxPathname = g_os->mxPathname;
     g_vfs.zName = "memeops-wal-write-buffer";
     g_vfs.xOpen = open_file;
-    g_vfs.xDelete = vfs_delete;
-    g_vfs.xAccess = vfs_access;
-    g_vfs.xFullPathname = vfs_full_pathname;
-    g_vfs.xDlOpen = vfs_dl_open;
-    g_vfs.xDlError = vfs_dl_error;
-    g_vfs.xDlSym = vfs_dl_sym;
-    g_vfs.xDlClose = vfs_dl_close;
-    g_vfs.xRandomness = vfs_randomness;
-    g_vfs.xSleep = vfs_sleep;
-    g_vfs.xCurrentTime = vfs_current_time;
-    g_vfs.xGetLastError = vfs_last_error;
-    g_vfs.xCurrentTimeInt64 = vfs_current_time_int64;
+    using V = sqlite3_vfs;
+    g_vfs.xDelete = OsCall<&V::xDelete>::call;
+    g_vfs.xAccess = OsCall<&V::xAccess>::call;
+    g_vfs.xFullPathname = OsCall<&V::xFullPathname>::call;
+    g_vfs.xDlOpen = OsCall<&V::xDlOpen>::call;
+    g_vfs.xDlError = OsCall<&V::xDlError>::call;
+    g_vfs.xDlSym = OsCall<&V::xDlSym>::call;
+    g_vfs.xDlClose = OsCall<&V::xDlClose>::call;
+    g_vfs.xRandomness = OsCall<&V::xRandomness>::call;
+    g_vfs.xSleep = OsCall<&V::xSleep>::call;
+    g_vfs.xCurrentTime = OsCall<&V::xCurrentTime>::call;
+    g_vfs.xGetLastError = OsCall<&V::xGetLastError>::call;
+    g_vfs.xCurrentTimeInt64 = OsCall<&V::xCurrentTimeInt64>::call;
     return sqlite3_vfs_register(&g_vfs, 1);
 }
 
