@@ -2,15 +2,15 @@
 // its closing line (the text rules they share are in chat_text.hpp).
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "delivery/chat_text.hpp"
 
-namespace memeops::storage {
-struct Meme;
-}
+#include "meme/event.hpp"
+#include "storage/entry.hpp"
 
 namespace memeops::delivery {
 
@@ -19,10 +19,23 @@ struct ChatMeme {
     int priority = 3;        // 0 = P0
     std::string caption;     // names its subject (run, pipeline and branch, tag, repo)
     std::string caption_en;
+    storage::MemeSubject subject;  // what it is about: the message's fields, link and time
 };
 
-// The chat view of an archived meme.
-ChatMeme to_chat(const storage::Meme& meme);
+// The chat view of an archived meme about `subject`.
+ChatMeme to_chat(const storage::Meme& meme, storage::MemeSubject subject = {});
+
+// The subject of the memes an event makes, before it is archived (memeify's previews).
+storage::MemeSubject subject_of(const meme::Event& event);
+
+// A link a chat message may carry: an http or https URL as given, else nullopt (a chat would
+// not make anything else a link, and a "javascript:" one must never be).
+std::optional<std::string> web_link(const std::optional<std::string>& url);
+
+// The web page of a repository identity ("github.com/team/vision" → "https://github.com/team/vision"),
+// and of one of its commits (GitLab's "/-/commit/…", others' "/commit/…"); nullopt for a local path.
+std::optional<std::string> repo_page(const std::string& identity);
+std::optional<std::string> commit_page(const std::string& identity, const std::string& sha);
 
 // The memes, most urgent first (stable within a priority).
 std::vector<ChatMeme> in_digest_order(std::vector<ChatMeme> memes);

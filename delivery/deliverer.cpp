@@ -30,7 +30,7 @@ std::optional<double> header_seconds(const HttpReply& reply, const std::string& 
 std::vector<ChatMeme> chat_memes(const std::vector<storage::OutboxItem>& items) {
     std::vector<ChatMeme> memes;
     memes.reserve(items.size());
-    for (const auto& item : items) memes.push_back({item.reaction, item.priority, item.caption, item.caption_en});
+    for (const auto& item : items) memes.push_back({item.reaction, item.priority, item.caption, item.caption_en, item.subject});
     return memes;
 }
 

@@ -45,6 +45,23 @@ private:
     std::thread m_thread;
 };
 
+// Why a request got no answer, in words ("could not connect to hooks.slack.com:443"), where
+// the library only names its error ("Connection").
+std::string transport_error(httplib::Error error, const std::string& host, int port) {
+    std::string where = host + ":" + std::to_string(port);
+    switch (error) {
+        case httplib::Error::Connection: return "could not connect to " + where + " (refused or unreachable)";
+        case httplib::Error::ConnectionTimeout: return "connecting to " + where + " timed out";
+        case httplib::Error::Read: return where + " did not answer in time, or closed the connection";
+        case httplib::Error::Write: return "the connection to " + where + " broke while sending";
+        case httplib::Error::Canceled: return "no answer from " + where + " within the delivery's time limit";
+        case httplib::Error::SSLConnection: return "TLS handshake with " + where + " failed";
+        case httplib::Error::SSLLoadingCerts: return "the system's CA certificates could not be loaded";
+        case httplib::Error::SSLServerVerification: return where + "'s TLS certificate could not be verified";
+        default: return httplib::to_string(error) + " error talking to " + where;
+    }
+}
+
 }  // namespace
 
 HttpReply post_json(const std::string& url_text, const std::string& json_body, const PostOptions& options,
@@ -70,7 +87,7 @@ HttpReply post_json(const std::string& url_text, const std::string& json_body, c
         return client.Post(url->target, headers, json_body, "application/json");
     }();
     if (!result) {
-        reply.error = httplib::to_string(result.error());
+        reply.error = transport_error(result.error(), url->host, url->port);
         return reply;
     }
     reply.status = result->status;

@@ -48,6 +48,14 @@ struct Meme {
     std::vector<Delivery> deliveries;
 };
 
+// What a meme is about, as a chat message shows it: its entry's fields and, for CI, the
+// pipeline's name and link as the event gave them.
+struct MemeSubject {
+    EntryKind kind = EntryKind::message;
+    core::TimeMs time = 0;
+    std::optional<std::string> repo, branch, commit, run, tag, pipeline, url;
+};
+
 // The names a model version goes by (contract §6) and the run it came from.
 struct VersionNames {
     std::string tag;

@@ -11,10 +11,32 @@ std::map<std::string, core::TimeMs> Outbox::backlog() {
     return out;
 }
 
+namespace {
+
+// The subject of a due row: columns 7 to 15 of due_rows' select.
+MemeSubject subject_of_row(Statement& row) {
+    MemeSubject subject;
+    subject.kind = parse_entry_kind(row.column_text(7)).value_or(EntryKind::message);
+    subject.time = row.column_int(8);
+    subject.repo = row.column_optional_text(9);
+    subject.branch = row.column_optional_text(10);
+    subject.commit = row.column_optional_text(11);
+    subject.run = row.column_optional_text(12);
+    subject.tag = row.column_optional_text(13);
+    subject.pipeline = row.column_optional_text(14);
+    subject.url = row.column_optional_text(15);
+    return subject;
+}
+
+}  // namespace
+
 std::vector<OutboxItem> Outbox::due_rows(const ClaimRequest& request) {
     auto select = m_archive.database().cached(
-        "SELECT m.id, m.entry_id, m.reaction, m.priority, m.caption, m.caption_en, d.attempts "
-        "FROM deliveries d JOIN memes m ON m.id = d.meme_id "
+        "SELECT m.id, m.entry_id, m.reaction, m.priority, m.caption, m.caption_en, d.attempts, "
+        "e.kind, e.time, e.repo, e.branch, e.commit_sha, e.run, e.tag, "
+        "CASE WHEN e.kind = 'ci' THEN json_extract(e.details, '$.event.name') END, "
+        "json_extract(e.details, '$.event.url') "
+        "FROM deliveries d JOIN memes m ON m.id = d.meme_id JOIN entries e ON e.id = m.entry_id "
         "WHERE d.destination = ?1 AND d.state = 'pending' AND d.next_attempt <= ?2 "
         "ORDER BY m.priority, m.created, m.id LIMIT ?3");
     select.bind_all(request.destination, request.now, request.limit);
@@ -22,7 +44,7 @@ std::vector<OutboxItem> Outbox::due_rows(const ClaimRequest& request) {
     while (select.step())
         items.push_back({select.column_int(0), select.column_int(1), select.column_text(2),
                          static_cast<int>(select.column_int(3)), select.column_text(4), select.column_text(5),
-                         static_cast<int>(select.column_int(6))});
+                         static_cast<int>(select.column_int(6)), subject_of_row(select)});
     select.reset();
     return items;
 }

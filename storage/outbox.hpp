@@ -45,6 +45,7 @@ struct OutboxItem {
     std::string caption;
     std::string caption_en;
     int attempts = 0;  // before this one
+    MemeSubject subject;
 };
 
 // A destination's row: health and when it may be sent to next.

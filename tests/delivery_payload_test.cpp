@@ -19,6 +19,12 @@ std::string random_text(std::mt19937_64& rng) {
     return text;
 }
 
+// `text` without the markup the payload builders add themselves (Slack's <!date^…|…>).
+std::string without_own_markup(std::string text) {
+    for (size_t at; (at = text.find("<!date^")) != std::string::npos;) text.erase(at, text.find('>', at) - at + 1);
+    return text;
+}
+
 ChatMeme random_meme(std::mt19937_64& rng) {
     return {"training.r" + std::to_string(rng() % 9), static_cast<int>(rng() % 4), random_text(rng), random_text(rng)};
 }
@@ -40,12 +46,14 @@ TEST_CASE("delivery payloads: 10,000 random memes stay within Slack and Discord 
         REQUIRE(utf16_length(s["text"].get<std::string>()) <= slack::k_max_fallback_text);
         REQUIRE(s["blocks"].size() <= slack::k_max_blocks);
         for (const auto& block : s["blocks"]) {
+            if (block["type"] == "header") REQUIRE(utf16_length(block["text"]["text"].get<std::string>()) <= slack::k_max_header_text);
+            if (block["type"] != "section") continue;
             std::string text = block["text"]["text"];
             REQUIRE(utf16_length(text) <= slack::k_max_section_text);
             REQUIRE(text.find('<') == std::string::npos);  // no <!channel>, <@U…> or <url|x>
             REQUIRE(text.find('>') == std::string::npos);
         }
-        REQUIRE(s.dump().find("<!") == std::string::npos);
+        REQUIRE(without_own_markup(s.dump()).find("<!") == std::string::npos);
 
         auto d = discord::payload(memes);
         REQUIRE(d["allowed_mentions"] == nlohmann::json{{"parse", nlohmann::json::array()}});
@@ -73,9 +81,13 @@ TEST_CASE("delivery payloads: digests put P0 first and end with +N more when the
     for (int i = 0; i < 60; ++i) memes.push_back({"ci.passed", 3, "YYDS 👑 pipeline " + std::to_string(i), "green"});
     memes.push_back({"training.nan", 0, "救命 🆘 run-1 NaN", "Help: NaN"});
     auto s = slack::payload(memes);
-    CHECK(s["blocks"].size() == slack::k_max_blocks);
-    CHECK_THAT(s["blocks"][1]["text"]["text"].get<std::string>(), Catch::Contains("training.nan"));
-    CHECK_THAT(s["blocks"].back()["text"]["text"].get<std::string>(), Catch::Contains("+13 more"));
+    // The digest's line, then per meme a header, a section and a context line (a divider between):
+    // 1 + 3 + 11 × 4 + "+N more" = 49 blocks of at most 50, 12 memes shown.
+    CHECK(s["blocks"].size() == 49);
+    CHECK_THAT(s["blocks"][1]["text"]["text"].get<std::string>(), Catch::Contains("救命 🆘 run-1 NaN"));
+    CHECK_THAT(s["blocks"][3]["elements"][0]["text"].get<std::string>(), Catch::Contains("training.nan"));
+    CHECK(s["blocks"][4]["type"] == "divider");
+    CHECK_THAT(s["blocks"].back()["text"]["text"].get<std::string>(), Catch::Contains("+49 more"));
     auto d = discord::payload(memes);
     CHECK(d["embeds"][0]["color"] == discord::priority_colour(0));
     CHECK_THAT(d["embeds"][0]["title"].get<std::string>(), Catch::Contains("training.nan"));
@@ -130,7 +142,8 @@ TEST_CASE("delivery payloads: hostile captions reach Slack and Discord as text, 
     ChatMeme meme{"message", 3, "[click](https://evil.example) ||x|| \u202Egnp.exe <t:0:R> & " + std::string(4000, '&'),
                   "English line"};
     auto s = slack::payload({meme});
-    std::string section = s["blocks"][0]["text"]["text"];
+    std::string section = s["blocks"][1]["text"]["text"];
+    CHECK_THAT(s["blocks"][0]["text"]["text"].get<std::string>(), Catch::StartsWith("[click](https://evil.example) ||x|| gnp.exe &lt;t:0:R&gt; &amp;"));
     for (size_t at = section.find('&'); at != std::string::npos; at = section.find('&', at + 1))
         REQUIRE((section.compare(at, 5, "&amp;") == 0 || section.compare(at, 4, "&lt;") == 0 || section.compare(at, 4, "&gt;") == 0));
     CHECK(section.find("\u202E") == std::string::npos);
@@ -140,4 +153,66 @@ TEST_CASE("delivery payloads: hostile captions reach Slack and Discord as text, 
     std::string description = d["embeds"][0]["description"];
     CHECK_THAT(description, Catch::StartsWith("\\[click\\]\\(https://evil.example\\) \\|\\|x\\|\\| gnp.exe \\<t:0:R\\>"));
     CHECK_THAT(description, Catch::EndsWith("\nEnglish line"));
+}
+
+namespace {
+
+ChatMeme ci_failure(const std::string& url) {
+    ChatMeme meme{"ci.failed", 1, "Pipeline exploded, please send help 🚨 CI 挂了", "Pipeline exploded, please send help 🚨 CI failed"};
+    meme.subject.kind = memeops::storage::EntryKind::ci;
+    meme.subject.time = 1'764'460'800'000;  // 2025-11-30T00:00:00Z
+    meme.subject.repo = "github.com/team/vision";
+    meme.subject.branch = "main";
+    meme.subject.commit = "b16e8f0c2a9d4e5f6a7b8c9d0e1f2a3b4c5d6e7f";
+    meme.subject.pipeline = "CI";
+    meme.subject.url = url;
+    return meme;
+}
+
+}  // namespace
+
+TEST_CASE("delivery::slack::payload lays a meme out as header, fields with links, a button and a context line") {
+    auto s = slack::payload({ci_failure("https://github.com/team/vision/actions/runs/42")});
+    const auto& blocks = s["blocks"];
+    REQUIRE(blocks.size() == 4);
+    CHECK(blocks[0]["type"] == "header");
+    CHECK(blocks[0]["text"]["text"] == "Pipeline exploded, please send help 🚨 CI 挂了");
+    CHECK(blocks[1]["type"] == "section");
+    std::string fields = blocks[1]["fields"].dump();
+    CHECK_THAT(fields, Catch::Contains("*Repo*\\n<https://github.com/team/vision|vision>"));
+    CHECK_THAT(fields, Catch::Contains("*Branch*\\nmain"));
+    CHECK_THAT(fields, Catch::Contains("*Commit*\\n<https://github.com/team/vision/commit/b16e8f0c2a9d4e5f6a7b8c9d0e1f2a3b4c5d6e7f|`b16e8f0`>"));
+    CHECK_THAT(fields, Catch::Contains("*Pipeline*\\nCI"));
+    CHECK(blocks[2]["type"] == "actions");
+    CHECK(blocks[2]["elements"][0]["url"] == "https://github.com/team/vision/actions/runs/42");
+    CHECK(blocks[2]["elements"][0]["text"]["text"] == "View pipeline");
+    std::string context = blocks[3]["elements"][0]["text"];
+    CHECK_THAT(context, Catch::Contains("🟠 *P1*") && Catch::Contains("<!date^1764460800^{date_short_pretty} {time}|2025-11-30T00:00:00"));
+    CHECK_THAT(s["text"].get<std::string>(), Catch::Contains("CI 挂了") && Catch::Contains("CI failed"));
+}
+
+TEST_CASE("delivery::discord::payload gives a meme an embed with its link, fields, time and footer, and no filler") {
+    auto d = discord::payload({ci_failure("https://github.com/team/vision/actions/runs/42")});
+    CHECK_FALSE(d.contains("content"));
+    const auto& e = d["embeds"][0];
+    CHECK(e["url"] == "https://github.com/team/vision/actions/runs/42");
+    CHECK(e["timestamp"].get<std::string>().starts_with("2025-11-30T00:00:00"));
+    CHECK(e["footer"]["text"] == "MemeOps · P1 · ci.failed");
+    CHECK(e["color"] == discord::priority_colour(1));
+    std::string fields = e["fields"].dump();
+    CHECK_THAT(fields, Catch::Contains("\"name\":\"Commit\"") &&
+                           Catch::Contains("[b16e8f0](https://github.com/team/vision/commit/b16e8f0c2a9d4e5f6a7b8c9d0e1f2a3b4c5d6e7f)"));
+    CHECK_THAT(fields, Catch::Contains("[vision](https://github.com/team/vision)"));
+    CHECK(discord::embed_characters(e) <= discord::k_max_embed_total);
+}
+
+TEST_CASE("delivery payloads: a link that is not http(s) is never made a link, and a hostile one cannot end early") {
+    auto s = slack::payload({ci_failure("javascript:alert(1)")});
+    CHECK(s.dump().find("javascript") == std::string::npos);
+    auto d = discord::payload({ci_failure("javascript:alert(1)")});
+    CHECK_FALSE(d["embeds"][0].contains("url"));
+    ChatMeme odd = ci_failure("https://ci.example/x");
+    odd.subject.repo = "github.com/team/a|b>c";
+    std::string fields = slack::payload({odd})["blocks"][1]["fields"].dump();
+    CHECK_THAT(fields, Catch::Contains("<https://github.com/team/a%7Cb&gt;c|a|b&gt;c>"));
 }

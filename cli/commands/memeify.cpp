@@ -31,7 +31,7 @@ nlohmann::json sarcasm_json(const meme::SarcasmScore& score) {
     return {{"score", score.score}, {"sarcastic", score.sarcastic}, {"reasons", reasons}};
 }
 
-nlohmann::json handled_json(const pipeline::HandledEvent& handled, bool dry_run) {
+nlohmann::json handled_json(const pipeline::HandledEvent& handled, const meme::Event& event, bool dry_run) {
     nlohmann::json memes = nlohmann::json::array();
     std::vector<delivery::ChatMeme> chat;
     for (const auto& m : handled.memes) {
@@ -39,7 +39,7 @@ nlohmann::json handled_json(const pipeline::HandledEvent& handled, bool dry_run)
         for (const auto& d : m.deliveries) destinations.push_back(d.destination);
         memes.push_back({{"reaction", m.reaction}, {"priority", storage::priority_label(m.priority)},
                          {"caption", m.caption}, {"caption_en", m.caption_en}, {"destinations", destinations}});
-        chat.push_back(delivery::to_chat(m));
+        chat.push_back(delivery::to_chat(m, delivery::subject_of(event)));
     }
     nlohmann::json out{{"dry_run", dry_run},
                        {"entry_id", dry_run || !handled.entry_id ? nlohmann::json() : nlohmann::json(handled.entry_id)},
@@ -71,13 +71,13 @@ void print_batch_for_people(std::ostream& out, const std::vector<pipeline::Handl
     out << " (see `memeops show #" << *entries.rbegin() << "`).\n";
 }
 
-void print_for_people(std::ostream& out, const pipeline::HandledEvent& handled, bool dry_run) {
+void print_for_people(std::ostream& out, const pipeline::HandledEvent& handled, const meme::Event& event, bool dry_run) {
     if (handled.duplicate) {
         out << "Already received (entry #" << handled.entry_id << "): nothing new.\n";
         return;
     }
     std::vector<delivery::ChatMeme> chat;
-    for (const auto& m : handled.memes) chat.push_back(delivery::to_chat(m));
+    for (const auto& m : handled.memes) chat.push_back(delivery::to_chat(m, delivery::subject_of(event)));
     if (chat.empty()) out << "Nothing to react to.\n";
     else if (dry_run) out << delivery::console::payload(chat);  // posted: the console delivery printed them
     if (handled.sarcasm) {
@@ -155,12 +155,12 @@ int run_memeify(Context& context, const MemeifyOptions& options) {
     }
     if (options.json) {
         nlohmann::json out = nlohmann::json::array();
-        for (const auto& h : outcomes) out.push_back(handled_json(h, dry_run));
+        for (size_t i = 0; i < outcomes.size(); ++i) out.push_back(handled_json(outcomes[i], events[i], dry_run));
         io.out << (doc.is_array() ? out : out[0]).dump() << "\n";
     } else if (!dry_run && outcomes.size() > 1) {
         print_batch_for_people(io.out, outcomes);
     } else {
-        for (const auto& h : outcomes) print_for_people(io.out, h, dry_run);
+        for (size_t i = 0; i < outcomes.size(); ++i) print_for_people(io.out, outcomes[i], events[i], dry_run);
     }
     return 0;
 }

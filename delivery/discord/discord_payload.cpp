@@ -2,6 +2,9 @@
 
 #include <cctype>
 
+#include "core/repo_identity.hpp"
+#include "core/time.hpp"
+
 namespace memeops::delivery::discord {
 namespace {
 
@@ -9,13 +12,41 @@ std::string caption_text(const std::string& caption) {
     return cut_escaped(chat_safe(caption), k_max_caption, escape_markdown);
 }
 
+nlohmann::json embed_field(const std::string& name, const std::string& value) {
+    return {{"name", name}, {"value", value}, {"inline", true}};
+}
+
+std::string markdown_link(const std::optional<std::string>& url, const std::string& label) {
+    if (!url) return escape_markdown(label);
+    return "[" + escape_markdown(label) + "](" + escape_markdown(*url) + ")";
+}
+
+// Repository, branch, commit (short sha, linked), run or pipeline, version: as far as known.
+nlohmann::json subject_fields(const storage::MemeSubject& s) {
+    nlohmann::json fields = nlohmann::json::array();
+    auto plain = [](const std::string& text) { return cut_escaped(chat_safe(text), k_max_field_value / 4, escape_markdown); };
+    if (s.repo) fields.push_back(embed_field("Repo", markdown_link(repo_page(*s.repo), core::repo_short_name(*s.repo))));
+    if (s.branch) fields.push_back(embed_field("Branch", plain(*s.branch)));
+    if (s.commit && s.commit->size() >= 7)
+        fields.push_back(embed_field("Commit", markdown_link(s.repo ? commit_page(*s.repo, *s.commit) : std::nullopt, s.commit->substr(0, 7))));
+    if (s.pipeline) fields.push_back(embed_field("Pipeline", plain(*s.pipeline)));
+    else if (s.run) fields.push_back(embed_field("Run", plain(*s.run)));
+    if (s.tag) fields.push_back(embed_field("Version", plain(*s.tag)));
+    return fields;
+}
+
 nlohmann::json embed(const ChatMeme& meme) {
     std::string title = "P" + std::to_string(meme.priority) + " · " + meme.reaction;
     std::string description = caption_text(meme.caption);
     if (!meme.caption_en.empty() && meme.caption_en != meme.caption) description += "\n" + caption_text(meme.caption_en);
-    return {{"title", cut_escaped(title, k_max_title, escape_markdown)},
-            {"description", description},  // within k_max_description: two captions and a newline
-            {"color", priority_colour(meme.priority)}};
+    nlohmann::json e{{"title", cut_escaped(title, k_max_title, escape_markdown)},
+                     {"description", description},  // within k_max_description: two captions and a newline
+                     {"color", priority_colour(meme.priority)},
+                     {"footer", {{"text", "MemeOps · " + storage::priority_label(meme.priority) + " · " + meme.reaction}}}};
+    if (auto url = web_link(meme.subject.url); url && url->size() <= k_max_url) e["url"] = *url;
+    if (auto fields = subject_fields(meme.subject); !fields.empty()) e["fields"] = fields;
+    if (meme.subject.time > 0) e["timestamp"] = core::format_iso8601(meme.subject.time);
+    return e;
 }
 
 bool url_start(std::string_view text, size_t pos) {
@@ -65,7 +96,11 @@ int priority_colour(int priority) {
 }
 
 size_t embed_characters(const nlohmann::json& e) {
-    return utf16_length(e.value("title", "")) + utf16_length(e.value("description", ""));
+    size_t total = utf16_length(e.value("title", "")) + utf16_length(e.value("description", ""));
+    if (e.contains("footer")) total += utf16_length(e["footer"].value("text", ""));
+    if (e.contains("fields"))
+        for (const auto& f : e["fields"]) total += utf16_length(f.value("name", "")) + utf16_length(f.value("value", ""));
+    return total;
 }
 
 nlohmann::json payload(const std::vector<ChatMeme>& memes, size_t* shown_out) {

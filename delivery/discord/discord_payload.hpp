@@ -18,6 +18,8 @@ inline constexpr size_t k_max_embeds = 10;
 inline constexpr size_t k_max_title = 256;
 inline constexpr size_t k_max_description = 4096;
 inline constexpr size_t k_max_embed_total = 6000;
+inline constexpr size_t k_max_field_value = 1024;
+inline constexpr size_t k_max_url = 2048;  // an embed's link; a longer one is left out
 
 // A caption's two languages together stay within the description: each is cut to this.
 inline constexpr size_t k_max_caption = 2000;
@@ -37,7 +39,8 @@ int priority_colour(int priority);
 // order); the rest are only counted in "+N more".
 nlohmann::json payload(const std::vector<ChatMeme>& memes, size_t* shown_out = nullptr);
 
-// The characters an embed counts against the 6000 total (title + description).
+// The characters an embed counts against the 6000 total (title, description, field names and
+// values, footer).
 size_t embed_characters(const nlohmann::json& embed);
 
 }  // namespace memeops::delivery::discord

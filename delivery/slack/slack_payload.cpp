@@ -1,5 +1,9 @@
 #include "delivery/slack/slack_payload.hpp"
 
+#include "core/repo_identity.hpp"
+#include "core/text.hpp"
+#include "core/time.hpp"
+
 namespace memeops::delivery::slack {
 namespace {
 
@@ -19,10 +23,72 @@ std::string caption_text(const std::string& caption) { return cut_escaped(chat_s
 bool has_english(const ChatMeme& meme) { return !meme.caption_en.empty() && meme.caption_en != meme.caption; }
 
 std::string meme_text(const ChatMeme& meme) {
-    std::string text = std::string(priority_badge(meme.priority)) + " `" + escape_mrkdwn(meme.reaction) + "`  " +
-                       caption_text(meme.caption);
+    std::string text = caption_text(meme.caption);
     if (has_english(meme)) text += "\n_" + caption_text(meme.caption_en) + "_";
     return text;
+}
+
+// A link in mrkdwn, <url|label>: the URL's own &, < and > as entities and "|" encoded, so
+// neither can end the link early; the label escaped.
+std::string mrkdwn_link(const std::string& url, const std::string& label) {
+    std::string safe;
+    for (char c : url) safe += c == '|' ? std::string("%7C") : escape_mrkdwn(std::string_view(&c, 1));
+    return "<" + safe + "|" + escape_mrkdwn(label) + ">";
+}
+
+std::string linked(const std::optional<std::string>& url, const std::string& label) {
+    return url ? mrkdwn_link(*url, label) : escape_mrkdwn(label);
+}
+
+nlohmann::json field(const std::string& name, const std::string& mrkdwn) {
+    return {{"type", "mrkdwn"}, {"text", "*" + name + "*\n" + mrkdwn}};
+}
+
+// Repository, branch, commit (short sha, linked) and the run or pipeline, as far as known.
+nlohmann::json subject_fields(const storage::MemeSubject& s) {
+    nlohmann::json fields = nlohmann::json::array();
+    auto plain = [](const std::string& text) { return cut_escaped(chat_safe(text), k_max_field_text, escape_mrkdwn); };
+    if (s.repo) fields.push_back(field("Repo", linked(repo_page(*s.repo), core::repo_short_name(*s.repo))));
+    if (s.branch) fields.push_back(field("Branch", plain(*s.branch)));
+    if (s.commit && s.commit->size() >= 7)
+        fields.push_back(field("Commit", linked(s.repo ? commit_page(*s.repo, *s.commit) : std::nullopt, "`" + s.commit->substr(0, 7) + "`")));
+    if (s.pipeline) fields.push_back(field("Pipeline", plain(*s.pipeline)));
+    else if (s.run) fields.push_back(field("Run", plain(*s.run)));
+    if (s.tag) fields.push_back(field("Version", plain(*s.tag)));
+    return fields;
+}
+
+std::string link_label(const storage::MemeSubject& s) {
+    if (s.kind == storage::EntryKind::ci) return "View pipeline";
+    if (s.kind == storage::EntryKind::training) return "View run";
+    return "Open link";
+}
+
+// "🔴 P0 · training.nan · <time>": the time in the reader's own time zone.
+nlohmann::json context_line(const ChatMeme& meme) {
+    std::string text = std::string(priority_badge(meme.priority)) + " · `" + escape_mrkdwn(meme.reaction) + "`";
+    if (meme.subject.time > 0)
+        text += " · <!date^" + std::to_string(meme.subject.time / 1000) + "^{date_short_pretty} {time}|" +
+                core::format_iso8601(meme.subject.time) + ">";
+    return {{"type", "context"}, {"elements", nlohmann::json::array({{{"type", "mrkdwn"}, {"text", text}}})}};
+}
+
+// One meme's blocks: its caption as the header, both languages and the subject's fields, a
+// button to its run or pipeline, and the priority and time.
+std::vector<nlohmann::json> meme_blocks(const ChatMeme& meme) {
+    std::vector<nlohmann::json> blocks;
+    blocks.push_back({{"type", "header"},
+                      {"text", {{"type", "plain_text"}, {"text", cut_escaped(core::first_line(chat_safe(meme.caption)), k_max_header_text, escape_mrkdwn)}, {"emoji", true}}}});
+    nlohmann::json body = section(meme_text(meme));
+    if (auto fields = subject_fields(meme.subject); !fields.empty()) body["fields"] = fields;
+    blocks.push_back(body);
+    if (auto url = web_link(meme.subject.url); url && utf16_length(*url) <= k_max_button_url)
+        blocks.push_back({{"type", "actions"},
+                          {"elements", nlohmann::json::array({{{"type", "button"},
+                                                               {"text", {{"type", "plain_text"}, {"text", link_label(meme.subject)}}},
+                                                               {"url", *url}}})}});
+    blocks.push_back(context_line(meme));
+    return blocks;
 }
 
 // What a phone's notification shows: both languages of the first meme.
@@ -57,10 +123,13 @@ nlohmann::json payload(const std::vector<ChatMeme>& memes, size_t* shown_out) {
     bool digest = ordered.size() > 1;
     if (digest) blocks.push_back(section("*MemeOps digest*: " + std::to_string(ordered.size()) + " memes"));
     size_t shown = 0;
-    size_t room = k_max_blocks - blocks.size() - (digest ? 1 : 0);  // keep one for "+N more"
     for (const auto& meme : ordered) {
-        if (shown == room && shown < ordered.size()) break;
-        blocks.push_back(section(meme_text(meme)));
+        auto more = meme_blocks(meme);
+        size_t divider = digest && shown > 0 ? 1 : 0;
+        size_t reserve = shown + 1 < ordered.size() ? 1 : 0;  // room for "+N more" unless this is the last
+        if (blocks.size() + divider + more.size() + reserve > k_max_blocks) break;
+        if (divider) blocks.push_back({{"type", "divider"}});
+        for (auto& block : more) blocks.push_back(std::move(block));
         ++shown;
     }
     if (shown < ordered.size()) blocks.push_back(section(escape_mrkdwn(more_line(ordered.size() - shown))));

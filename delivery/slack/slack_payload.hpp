@@ -19,6 +19,9 @@ inline constexpr size_t k_max_fallback_text = 3000;
 // Each language of a caption is cut to this (after chat_safe, counted once escaped), so a
 // section with both, its badge and reaction stays within k_max_section_text.
 inline constexpr size_t k_max_caption = 1400;
+inline constexpr size_t k_max_header_text = 150;   // a header block's plain text
+inline constexpr size_t k_max_field_text = 200;    // our cut of a subject field (Slack allows 2000)
+inline constexpr size_t k_max_button_url = 3000;   // a button's URL; a longer link is left out
 
 // "&" → "&amp;", "<" → "&lt;", ">" → "&gt;".
 std::string escape_mrkdwn(std::string_view text);
