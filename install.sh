@@ -27,9 +27,12 @@ USAGE
 
 # clang-14, its libFuzzer runtime (libclang-rt-14-dev, only recommended by clang-14) and llvm-14
 # (llvm-symbolizer, for readable sanitizer reports) are for fuzz/run.sh, which CI runs.
+# python3-torch (a real training loop) and python3-yaml are for the tests of clients/python and
+# deploy/: the Python package itself needs nothing but the standard library.
 PACKAGES=(build-essential cmake pkg-config git sqlite3
           libgit2-dev libcpp-httplib-dev libmicrohttpd-dev libssl-dev nlohmann-json3-dev libsqlite3-dev libjemalloc-dev
-          catch2 libcli11-dev ccache clang-14 libclang-rt-14-dev llvm-14)
+          catch2 libcli11-dev ccache clang-14 libclang-rt-14-dev llvm-14
+          python3 python3-pip python3-setuptools python3-torch python3-yaml)
 
 run_tests=0
 sanitize=0
