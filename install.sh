@@ -31,12 +31,14 @@ USAGE
 
 # clang-14, its libFuzzer runtime (libclang-rt-14-dev, only recommended by clang-14) and llvm-14
 # (llvm-symbolizer, for readable sanitizer reports) are for fuzz/run.sh, which CI runs.
-# python3-torch (a real training loop), python3-yaml and systemd (systemd-analyze) are for the
-# tests of clients/python and deploy/: the Python package itself needs only the standard library.
+# python3-torch (a real training loop), python3-yaml, python3-jsonschema, systemd
+# (systemd-analyze) and nodejs with npm (the Kubernetes schema check) are for the tests of
+# clients/python and deploy/: the Python package itself needs only the standard library.
 PACKAGES=(build-essential cmake pkg-config git sqlite3
           libgit2-dev libcpp-httplib-dev libmicrohttpd-dev libssl-dev nlohmann-json3-dev libsqlite3-dev libjemalloc-dev
           catch2 libcli11-dev ccache clang-14 libclang-rt-14-dev llvm-14
-          python3 python3-pip python3-setuptools python3-torch python3-yaml systemd)
+          python3 python3-pip python3-setuptools python3-torch python3-yaml
+          python3-jsonschema systemd nodejs)
 
 run_tests=0
 sanitize=0
@@ -113,6 +115,8 @@ install_packages() {
 }
 
 [[ $bench_tools -eq 1 ]] && PACKAGES+=(wrk prometheus-alertmanager)
+# npm comes with some builds of nodejs (NodeSource's), where Debian's npm package would conflict.
+command -v npm >/dev/null || PACKAGES+=(npm)
 [[ $install_deps -eq 1 ]] && install_packages
 
 if [[ -z "$build_dir" ]]; then
