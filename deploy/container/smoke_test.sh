@@ -58,14 +58,20 @@ mount_image() {
     mount --bind "$work/data" "$mounted/data"
 }
 
-# Runs ARGS in the image as its user, with its Env and only that (plus EXTRA=VALUE words first).
-in_image() {
-    local env=()
+# Sets `argv` to the command that runs ARGS in the image as its user, with the image's Env and
+# only that (plus EXTRA=VALUE words first). chroot and env exec, so its PID is the program's.
+image_argv() {
+    local env=() extra=()
     mapfile -t env < <(podman image inspect --format '{{range .Config.Env}}{{println .}}{{end}}' "$image" | sed '/^$/d')
-    local extra=()
     while [[ $# -gt 0 && "$1" == *=* ]]; do extra+=("$1"); shift; done
-    chroot --userspec="$(podman image inspect --format '{{.Config.User}}' "$image")" "$mounted" \
-        /usr/bin/env -i "${env[@]}" "${extra[@]}" "$@"
+    argv=(chroot --userspec="$(podman image inspect --format '{{.Config.User}}' "$image")" "$mounted"
+          /usr/bin/env -i "${env[@]}" "${extra[@]}" "$@")
+}
+
+in_image() {
+    local argv=()
+    image_argv "$@"
+    "${argv[@]}"
 }
 
 # The image's ENTRYPOINT and CMD, one word a line.
@@ -75,10 +81,12 @@ entrypoint() {
 }
 
 refuses_without_token() {
-    local command=() refusing
+    local command=() refusing=""
     mapfile -t command < <(entrypoint)
     say "Entrypoint without MEMEOPS_TOKEN: ${command[*]}"
-    in_image "${command[@]}" > "$work/refused.log" 2>&1 &
+    local argv=()
+    image_argv "${command[@]}"
+    "${argv[@]}" > "$work/refused.log" 2>&1 &
     refusing=$!
     for _ in $(seq 100); do
         kill -0 "$refusing" 2>/dev/null || break
@@ -98,10 +106,12 @@ serves_and_archives() {
     port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
     command=("${command[@]/0.0.0.0:8088/127.0.0.1:$port}")
     say "Entrypoint with a token: ${command[*]}"
-    in_image MEMEOPS_TOKEN=smoke-token "${command[@]}" > "$work/serve.log" 2>&1 &
+    local argv=()
+    image_argv MEMEOPS_TOKEN=smoke-token "${command[@]}"
+    "${argv[@]}" > "$work/serve.log" 2>&1 &
     server=$!
     for _ in $(seq 100); do
-        in_image MEMEOPS_HEALTHCHECK_PORT="$port" /usr/local/bin/memeops-healthcheck && break
+        in_image MEMEOPS_HEALTHCHECK_PORT="$port" /usr/local/bin/memeops-healthcheck 2>/dev/null && break
         kill -0 "$server" 2>/dev/null || fail "serve exited: $(cat "$work/serve.log")"
         sleep 0.1
     done
