@@ -6,7 +6,7 @@ set -euo pipefail
 
 usage() {
     cat <<'USAGE'
-Usage: ./install.sh [--test] [--sanitize] [--bench-tools] [--prefix DIR] [--no-deps] [--build-dir DIR] [-h|--help]
+Usage: ./install.sh [--test] [--sanitize] [--bench-tools] [--service] [--prefix DIR] [--no-deps] [--build-dir DIR] [-h|--help]
 
 Installs the Debian packages MemeOps needs (apt-get, non-interactive; only the missing ones),
 configures and builds it with CMake, and installs `memeops` into PREFIX/bin.
@@ -16,6 +16,10 @@ configures and builds it with CMake, and installs `memeops` into PREFIX/bin.
                   with --test, runs the suite under the sanitizers
   --bench-tools   also install wrk and prometheus-alertmanager, which the bot's benchmarks
                   (bench/bot_bench.sh, build/bench/burst_bench) use as load tool and peer
+  --service       also install the bot as a systemd service: /etc/systemd/system/memeops.service
+                  (deploy/systemd/, running PREFIX/bin/memeops) and /etc/memeops/memeops.env for
+                  its secrets (mode 0600; an existing one is kept), then enable and start it
+                  where systemd is running
   --prefix DIR    where to install (default /usr/local, so memeops lands in /usr/local/bin)
   --no-deps       skip the package step (the packages are already there)
   --build-dir DIR build folder (default build/, or build-asan/ with --sanitize)
@@ -27,13 +31,19 @@ USAGE
 
 # clang-14, its libFuzzer runtime (libclang-rt-14-dev, only recommended by clang-14) and llvm-14
 # (llvm-symbolizer, for readable sanitizer reports) are for fuzz/run.sh, which CI runs.
+# python3-torch (a real training loop), python3-yaml, python3-jsonschema, systemd
+# (systemd-analyze) and nodejs with npm (the Kubernetes schema check) are for the tests of
+# clients/python and deploy/: the Python package itself needs only the standard library.
 PACKAGES=(build-essential cmake pkg-config git sqlite3
           libgit2-dev libcpp-httplib-dev libmicrohttpd-dev libssl-dev nlohmann-json3-dev libsqlite3-dev libjemalloc-dev libicu-dev
-          catch2 libcli11-dev ccache clang-14 libclang-rt-14-dev llvm-14)
+          catch2 libcli11-dev ccache clang-14 libclang-rt-14-dev llvm-14
+          python3 python3-pip python3-setuptools python3-torch python3-yaml
+          python3-jsonschema systemd nodejs)
 
 run_tests=0
 sanitize=0
 bench_tools=0
+service=0
 install_deps=1
 prefix=/usr/local
 build_dir=""
@@ -42,6 +52,7 @@ while [[ $# -gt 0 ]]; do
         --test) run_tests=1 ;;
         --sanitize) sanitize=1 ;;
         --bench-tools) bench_tools=1 ;;
+        --service) service=1 ;;
         --no-deps) install_deps=0 ;;
         --prefix) prefix="${2:?--prefix needs a folder}"; shift ;;
         --build-dir) build_dir="${2:?--build-dir needs a folder}"; shift ;;
@@ -51,11 +62,40 @@ while [[ $# -gt 0 ]]; do
     shift
 done
 
+if [[ $service -eq 1 && $sanitize -eq 1 ]]; then
+    echo "install.sh: --service installs the product build; it does not go with --sanitize" >&2
+    exit 2
+fi
+
 cd "$(dirname "$0")"
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 
 as_root() {
     if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi
+}
+
+# The unit runs PREFIX/bin/memeops under a dynamic user; the env file holds the token and the
+# webhook URLs, so it is created readable by root only (systemd reads it as root) and never
+# overwritten: running install.sh again keeps the secrets.
+install_service() {
+    local unit=/etc/systemd/system/memeops.service env_file=/etc/memeops/memeops.env
+    say "Installing the systemd service: $unit, $env_file"
+    as_root install -d -m 0755 /etc/systemd/system /etc/memeops
+    sed "s|/usr/local/bin/memeops|$prefix/bin/memeops|g" deploy/systemd/memeops.service |
+        as_root install -m 0644 /dev/stdin "$unit"
+    if as_root test -e "$env_file"; then
+        say "Keeping the existing $env_file"
+    else
+        as_root install -m 0600 deploy/systemd/memeops.env "$env_file"
+    fi
+    if [[ ! -d /run/systemd/system ]]; then
+        say "systemd is not running here (a container?): memeops.service is installed but not started;" \
+            "on a machine booted with systemd: systemctl enable --now memeops"
+        return
+    fi
+    as_root systemctl daemon-reload
+    as_root systemctl enable --now memeops.service
+    say "memeops.service enabled and started (systemctl status memeops; settings in $env_file)"
 }
 
 install_packages() {
@@ -75,6 +115,8 @@ install_packages() {
 }
 
 [[ $bench_tools -eq 1 ]] && PACKAGES+=(wrk prometheus-alertmanager)
+# npm comes with some builds of nodejs (NodeSource's), where Debian's npm package would conflict.
+command -v npm >/dev/null || PACKAGES+=(npm)
 [[ $install_deps -eq 1 ]] && install_packages
 
 if [[ -z "$build_dir" ]]; then
@@ -110,4 +152,5 @@ if [[ $sanitize -eq 0 ]]; then
         as_root cmake --install "$build_dir" >/dev/null
     fi
     say "Installed: $prefix/bin/memeops ($("$prefix/bin/memeops" --version))"
+    [[ $service -eq 1 ]] && install_service
 fi
