@@ -26,8 +26,9 @@ USAGE
 }
 
 # clang-14, its libFuzzer runtime (libclang-rt-14-dev, only recommended by clang-14) and llvm-14
-# (llvm-symbolizer, for readable sanitizer reports) are for fuzz/run.sh, which CI runs.
-PACKAGES=(build-essential cmake pkg-config git sqlite3
+# (llvm-symbolizer, for readable sanitizer reports) are for fuzz/run.sh, which CI runs. tmux is
+# the terminal the tests of TTY output (widths, cutting with "…") run the CLI in.
+PACKAGES=(build-essential cmake pkg-config git sqlite3 tmux
           libgit2-dev libcpp-httplib-dev libmicrohttpd-dev libssl-dev nlohmann-json3-dev libsqlite3-dev libjemalloc-dev
           catch2 libcli11-dev ccache clang-14 libclang-rt-14-dev llvm-14)
 
