@@ -9,7 +9,7 @@
 #include "core/text.hpp"
 #include "storage/archive.hpp"
 #include "terminal_support.hpp"
-#include "test_support.hpp"
+#include "test_repo.hpp"
 
 using namespace memeops;
 

@@ -5,6 +5,7 @@
 
 #include "cli/command.hpp"
 #include "core/text.hpp"
+#include "storage/retry_errors.hpp"
 #include "storage/spool_store.hpp"
 #include "cli/table.hpp"
 #include "core/destinations.hpp"
@@ -57,16 +58,20 @@ nlohmann::json destination_status(Context& context, storage::Archive* archive) {
     nlohmann::json list = nlohmann::json::array();
     std::vector<delivery::DestinationView> views;
     std::map<std::string, std::int64_t> retrying;
+    std::map<std::string, std::string> retry_errors;
     if (archive) {
         storage::Outbox outbox(*archive);
         views = delivery::destination_views(outbox, context.destinations());
         retrying = outbox.retrying_counts();
+        retry_errors = storage::retry_errors(*archive);
     } else {
         for (const auto& d : context.destinations())
             views.push_back({d.key(), d.name, core::to_string(d.type),
                              d.url.empty() ? std::nullopt : std::optional(core::redact_url(d.url))});
     }
-    for (const auto& v : views)
+    for (auto& v : views) {
+        // The destination's own error (it was disabled, or paced) first, else why its memes wait.
+        if (!v.last_error && retry_errors.contains(v.key)) v.last_error = retry_errors.at(v.key);
         list.push_back({{"name", v.name ? nlohmann::json(*v.name) : nlohmann::json()},
                         {"key", v.key},
                         {"type", v.type},
@@ -76,6 +81,7 @@ nlohmann::json destination_status(Context& context, storage::Archive* archive) {
                         {"pending", v.pending},
                         {"retrying", retrying.contains(v.key) ? retrying.at(v.key) : 0},
                         {"last_error", v.last_error ? nlohmann::json(*v.last_error) : nlohmann::json()}});
+    }
     return list;
 }
 
