@@ -142,7 +142,7 @@ int run_flush(Context& context, const FlushOptions& options) {
 
 Handler define_flush(CLI::App& app, Context& context) {
     auto options = std::make_shared<FlushOptions>();
-    app.add_option("--timeout", options->timeout_s, "Stop after this many seconds (default 60)")->check(CLI::Range(1, 3600));
+    app.add_option("--timeout", options->timeout_s, "Stop after this many seconds (default 60)")->check(CLI::Range(1, 3600).description(""));
     app.add_flag("-j,--json", options->json,
                  "Print one JSON document: console memes in its \"console\" array (texts as printed), then what "
                  "was delivered per destination, what waits for destinations no longer configured, and in "

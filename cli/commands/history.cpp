@@ -83,7 +83,7 @@ Handler define_history(CLI::App& app, Context& context) {
     app.add_option("--since", options->since, "From this time: ISO-8601, or relative (30m, 12h, 7d, 2w, 1y)");
     app.add_option("--until", options->until, "Up to this time: ISO-8601, or relative (30m, 12h, 7d, 2w, 1y)");
     app.add_option("-n,--limit", options->limit, "At most this many entries (default 20); when more match, a line on stderr says how many")
-        ->check(CLI::Range(1, 100000));
+        ->check(CLI::Range(1, 100000).description(""));
     app.add_flag("-j,--json", options->json, "Print a JSON array of entries");
     return [&context, options] { return run_history(context, *options); };
 }
