@@ -1,9 +1,11 @@
 #include "cli/entry_view.hpp"
 
 #include <cmath>
+#include <set>
 #include <sstream>
 
 #include "cli/table.hpp"
+#include "core/repo_identity.hpp"
 #include "core/text.hpp"
 
 namespace memeops::cli {
@@ -50,11 +52,40 @@ void print_memes(std::ostream& out, const Entry& entry, const Terminal& terminal
             out << "       " << terminal.paint(core::terminal_safe(meme.caption_en), "2") << "\n";
         for (const auto& d : meme.deliveries) {
             out << "       → " << d.destination << ": " << storage::to_string(d.state) << " ("
-                << d.attempts << (d.attempts == 1 ? " attempt" : " attempts") << ")";
+                << core::count_of(d.attempts, "attempt", "attempts") << ")";
             if (d.last_error) out << ", last error: " << core::terminal_safe(*d.last_error);
             out << "\n";
         }
     }
+}
+
+// What the SUMMARY column says: for commits and versions the commit subject first (people know a
+// commit by it), then the meme's caption; for other entries the caption first.
+std::string table_summary(const Entry& entry) {
+    std::string subject = entry.summary.value_or(core::first_line(entry.body));
+    if (entry.memes.empty()) return subject;
+    const std::string& caption = entry.memes.front().caption;
+    bool git = entry.kind == storage::EntryKind::commit || entry.kind == storage::EntryKind::version;
+    return git ? subject + "  " + caption : caption + "  " + subject;
+}
+
+// Each entry's repository as the REPO column shows it (short names, or identities when two
+// short names are the same); empty when the entries come from one repository (or none).
+std::vector<std::string> repo_labels(const std::vector<Entry>& entries) {
+    std::set<std::string> identities, short_names;
+    for (const auto& entry : entries) {
+        if (!entry.repo) continue;
+        identities.insert(*entry.repo);
+        short_names.insert(core::repo_short_name(*entry.repo));
+    }
+    if (identities.size() < 2) return {};
+    bool short_enough = short_names.size() == identities.size();
+    std::vector<std::string> labels;
+    for (const auto& entry : entries) {
+        std::string repo = entry.repo.value_or("");
+        labels.push_back(short_enough && !repo.empty() ? core::repo_short_name(repo) : repo);
+    }
+    return labels;
 }
 
 }  // namespace
@@ -68,16 +99,20 @@ std::string entry_name(const Entry& entry) {
 
 void print_entry_table(std::ostream& out, const std::vector<Entry>& entries,
                        const Terminal& terminal, core::TimeMs now) {
-    Table table({"ID", "WHEN", "KIND", "BRANCH", "NAME", "SUMMARY"});
+    auto repos = repo_labels(entries);
+    std::vector<std::string> headers{"ID", "WHEN", "KIND", "BRANCH", "NAME", "SUMMARY"};
+    if (!repos.empty()) headers.insert(headers.begin() + 3, "REPO");
+    Table table(headers);
     table.set_column_colour(0, "2");
     table.set_column_colour(2, "36");
-    table.set_column_colour(4, "33");
-    for (const auto& entry : entries) {
-        std::string summary = entry.summary.value_or(core::first_line(entry.body));
-        if (!entry.memes.empty()) summary = entry.memes.front().caption + "  " + summary;
-        table.add_row({std::to_string(entry.id), core::format_relative(entry.time, now),
-                       std::string(storage::to_string(entry.kind)), entry.branch.value_or(""),
-                       entry_name(entry), summary});
+    table.set_column_colour(repos.empty() ? 4 : 5, "33");
+    for (size_t i = 0; i < entries.size(); ++i) {
+        const Entry& entry = entries[i];
+        std::vector<std::string> row{std::to_string(entry.id), core::format_relative(entry.time, now),
+                                     std::string(storage::to_string(entry.kind)), entry.branch.value_or(""),
+                                     entry_name(entry), table_summary(entry)};
+        if (!repos.empty()) row.insert(row.begin() + 3, repos[i]);
+        table.add_row(std::move(row));
     }
     out << table.render(terminal);
 }

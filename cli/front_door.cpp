@@ -2,23 +2,11 @@
 
 #include <algorithm>
 
+#include "core/suggest.hpp"
 #include "core/text.hpp"
 
 namespace memeops::cli {
 namespace {
-
-// Edits (insert, delete, replace, swap two neighbours) from `a` to `b`.
-size_t edit_distance(const std::string& a, const std::string& b) {
-    std::vector<std::vector<size_t>> d(a.size() + 1, std::vector<size_t>(b.size() + 1));
-    for (size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
-    for (size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
-    for (size_t i = 1; i <= a.size(); ++i)
-        for (size_t j = 1; j <= b.size(); ++j) {
-            d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] != b[j - 1])});
-            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
-        }
-    return d[a.size()][b.size()];
-}
 
 bool is_command(const std::string& name) {
     const auto& table = command_table();
@@ -42,16 +30,10 @@ std::string commands_overview() {
 }
 
 std::optional<std::string> closest_command(const std::string& typed) {
-    std::optional<std::string> best;
-    size_t best_distance = typed.size() >= 6 ? 3 : 2;  // within 2 edits, 1 for short words
-    for (const auto& spec : command_table()) {
-        if (spec.plumbing) continue;
-        std::string name(spec.name);
-        size_t distance = edit_distance(typed, name);
-        if (typed.size() >= 3 && name.starts_with(typed)) distance = std::min<size_t>(distance, 1);
-        if (distance < best_distance) best_distance = distance, best = name;
-    }
-    return best;
+    std::vector<std::string> names;
+    for (const auto& spec : command_table())
+        if (!spec.plumbing) names.emplace_back(spec.name);
+    return core::closest_match(typed, names);
 }
 
 std::optional<int> answer_front_door(std::vector<std::string>& args, Io& io) {

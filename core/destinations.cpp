@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <fstream>
 
+#include "core/config_keys.hpp"
 #include "core/crypto.hpp"
 #include "core/error.hpp"
 #include "core/glob.hpp"
@@ -61,6 +62,7 @@ Destination from_config(const ConfigFile& config, const ConfigFile::Path& at) {
     const nlohmann::json* item = config.find(at);
     if (!item || !item->is_object())
         config.fail(at, "must be an object, not " + (item ? json_kind(*item) : std::string("null")));
+    check_known_keys(config, at, config_destination_keys(), "a destination setting");
     Destination d;
     d.name = config.string(at / "name").value_or("");
     if (d.name.empty()) config.fail(at, "needs a \"name\"");

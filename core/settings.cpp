@@ -2,6 +2,7 @@
 
 #include <cstdlib>
 
+#include "core/config_keys.hpp"
 #include "core/error.hpp"
 
 namespace memeops::core {
@@ -21,6 +22,7 @@ Settings::Settings(GitConfigLookup git_config, std::optional<std::string> config
     : m_git_config(std::move(git_config)) {
     if (!config_file) return;
     m_config = ConfigFile::read(*config_file);
+    check_known_keys(m_config, ConfigFile::Path(), config_top_level_keys(), "a memeops setting");
     (void)m_config.string(in_file(k_archive_setting));
     (void)m_config.url(in_file(k_bot_url_setting));
 }

@@ -1,6 +1,8 @@
 #include "hooks/backfill.hpp"
 
+#include <algorithm>
 #include <chrono>
+#include <unordered_map>
 #include <vector>
 
 #include "hooks/capture.hpp"
@@ -24,6 +26,60 @@ std::vector<git_oid> reachable_commits(git_repository* repo, std::optional<size_
     return oids;
 }
 
+// The local branches, the trunk first (main, then master), then the branch HEAD is on, then the
+// others by name: the order in which a commit on several branches is given to one.
+std::vector<std::string> branches_in_order(git_repository* repo) {
+    std::vector<std::string> names;
+    git_branch_iterator* raw = nullptr;
+    if (git_branch_iterator_new(&raw, repo, GIT_BRANCH_LOCAL) != 0) return names;
+    git_reference* ref = nullptr;
+    git_branch_t type;
+    while (git_branch_next(&ref, &type, raw) == 0) {
+        names.emplace_back(git_reference_shorthand(ref));
+        git_reference_free(ref);
+    }
+    git_branch_iterator_free(raw);
+    std::sort(names.begin(), names.end());
+    std::vector<std::string> first{"main", "master"};
+    if (auto head = current_branch(repo)) first.push_back(*head);
+    for (auto it = first.rbegin(); it != first.rend(); ++it) {
+        auto found = std::find(names.begin(), names.end(), *it);
+        if (found != names.end()) std::rotate(names.begin(), found, found + 1);
+    }
+    return names;
+}
+
+// Walks `branch` (first parents only, when asked) and gives it each commit no branch has yet;
+// a walk hides the tips already walked, so each commit is visited about once.
+void claim_commits(git_repository* repo, const std::string& branch, bool first_parent,
+                   const std::vector<std::string>& walked, std::unordered_map<std::string, std::string>& owners) {
+    git_revwalk* raw = nullptr;
+    if (git_revwalk_new(&raw, repo) != 0) return;
+    Revwalk walk(raw);
+    if (first_parent) git_revwalk_simplify_first_parent(walk.get());
+    if (git_revwalk_push_ref(walk.get(), ("refs/heads/" + branch).c_str()) != 0) return;
+    if (!first_parent)
+        for (const auto& earlier : walked) git_revwalk_hide_ref(walk.get(), ("refs/heads/" + earlier).c_str());
+    for (git_oid oid; git_revwalk_next(&oid, walk.get()) == 0;)
+        if (!owners.try_emplace(to_hex(&oid), branch).second && first_parent) break;
+}
+
+// The branch of each commit, as the hooks record it for a new one (the branch it was made on),
+// guessed from history: a commit on a branch's first-parent line belongs to that branch (the
+// trunk's line first); any other commit to the first branch, in the same order, whose history
+// contains it. Commits only tags or remotes reach have none.
+std::unordered_map<std::string, std::string> branch_of_commits(git_repository* repo) {
+    std::unordered_map<std::string, std::string> owners;
+    auto branches = branches_in_order(repo);
+    for (const auto& branch : branches) claim_commits(repo, branch, true, {}, owners);
+    std::vector<std::string> walked;
+    for (const auto& branch : branches) {
+        claim_commits(repo, branch, false, walked, owners);
+        walked.push_back(branch);
+    }
+    return owners;
+}
+
 }  // namespace
 
 void join_path_identity(storage::Archive& archive, const RepoFacts& facts) {
@@ -40,8 +96,8 @@ BackfillResult backfill(git_repository* repo, storage::Archive& archive, std::op
         return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     };
     RepoFacts facts = repo_facts(repo);
-    facts.branch.reset();  // history is not on one branch
     join_path_identity(archive, facts);
+    auto branches = branch_of_commits(repo);
     auto archived = archive.archived_commits(facts.identity);
     std::vector<git_oid> oids = reachable_commits(repo, limit);
 
@@ -59,6 +115,8 @@ BackfillResult backfill(git_repository* repo, storage::Archive& archive, std::op
             git_commit* raw = nullptr;
             if (git_commit_lookup(&raw, repo, &oids[i]) == 0) {
                 Commit commit(raw);
+                auto owner = branches.find(sha);
+                facts.branch = owner == branches.end() ? std::nullopt : std::optional(owner->second);
                 pending.push_back(pipeline::commit_entry(meme::parse_event(commit_event(read_commit(repo, commit.get()), facts), 0)));
             }
         }

@@ -31,7 +31,10 @@ void join_path_identity(storage::Archive& archive, const RepoFacts& facts);
 
 // Walks the history reachable from HEAD and every branch, tag and remote-tracking ref, newest
 // first, at most `limit` commits, and archives the ones not archived yet, `batch` per
-// transaction. `progress` is called after every batch.
+// transaction. `progress` is called after every batch. Each commit gets the branch it was most
+// likely made on, as the hooks record it for new commits: the branch on whose first-parent line
+// it lies (main, then master, then HEAD's branch, then the others by name), else the first of
+// them whose history contains it; none when only tags or remotes reach it.
 BackfillResult backfill(git_repository* repo, storage::Archive& archive, std::optional<size_t> limit,
                         const std::function<void(const BackfillProgress&)>& progress, size_t batch = 2000);
 

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 
 #include "core/error.hpp"
 #include "core/text.hpp"
@@ -15,7 +16,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr const char* k_legacy_marker = "# memeops-hook:";  // the shell scripts of earlier versions
+// The mark of memeops' hook scripts: those of earlier versions, and those of hooks folders committed
+// with the project (hook_script).
+constexpr const char* k_legacy_marker = "# memeops-hook:";
 constexpr const char* k_launcher_name = "memeops-hook";
 
 // Points `hook` at `launcher`, atomically (a new link renamed over the old one).
@@ -33,15 +36,55 @@ bool links_to(const fs::path& hook, const std::string& launcher) {
     return fs::is_symlink(fs::symlink_status(hook, error)) && fs::read_symlink(hook, error).string() == launcher;
 }
 
-HookReport install_one(const fs::path& folder, const std::string& name, const std::string& launcher) {
+// The text of a hook script that runs the launcher as `command`. Its second line starts with
+// k_legacy_marker, so is_memeops_hook knows it.
+std::string hook_script(const std::string& command) {
+    bool bare = command.find_first_of(" '\"$`\\") == std::string::npos;
+    return std::string("#!/bin/sh\n") + k_legacy_marker +
+           " written by `memeops install`; it runs memeops' hook launcher. `memeops uninstall` removes it.\n"
+           "exec " + (bare ? command : "'" + command + "'") + " \"$0\" \"$@\"\n";
+}
+
+std::string read_hook(const fs::path& hook) {
+    std::ifstream in(hook);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+// Writes the hook script atomically (a new file renamed over the old one), executable.
+void write_hook_script(const fs::path& hook, const std::string& command) {
+    fs::path temporary = hook;
+    temporary += ".memeops-tmp";
+    {
+        std::ofstream out(temporary, std::ios::trunc);
+        out << hook_script(command);
+        if (!out.flush()) throw core::Fatal("cannot write " + temporary.string(), "the hooks folder is not writable");
+    }
+    fs::permissions(temporary, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
+                                   fs::perms::others_read | fs::perms::others_exec);
+    fs::rename(temporary, hook);
+}
+
+// Whether `hook` is the one `launcher` (or `script`) would install now.
+bool is_current(const fs::path& hook, const std::string& launcher, const std::optional<HookScript>& script) {
+    if (script) return read_hook(hook) == hook_script(script->command);
+    return links_to(hook, launcher);
+}
+
+void write_hook(const fs::path& hook, const std::string& launcher, const std::optional<HookScript>& script) {
+    if (script) write_hook_script(hook, script->command);
+    else link_launcher(hook, launcher);
+}
+
+HookReport install_one(const fs::path& folder, const std::string& name, const std::string& launcher,
+                       const std::optional<HookScript>& script) {
     fs::path hook = folder / name;
     fs::path chained = folder / (name + std::string(k_chained_suffix));
     bool exists = fs::exists(fs::symlink_status(hook));
     bool has_chain = fs::exists(fs::symlink_status(chained));
     if (exists && is_memeops_hook(hook.string())) {
         HookState state = has_chain ? HookState::installed_chained : HookState::installed;
-        if (links_to(hook, launcher)) return {name, state, "already installed"};
-        link_launcher(hook, launcher);
+        if (is_current(hook, launcher, script)) return {name, state, "already installed"};
+        write_hook(hook, launcher, script);
         return {name, state, "updated"};
     }
     if (exists) {
@@ -50,14 +93,20 @@ HookReport install_one(const fs::path& folder, const std::string& name, const st
                     "not installed: both " + name + " and " + chained.filename().string() +
                         " exist; move one of them aside and run install again"};
         fs::rename(hook, chained);
-        link_launcher(hook, launcher);
+        write_hook(hook, launcher, script);
         return {name, HookState::installed_chained,
                 "installed; the existing hook runs first (kept as " + chained.filename().string() + ")"};
     }
-    link_launcher(hook, launcher);
+    write_hook(hook, launcher, script);
     return {name, HookState::installed, "installed"};
 }
 
+// Whether `hook` runs `launcher`: a link to it, or a hook script naming it or its PATH name.
+bool runs_launcher(const fs::path& hook, const std::string& launcher) {
+    if (links_to(hook, launcher)) return true;
+    std::string text = read_hook(hook);
+    return text == hook_script(launcher) || text == hook_script(k_launcher_name);
+}
 
 std::string expand_home(const std::string& path) {
     if (path.rfind("~/", 0) != 0) return path;
@@ -117,15 +166,28 @@ std::string hook_launcher_path() {
     return launcher.string();
 }
 
+std::string launcher_command(const std::string& launcher) {
+    const char* path = std::getenv("PATH");
+    std::string_view dirs = path ? path : "";
+    while (!dirs.empty()) {
+        size_t colon = dirs.find(':');
+        fs::path candidate = fs::path(std::string(dirs.substr(0, colon))) / k_launcher_name;
+        std::error_code error;
+        if (fs::equivalent(candidate, launcher, error)) return k_launcher_name;
+        dirs.remove_prefix(colon == std::string_view::npos ? dirs.size() : colon + 1);
+    }
+    return launcher;
+}
+
 std::vector<HookReport> install_hooks(const std::string& folder, const std::vector<std::string>& names,
-                                      const std::string& launcher) {
+                                      const std::string& launcher, const std::optional<HookScript>& script) {
     for (const auto& name : names)
         if (!is_installable_hook(name)) throw core::Fatal("install", not_installable_reason(name));
     std::error_code error;
     fs::create_directories(folder, error);
     if (error) throw core::Fatal("cannot create hooks folder " + folder, error.message());
     std::vector<HookReport> reports;
-    for (const auto& name : names) reports.push_back(install_one(folder, name, launcher));
+    for (const auto& name : names) reports.push_back(install_one(folder, name, launcher, script));
     return reports;
 }
 
@@ -143,9 +205,9 @@ std::vector<HookReport> uninstall_hooks(const std::string& folder) {
         fs::remove(item.path());
         if (fs::exists(fs::symlink_status(chained))) {
             fs::rename(chained, item.path());
-            reports.push_back({name, HookState::missing, "removed; the previous hook is back"});
+            reports.push_back({name, HookState::missing, "the hook that was there before is back in its place"});
         } else {
-            reports.push_back({name, HookState::missing, "removed"});
+            reports.push_back({name, HookState::missing, ""});
         }
     }
     return reports;
@@ -161,7 +223,7 @@ std::vector<HookReport> hook_states(const std::string& folder, const std::vector
             reports.push_back({name, HookState::missing, ""});
         } else if (!is_memeops_hook(hook.string())) {
             reports.push_back({name, HookState::foreign, "another tool's hook"});
-        } else if (!links_to(hook, launcher)) {
+        } else if (!runs_launcher(hook, launcher)) {
             reports.push_back({name, HookState::outdated, "run memeops install to update"});
         } else {
             bool has_chain = fs::exists(fs::symlink_status(chained));

@@ -6,6 +6,7 @@
 // never deleted, and uninstall renames it back byte for byte. Installing twice changes nothing.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -45,19 +46,31 @@ struct HookReport {
     std::string note;  // what was done, or why not
 };
 
-// Installs `names` into `folder` as links to `launcher`. Throws core::Fatal, before writing
+// How a folder committed with the project (core.hooksPath=.husky) gets its hooks: scripts that
+// run the launcher as `command` with the hook's path ("exec memeops-hook \"$0\" \"$@\""), since a
+// link to this machine's launcher would be committed as an absolute path.
+struct HookScript {
+    std::string command;  // launcher_command()
+};
+
+// How a committed hook script names `launcher`: "memeops-hook" when PATH finds this very file
+// (every machine with memeops installed has it there), else its absolute path.
+std::string launcher_command(const std::string& launcher);
+
+// Installs `names` into `folder` as links to `launcher` (as scripts when `script` is given). Throws core::Fatal, before writing
 // anything, when one of `names` is not installable. Per hook: moves an existing foreign hook
 // aside to "<name>.pre-memeops" first; leaves an up-to-date link alone; replaces an older
 // memeops hook. Refuses (reports, and changes nothing for that hook) when both a foreign hook
 // and a "<name>.pre-memeops" exist.
 std::vector<HookReport> install_hooks(const std::string& folder, const std::vector<std::string>& names,
-                                      const std::string& launcher);
+                                      const std::string& launcher, const std::optional<HookScript>& script = std::nullopt);
 
 // Removes every memeops hook and the hook cache from `folder`, and renames "<name>.pre-memeops"
-// back.
+// back. One report per hook removed, its note saying when an earlier hook was put back.
 std::vector<HookReport> uninstall_hooks(const std::string& folder);
 
-// The state of each of `names` in `folder`: "outdated" unless it links to `launcher`.
+// The state of each of `names` in `folder`: "outdated" unless it links to `launcher` or is a
+// hook script that runs it (by name or path).
 std::vector<HookReport> hook_states(const std::string& folder, const std::vector<std::string>& names,
                                     const std::string& launcher);
 

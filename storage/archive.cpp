@@ -17,7 +17,7 @@
 #include "core/repo_identity.hpp"
 #include "core/text.hpp"
 #include "core/error.hpp"
-#include "storage/repo_store.hpp"
+#include "storage/history_filter.hpp"
 #include "storage/schema.hpp"
 #include "storage/search_query.hpp"
 #include "storage/search_tokenizer.hpp"
@@ -561,25 +561,12 @@ std::vector<Entry> Archive::load(const std::vector<std::int64_t>& ids) {
 }
 
 std::vector<Entry> Archive::history(const HistoryQuery& query) {
-    // Filters are fixed SQL fragments with bound values; the order matches the binds below.
     std::string sql = "SELECT id FROM entries WHERE 1";
-    std::optional<std::string> repo;
-    if (query.repo) {
-        repo = RepoStore(*this).resolve(*query.repo);
-        if (!repo) return {};
-        sql += " AND repo = ?1";
-    }
-    if (query.branch) sql += " AND branch = ?2";
-    if (query.kind) sql += " AND kind = ?3";
-    if (query.since) sql += " AND time >= ?4";
-    if (query.until) sql += " AND time <= ?5";
+    auto repo = history_filter(*this, query, sql);
+    if (!repo) return {};
     sql += " ORDER BY time DESC, id DESC LIMIT ?6";
     auto select = m_db->cached(sql);
-    if (repo) select.bind(1, *repo);
-    if (query.branch) select.bind(2, *query.branch);
-    if (query.kind) select.bind(3, to_string(*query.kind));
-    if (query.since) select.bind(4, *query.since);
-    if (query.until) select.bind(5, *query.until);
+    bind_history_filter(select, query, *repo);
     select.bind(6, query.limit);
     std::vector<std::int64_t> ids;
     while (select.step()) ids.push_back(select.column_int(0));

@@ -167,13 +167,22 @@ std::map<std::string, DeliveryCounts> Outbox::counts() {
     return out;
 }
 
-std::map<std::string, std::int64_t> Outbox::backlog_counts() {
-    auto select = m_archive.database().cached(
-        "SELECT destination, count(*) FROM deliveries WHERE state = 'pending' GROUP BY destination");
+std::map<std::string, std::int64_t> Outbox::counts_by_destination(const char* sql) {
+    auto select = m_archive.database().cached(sql);
     std::map<std::string, std::int64_t> out;
     while (select.step()) out[select.column_text(0)] = select.column_int(1);
     select.reset();
     return out;
+}
+
+std::map<std::string, std::int64_t> Outbox::backlog_counts() {
+    return counts_by_destination(
+        "SELECT destination, count(*) FROM deliveries WHERE state = 'pending' GROUP BY destination");
+}
+
+std::map<std::string, std::int64_t> Outbox::retrying_counts() {
+    return counts_by_destination(
+        "SELECT destination, count(*) FROM deliveries WHERE state = 'pending' AND attempts > 0 GROUP BY destination");
 }
 
 std::map<std::string, DestinationHealth> Outbox::all_health() {

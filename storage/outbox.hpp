@@ -114,12 +114,17 @@ public:
     std::map<std::string, DeliveryCounts> counts();
     // Pending rows by destination (reads only the outbox index: cheap on a large archive).
     std::map<std::string, std::int64_t> backlog_counts();
+    // Pending rows that were tried and failed at least once (they wait for their next attempt),
+    // by destination; a subset of backlog_counts().
+    std::map<std::string, std::int64_t> retrying_counts();
     // Every destination with a health row: disabled ones, paced ones.
     std::map<std::string, DestinationHealth> all_health();
     // The most recent delivery error of any destination, if any.
     std::optional<std::string> last_error();
 
 private:
+    // `sql` selects (destination, count) rows.
+    std::map<std::string, std::int64_t> counts_by_destination(const char* sql);
     int update_rows(const std::string& sql, const std::string& destination, std::span<const std::int64_t> memes,
                     const std::function<void(Statement&)>& bind_rest);
     std::vector<OutboxItem> due_rows(const ClaimRequest& request);

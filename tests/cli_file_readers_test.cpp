@@ -82,7 +82,7 @@ TEST_CASE("memeops replay - reads the log from standard input") {
     CHECK(bad.err == "memeops: cannot replay standard input : line 2: column \"loss\": \"fast\" is not a number\n");
     auto named = test::run_cli({"replay", "-", "--run", "resnet-7"}, "epoch,loss\n0,0.5\n");
     CHECK(named.code == 0);
-    CHECK(named.out == "Nothing to react to in 1 epochs of resnet-7.\n");
+    CHECK(named.out == "Nothing to react to in 1 epoch of resnet-7.\n");
 }
 
 TEST_CASE("memeops replay and confusion of a directory fail naming it, exit 1") {

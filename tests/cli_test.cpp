@@ -53,7 +53,7 @@ TEST_CASE("cli: exit codes and error lines follow the contract") {
 
     auto missing = test::run_cli({"show", "--db", db, "no-such-tag"});
     CHECK(missing.code == 1);
-    CHECK(missing.err == "memeops: no entry no-such-tag : not a tag, commit or entry id in " + db + "\n");
+    CHECK(missing.err == "memeops: no entry no-such-tag : not a tag, git revision, commit or entry id in " + db + "\n");
 
     test::write_file(dir.file("junk.db"), std::string(4096, 'j'));
     auto corrupt = test::run_cli({"history", "--db", dir.file("junk.db")});

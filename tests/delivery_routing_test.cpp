@@ -145,7 +145,7 @@ TEST_CASE("status shows a destination removed from the configuration, with its w
     auto people = test::run_memeops({"status"}, env);
     CHECK(people.code == 0);
     CHECK(people.out.find(removed.key() + " (not configured)") != std::string::npos);
-    CHECK(people.out.find("3 waiting") != std::string::npos);
+    CHECK(people.out.find("3 memes waiting") != std::string::npos);
     auto json = nlohmann::json::parse(test::run_memeops({"status", "--json"}, env).out);
     auto listed = json["destinations"];
     REQUIRE(listed.size() == 2);  // the console (configured by default) and the removed webhook

@@ -36,8 +36,7 @@ nlohmann::json summary_json(const delivery::DestinationView& view, const deliver
 
 std::string summary_line(const nlohmann::json& s) {
     std::string line = s["destination"].get<std::string>() + ": " + std::to_string(s["delivered"].get<int>()) +
-                       " delivered in " + std::to_string(s["messages"].get<int>()) +
-                       (s["messages"].get<int>() == 1 ? " message" : " messages");
+                       " delivered in " + core::count_of(s["messages"].get<int>(), "message", "messages");
     if (s["failed"].get<int>()) line += ", " + std::to_string(s["failed"].get<int>()) + " failed for good";
     if (s["pending"].get<std::int64_t>()) line += ", " + std::to_string(s["pending"].get<std::int64_t>()) + " waiting";
     if (s["disabled"].get<bool>()) line += " (destination disabled: fix its URL)";
@@ -143,7 +142,7 @@ int run_flush(Context& context, const FlushOptions& options) {
 
 Handler define_flush(CLI::App& app, Context& context) {
     auto options = std::make_shared<FlushOptions>();
-    app.add_option("--timeout", options->timeout_s, "Stop after this many seconds (default 60)")->check(CLI::Range(1, 3600));
+    app.add_option("--timeout", options->timeout_s, "Stop after this many seconds (default 60)")->check(CLI::Range(1, 3600).description(""));
     app.add_flag("-j,--json", options->json,
                  "Print one JSON document: console memes in its \"console\" array (texts as printed), then what "
                  "was delivered per destination, what waits for destinations no longer configured, and in "

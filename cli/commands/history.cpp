@@ -3,6 +3,7 @@
 #include "cli/repo_argument.hpp"
 #include "cli/entry_view.hpp"
 #include "core/error.hpp"
+#include "storage/history_filter.hpp"
 
 namespace memeops::cli {
 namespace {
@@ -42,6 +43,15 @@ storage::HistoryQuery to_query(const HistoryOptions& options, core::TimeMs now) 
     return query;
 }
 
+// "showing 20 of 57; use -n to see more" on stderr when --limit cut the list, so the table on
+// stdout stays whole for a pipe.
+void print_limit_footer(Io& io, storage::Archive& archive, const storage::HistoryQuery& query, size_t shown) {
+    if (static_cast<int>(shown) < query.limit) return;
+    std::int64_t total = storage::count_history(archive, query);
+    if (total <= static_cast<std::int64_t>(shown)) return;
+    io.err << "showing " << shown << " of " << total << "; use -n to see more\n";
+}
+
 int run_history(Context& context, const HistoryOptions& options) {
     core::TimeMs now = core::now_ms();
     storage::HistoryQuery query = to_query(options, now);
@@ -58,6 +68,7 @@ int run_history(Context& context, const HistoryOptions& options) {
         io.out << "No entries match.\n";
     } else {
         print_entry_table(io.out, entries, io.terminal, now);
+        print_limit_footer(io, *archive, query, entries.size());
     }
     return 0;
 }
@@ -71,8 +82,8 @@ Handler define_history(CLI::App& app, Context& context) {
     app.add_option("-k,--kind", options->kind, "Only this kind: version, commit, training, ci, message");
     app.add_option("--since", options->since, "From this time: ISO-8601, or relative (30m, 12h, 7d, 2w, 1y)");
     app.add_option("--until", options->until, "Up to this time: ISO-8601, or relative (30m, 12h, 7d, 2w, 1y)");
-    app.add_option("-n,--limit", options->limit, "At most this many entries (default 20)")
-        ->check(CLI::Range(1, 100000));
+    app.add_option("-n,--limit", options->limit, "At most this many entries (default 20); when more match, a line on stderr says how many")
+        ->check(CLI::Range(1, 100000).description(""));
     app.add_flag("-j,--json", options->json, "Print a JSON array of entries");
     return [&context, options] { return run_history(context, *options); };
 }

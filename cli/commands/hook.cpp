@@ -16,7 +16,6 @@
 #include <unistd.h>
 
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <mutex>
 
@@ -26,6 +25,7 @@
 #include "core/error.hpp"
 #include "hooks/backfill.hpp"
 #include "hooks/hook_events.hpp"
+#include "hooks/hook_log.hpp"
 #include "hooks/installer.hpp"
 #include "pipeline/handoff.hpp"
 #include "pipeline/pipeline.hpp"
@@ -51,21 +51,6 @@ struct HookRun {
     hooks::CarriedTags carried;              // the version tags post-rewrite moved
     std::vector<int> inherited_fds;          // descriptors git handed over (3 and up)
 };
-
-std::string hook_log_path() {
-    if (auto state = core::env("XDG_STATE_HOME")) return *state + "/memeops/hook.log";
-    if (auto home = core::env("HOME")) return *home + "/.local/state/memeops/hook.log";
-    return "/tmp/memeops-hook.log";
-}
-
-void log_line(const std::string& hook, const std::string& what) {
-    std::string path = hook_log_path();
-    std::error_code ignored;
-    std::filesystem::create_directories(std::filesystem::path(path).parent_path(), ignored);
-    std::ofstream log(path, std::ios::app);
-    log << core::format_iso8601(core::now_ms()) << " " << hook << " (pid " << getpid() << ", in "
-        << std::filesystem::current_path(ignored).string() << "): " << what << "\n";
-}
 
 // The descriptors above stderr this process started with (git's, none of ours yet).
 std::vector<int> open_descriptors() {
@@ -155,7 +140,7 @@ void hand_to_bot(storage::Archive& archive, const HookRun& run, const std::vecto
     }
     auto handoff = pipeline::hand_to_bot(archive, parse_all(local), outgoing, bot, "hook");
     if (!handoff.forwarded.error.empty())
-        log_line(run.name, handoff.forwarded.error + "; " + core::count_of(handoff.forwarded.waiting, "event waits", "events wait") +
+        hooks::append_hook_log(run.name, handoff.forwarded.error + "; " + core::count_of(handoff.forwarded.waiting, "event waits", "events wait") +
                                " in the spool for the next hook, flush or emit");
 }
 
@@ -182,10 +167,10 @@ void guarded(Context& context, const std::string& hook, bool git_listens, Step s
         if (git_listens)
             context.io().err << "memeops: hook " << hook << " : " << e.subject() << " : " << e.reason()
                              << " (the git command is unaffected)\n";
-        log_line(hook, e.subject() + " : " + e.reason());
+        hooks::append_hook_log(hook, e.subject() + " : " + e.reason());
     } catch (const std::exception& e) {
         if (git_listens) context.io().err << "memeops: hook " << hook << " : " << e.what() << " (the git command is unaffected)\n";
-        log_line(hook, e.what());
+        hooks::append_hook_log(hook, e.what());
     }
 }
 

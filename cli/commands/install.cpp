@@ -1,4 +1,5 @@
 // memeops install / uninstall: the hook scripts of one repository.
+#include <filesystem>
 #include <optional>
 #include <sstream>
 
@@ -12,6 +13,8 @@
 
 namespace memeops::cli {
 namespace {
+
+namespace fs = std::filesystem;
 
 struct InstallOptions {
     std::string hooks = core::join(hooks::default_hook_names(), ",");
@@ -52,6 +55,32 @@ void archive_starting_point(Context& context, git_repository* repo) {
     }
 }
 
+// Whether git commits what is written in `folder`: inside the work tree, outside .git, and not
+// ignored (core.hooksPath=.husky).
+bool committed_with_project(git_repository* repo, const std::string& folder) {
+    const char* workdir = git_repository_workdir(repo);
+    if (!workdir) return false;
+    std::error_code error;
+    fs::path relative = fs::weakly_canonical(folder, error).lexically_relative(fs::weakly_canonical(workdir, error));
+    if (relative.empty() || *relative.begin() == ".." || *relative.begin() == ".git") return false;
+    int ignored = 0;
+    if (git_ignore_path_is_ignored(&ignored, repo, (relative.string() + "/").c_str()) != 0) return false;
+    return ignored == 0;
+}
+
+// In a folder committed with the project, hooks are scripts that name the launcher as every
+// machine finds it; says so in one line, with what they run.
+std::optional<hooks::HookScript> committed_hook_form(Io& io, git_repository* repo, const std::string& folder,
+                                                     const std::string& launcher) {
+    if (!committed_with_project(repo, folder)) return std::nullopt;
+    hooks::HookScript script{hooks::launcher_command(launcher)};
+    bool on_path = script.command != launcher;
+    io.err << "memeops: install : warning : " << folder << " is tracked by git, so the hook scripts written there "
+           << "will be committed; they run " << (on_path ? "memeops-hook from PATH" : script.command + " (memeops-hook is not on PATH)")
+           << "\n";
+    return script;
+}
+
 int run_install(Context& context, const InstallOptions& options) {
     auto names = core::split_commas(options.hooks);
     if (auto refused = refused_hook(names)) {
@@ -62,7 +91,9 @@ int run_install(Context& context, const InstallOptions& options) {
     hooks::LibGit2 lib;
     auto repo = hooks::open_repository(context.global().repo_dir);
     std::string folder = hooks::hooks_folder(repo.get());
-    auto reports = hooks::install_hooks(folder, names, hooks::hook_launcher_path());
+    std::string launcher = hooks::hook_launcher_path();
+    auto script = committed_hook_form(context.io(), repo.get(), folder, launcher);
+    auto reports = hooks::install_hooks(folder, names, launcher, script);
     print_reports(context.io(), folder, reports);
     for (const auto& report : reports)
         if (report.state == hooks::HookState::foreign) return 1;
@@ -76,8 +107,11 @@ int run_uninstall(Context& context) {
     auto repo = hooks::open_repository(context.global().repo_dir);
     std::string folder = hooks::hooks_folder(repo.get());
     auto reports = hooks::uninstall_hooks(folder);
-    if (reports.empty()) context.io().out << "No memeops hooks in " << folder << "\n";
-    else print_reports(context.io(), folder, reports);
+    Io& io = context.io();
+    if (reports.empty()) io.out << "No memeops hooks in " << folder << "; nothing to remove.\n";
+    for (const auto& report : reports)
+        io.out << "Removed memeops' " << report.name << " hook from " << folder
+               << (report.note.empty() ? "" : "; " + report.note) << ".\n";
     return 0;
 }
 

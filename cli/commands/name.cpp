@@ -1,5 +1,6 @@
 // memeops name / docker-tag: the pun names of a commit.
 #include "cli/command.hpp"
+#include "cli/repo_argument.hpp"
 #include "core/error.hpp"
 #include "hooks/git.hpp"
 #include "meme/pun_name.hpp"
@@ -13,10 +14,10 @@ struct NameOptions {
 };
 
 // The names of `rev`; the archive's final tag (with its suffix) when the commit is a version.
-meme::PunName names_of(Context& context, const std::string& rev) {
+meme::PunName names_of(Context& context, const std::string& rev, std::string_view command) {
     hooks::LibGit2 lib;
     auto repo = hooks::open_repository(context.global().repo_dir);
-    auto commit = hooks::resolve_commit(repo.get(), rev);
+    auto commit = commit_argument(repo.get(), rev, command);
     auto names = *meme::pun_name(hooks::to_hex(git_commit_id(commit.get())));
     if (auto archive = context.open_existing_archive()) {
         auto id = archive->git_entry_id(hooks::repository_identity(repo.get()), names.sha);
@@ -32,7 +33,7 @@ meme::PunName names_of(Context& context, const std::string& rev) {
 }
 
 int run_name(Context& context, const NameOptions& options) {
-    auto names = names_of(context, options.rev);
+    auto names = names_of(context, options.rev, "name");
     Io& io = context.io();
     if (options.json) {
         io.out << meme::to_json(names).dump() << "\n";
@@ -57,7 +58,7 @@ Handler define_docker_tag(CLI::App& app, Context& context) {
     app.add_option("REV", options->rev, "A commit (default HEAD)");
     app.add_option("-r,--repo", context.global().repo_dir, "The repository (default: the current one)");
     return [&context, options] {
-        context.io().out << names_of(context, options->rev).docker_tag << "\n";
+        context.io().out << names_of(context, options->rev, "docker-tag").docker_tag << "\n";
         return 0;
     };
 }

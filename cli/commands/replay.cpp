@@ -61,23 +61,27 @@ int run_replay(Context& context, const ReplayOptions& options) {
     auto found = meme::detect_in_log(log.epochs, context.detector_thresholds());
     Io& io = context.io();
     Table table({"EPOCH", "PRIORITY", "REACTION", "CAPTION"});
+    table.wrap_last_column();
     for (const auto& f : found) {
         std::string name = meme::fit_run_name(run, f.fit);
         auto caption = meme::detection_caption(f.detection, name, f.spark);
         if (options.json) print_json(io, name, f, caption);
         else if (options.explain) print_explained(io, name, f, caption);
-        else table.add_row({std::to_string(f.detection.epoch), storage::priority_label(f.detection.priority),
-                            f.detection.reaction, caption.zh});
+        else {
+            table.add_row({std::to_string(f.detection.epoch), storage::priority_label(f.detection.priority),
+                           f.detection.reaction, caption.zh});
+            if (caption.en != caption.zh) table.add_row({"", "", "", caption.en});
+        }
     }
     if (options.json) return 0;  // (--json with --explain: the JSON lines carry window and why)
     size_t fits = meme::split_fits(log.epochs).size();
-    std::string what = std::to_string(log.epochs.size()) + " epochs of " + core::terminal_safe(run) +
+    std::string what = core::count_of(static_cast<std::int64_t>(log.epochs.size()), "epoch", "epochs") + " of " + core::terminal_safe(run) +
                        (fits > 1 ? " (" + std::to_string(fits) + " fits appended)" : "");
     if (found.empty()) return io.out << "Nothing to react to in " << what << ".\n", 0;
     if (!options.explain) io.out << table.render(io.terminal);
     char rate[32];
     std::snprintf(rate, sizeof rate, "%.1f", 100.0 * static_cast<double>(found.size()) / static_cast<double>(log.epochs.size()));
-    io.out << found.size() << (found.size() == 1 ? " reaction" : " reactions") << " in " << what << ": " << rate
+    io.out << core::count_of(static_cast<std::int64_t>(found.size()), "reaction", "reactions") << " in " << what << ": " << rate
            << " per 100 epochs.\n";
     return 0;
 }

@@ -54,7 +54,7 @@ Handler define_search(CLI::App& app, Context& context) {
                    "Words that must all appear, as word prefixes (any language); -word excludes, "
                    "'\"a phrase\"' matches in order. Exits 1 when nothing matches.");
     app.add_option("--limit", options->limit, "At most this many entries (default 20)")
-        ->check(CLI::Range(1, 100000));
+        ->check(CLI::Range(1, 100000).description(""));
     app.add_flag("--json", options->json, "Print a JSON array of entries ([] when nothing matches)");
     // `-nan` is an exclusion, not an option. What a subcommand does not know falls through to
     // the main command (which holds the global options); while `search` is parsed, the main

@@ -5,6 +5,7 @@
 // Tagging is idempotent per commit: a commit keeps the tag it has. Run again with metrics, it
 // updates the version's metrics in the archive and says which changed.
 #include "cli/command.hpp"
+#include "cli/repo_argument.hpp"
 #include "core/text.hpp"
 #include "cli/metric_flags.hpp"
 #include "core/error.hpp"
@@ -105,7 +106,7 @@ int run_tag(Context& context, const TagOptions& options) {
     storage::Metrics metrics = parse_metric_flags(options.metrics);
     hooks::LibGit2 lib;
     auto repo = hooks::open_repository(context.global().repo_dir);
-    auto commit = hooks::resolve_commit(repo.get(), options.rev);
+    auto commit = commit_argument(repo.get(), options.rev, "tag");
     hooks::CommitInfo info = hooks::read_commit(repo.get(), commit.get());
     hooks::RepoFacts facts = hooks::repo_facts(repo.get());
     auto archive = options.dry_run ? context.open_existing_archive() : context.open_archive();

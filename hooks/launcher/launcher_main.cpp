@@ -262,10 +262,14 @@ int run(const Invocation& hook) {
     return status;
 }
 
+// The hook git ran: this program under the hook's name (a link), or, from a hook script in a
+// folder committed with the project, "memeops-hook HOOK_PATH ARGS…".
 Invocation invocation(int argc, char** argv) {
     std::string self = argc > 0 ? argv[0] : "";
+    int first_arg = 1;
+    if (self.substr(self.rfind('/') + 1) == "memeops-hook" && argc > 1) self = argv[first_arg++];
     Invocation hook{self.substr(self.rfind('/') + 1), folder_of(self), {}, std::nullopt};
-    for (int i = 1; i < argc; ++i) hook.args.emplace_back(argv[i]);
+    for (int i = first_arg; i < argc; ++i) hook.args.emplace_back(argv[i]);
     if (hook_reads_stdin(hook.name)) hook.input = read_all(0);
     return hook;
 }
