@@ -15,7 +15,8 @@ configures and builds it with CMake, and installs `memeops` into PREFIX/bin.
   --sanitize      build with AddressSanitizer + UBSan (in build-asan/) and do not install;
                   with --test, runs the suite under the sanitizers
   --bench-tools   also install wrk and prometheus-alertmanager, which the bot's benchmarks
-                  (bench/bot_bench.sh, build/bench/burst_bench) use as load tool and peer
+                  (bench/bot_bench.sh, build/bench/burst_bench) use as load tool and peer,
+                  and python3-matplotlib, the baseline of build/bench/card_bench
   --prefix DIR    where to install (default /usr/local, so memeops lands in /usr/local/bin)
   --no-deps       skip the package step (the packages are already there)
   --build-dir DIR build folder (default build/, or build-asan/ with --sanitize)
@@ -25,11 +26,13 @@ Run as root, or as a user with sudo for the package and install steps.
 USAGE
 }
 
+# cairo and pango render the meme cards (PNG); their Noto fonts draw Chinese and colour emoji.
 # clang-14, its libFuzzer runtime (libclang-rt-14-dev, only recommended by clang-14) and llvm-14
 # (llvm-symbolizer, for readable sanitizer reports) are for fuzz/run.sh, which CI runs.
 PACKAGES=(build-essential cmake pkg-config git sqlite3
           libgit2-dev libcpp-httplib-dev libmicrohttpd-dev libssl-dev nlohmann-json3-dev libsqlite3-dev libjemalloc-dev
-          catch2 libcli11-dev ccache clang-14 libclang-rt-14-dev llvm-14)
+          catch2 libcli11-dev ccache clang-14 libclang-rt-14-dev llvm-14
+          libcairo2-dev libpango1.0-dev fonts-noto-cjk fonts-noto-color-emoji)
 
 run_tests=0
 sanitize=0
@@ -74,7 +77,7 @@ install_packages() {
         "${missing[@]}" >/dev/null
 }
 
-[[ $bench_tools -eq 1 ]] && PACKAGES+=(wrk prometheus-alertmanager)
+[[ $bench_tools -eq 1 ]] && PACKAGES+=(wrk prometheus-alertmanager python3-matplotlib)
 [[ $install_deps -eq 1 ]] && install_packages
 
 if [[ -z "$build_dir" ]]; then

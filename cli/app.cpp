@@ -57,6 +57,7 @@ const std::vector<CommandSpec>& command_table() {
         {"flush", "Deliver what waits in the outbox once, then exit", define_flush},
         {"history", "Archive entries, newest first", define_history},
         {"show", "One entry with its metrics, memes and their delivery state", define_show},
+        {"card", "A meme as a PNG card: memeops card v1.2-rapid-raccoon -o card.png", define_card},
         {"search", "Full-text search over captions, commit messages, tags and event text",
          define_search},
         {"slang", "Chinese internet slang from the built-in lexicon: word, pinyin, emoji, gloss",
