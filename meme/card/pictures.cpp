@@ -84,9 +84,13 @@ void draw_series(Canvas& c, const Scale& s, const CurvePicture& p, size_t index)
         drawing = true;
     }
     if (drawing) cairo_stroke(cr);
-    TextStyle nan{.px = l.label_px, .colour = l.text, .bold = true, .align = Align::centre};
-    for (size_t i = 0; i < values.size() && i < p.epochs.size() && index == 0; ++i)
-        if (std::isnan(values[i])) c.text("💀 NaN", s.x(p.epochs[i]), s.plot.y + 4, nan);
+    for (size_t i = 0; i < values.size() && i < p.epochs.size() && index == 0; ++i) {
+        if (!std::isnan(values[i])) continue;
+        double x = s.x(p.epochs[i]);
+        bool right = x > s.plot.x + s.plot.w * 0.8;  // kept inside the plot, beside the mark
+        c.text("💀 NaN", x + (right ? -10 : 10), s.plot.y + 4,
+               {.px = l.label_px, .colour = l.text, .bold = true, .align = right ? Align::right : Align::left});
+    }
 }
 
 void draw_legend(Canvas& c, const CurvePicture& p, const Rect& area) {
@@ -107,8 +111,9 @@ void draw_marks(Canvas& c, const Scale& s, const CurvePicture& p) {
         cairo_set_dash(cr, dash, 2, 0);
         c.line(s.plot.x, s.y(*p.threshold), s.plot.x + s.plot.w, s.y(*p.threshold), 2.5, l.threshold);
         cairo_set_dash(cr, nullptr, 0, 0);
-        TextStyle label{.px = l.label_px, .colour = l.threshold, .bold = true, .align = Align::right};
-        c.text(format_metric(*p.threshold), s.plot.x + s.plot.w, s.y(*p.threshold) - l.label_px * 1.5, label);
+        // Under the line at the left, where rising curves have not got to yet.
+        c.text("threshold " + format_metric(*p.threshold), s.plot.x + 8, s.y(*p.threshold) + 4,
+               {.px = l.label_px, .colour = l.threshold, .bold = true});
     }
     if (!p.marked_epoch) return;
     double x = s.x(*p.marked_epoch);
