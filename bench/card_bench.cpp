@@ -69,7 +69,7 @@ nlohmann::json matplotlib_figures(const meme::card::Card& card, int runs) {
                                           {"subject", meme::card::subject_line(card.subject)}, {"epochs", curves.epochs},
                                           {"series", series}, {"marked", curves.marked_epoch.value_or(0)}}
                                .dump();
-    std::string command = "python3 " MEMEOPS_SOURCE_DIR "/bench/card_bench.py " + data + " " + std::to_string(runs) + " " + png;
+    std::string command = "/usr/bin/python3 " MEMEOPS_SOURCE_DIR "/bench/card_bench.py " + data + " " + std::to_string(runs) + " " + png;
     FILE* pipe = popen(command.c_str(), "r");
     std::string out;
     char buffer[512];

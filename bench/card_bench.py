@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """The matplotlib baseline of build/bench/card_bench: the same card (caption in Chinese and
 English, loss and val_loss curves, the firing epoch marked), drawn and saved as a PNG.
 

@@ -62,7 +62,7 @@ long pixels_of(const test::DecodedPng& image, test::Rgb colour) {
     for (int y = 0; y < image.height; ++y)
         for (int x = 0; x < image.width; ++x) {
             auto p = image.at(x, y);
-            count += p.r == colour.r && p.g == colour.g && p.b == colour.b;
+            count += std::abs(p.r - colour.r) <= 4 && std::abs(p.g - colour.g) <= 4 && std::abs(p.b - colour.b) <= 4;
         }
     return count;
 }

@@ -82,12 +82,14 @@ TEST_CASE("meme::card colour emoji are drawn in colour") {
     CHECK(area(test::decode_png(plain.png)) == 0);
 }
 
-TEST_CASE("meme::card the same card renders to the same bytes, with no metadata chunks") {
+TEST_CASE("meme::card the same card renders to the same bytes, with no time or text chunks") {
     for (const auto& card : every_kind()) {
         INFO(card.reaction);
         std::string first = render_card(card).png;
         CHECK(render_card(card).png == first);
-        for (const auto& chunk : test::png_chunks(first)) CHECK((chunk == "IHDR" || chunk == "IDAT" || chunk == "IEND"));
+        for (const auto& chunk : test::png_chunks(first)) CHECK((chunk != "tIME" && chunk != "tEXt" && chunk != "zTXt" && chunk != "iTXt"));
+        CHECK(test::png_chunks(first).front() == "IHDR");
+        CHECK(test::png_chunks(first).back() == "IEND");
     }
 }
 
