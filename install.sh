@@ -15,7 +15,8 @@ configures and builds it with CMake, and installs `memeops` into PREFIX/bin.
   --sanitize      build with AddressSanitizer + UBSan (in build-asan/) and do not install;
                   with --test, runs the suite under the sanitizers
   --bench-tools   also install wrk and prometheus-alertmanager, which the bot's benchmarks
-                  (bench/bot_bench.sh, build/bench/burst_bench) use as load tool and peer
+                  (bench/bot_bench.sh, build/bench/burst_bench) use as load tool and peer,
+                  and python3-matplotlib, the baseline of build/bench/card_bench
   --service       also install the bot as a systemd service: /etc/systemd/system/memeops.service
                   (deploy/systemd/, running PREFIX/bin/memeops) and /etc/memeops/memeops.env for
                   its secrets (mode 0600; an existing one is kept), then enable and start it
@@ -29,6 +30,7 @@ Run as root, or as a user with sudo for the package and install steps.
 USAGE
 }
 
+# cairo and pango render the meme cards (PNG); their Noto fonts draw Chinese and colour emoji.
 # clang-14, its libFuzzer runtime (libclang-rt-14-dev, only recommended by clang-14) and llvm-14
 # (llvm-symbolizer, for readable sanitizer reports) are for fuzz/run.sh, which CI runs. tmux is
 # the terminal the tests of TTY output (widths, cutting with "…") run the CLI in.
@@ -39,7 +41,8 @@ PACKAGES=(build-essential cmake pkg-config git sqlite3 tmux
           libgit2-dev libcpp-httplib-dev libmicrohttpd-dev libssl-dev nlohmann-json3-dev libsqlite3-dev libjemalloc-dev libicu-dev
           catch2 libcli11-dev ccache clang-14 libclang-rt-14-dev llvm-14
           python3 python3-pip python3-setuptools python3-torch python3-yaml
-          python3-jsonschema systemd nodejs)
+          python3-jsonschema systemd nodejs
+          libcairo2-dev libpango1.0-dev fonts-noto-cjk fonts-noto-color-emoji)
 
 run_tests=0
 sanitize=0
@@ -115,7 +118,7 @@ install_packages() {
         "${missing[@]}" >/dev/null
 }
 
-[[ $bench_tools -eq 1 ]] && PACKAGES+=(wrk prometheus-alertmanager)
+[[ $bench_tools -eq 1 ]] && PACKAGES+=(wrk prometheus-alertmanager python3-matplotlib)
 # npm comes with some builds of nodejs (NodeSource's), where Debian's npm package would conflict.
 command -v npm >/dev/null || PACKAGES+=(npm)
 [[ $install_deps -eq 1 ]] && install_packages

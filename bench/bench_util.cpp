@@ -19,7 +19,10 @@ Latency measure(int runs, const std::function<void()>& work) {
         samples.push_back(seconds_since(start) * 1000.0);
     }
     std::sort(samples.begin(), samples.end());
-    return {samples[samples.size() / 2], samples[samples.size() * 95 / 100]};
+    double sum = 0;
+    for (double s : samples) sum += s;
+    return {samples[samples.size() / 2], samples[samples.size() * 95 / 100], samples[samples.size() * 99 / 100],
+            sum / static_cast<double>(samples.size())};
 }
 
 void report(const std::string& name, const std::string& figure, double ratio,

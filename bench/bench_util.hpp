@@ -17,9 +17,12 @@ double seconds_since(Clock::time_point start);
 struct Latency {
     double median_ms = 0;
     double p95_ms = 0;
+    double p99_ms = 0;
+    double mean_ms = 0;
 };
 
-// Runs `work` once to warm up, then `runs` times, and returns the median and 95th percentile.
+// Runs `work` once to warm up, then `runs` times, and returns the median, 95th and 99th
+// percentiles and the mean.
 Latency measure(int runs, const std::function<void()>& work);
 
 // One line of the report: a name, the figure, its ratio to the baseline, and the target.

@@ -59,6 +59,10 @@ std::string_view examples_of(std::string_view command) {
          "memeops replay training.log.csv       a Keras CSVLogger file\n"
          "memeops replay epochs.jsonl --json    one JSON line per reaction\n"
          "cat log.csv | memeops replay -        from stdin"},
+        {"card",
+         "memeops card HEAD -o version.png      the meme of an archive entry, as a PNG card\n"
+         "memeops card '#42' --reaction training.nan   one meme of an entry\n"
+         "memeops memeify --png meme.png < event.json"},
         {"watch",
          "memeops watch logs/training.csv --run resnet-7 &   then train with CSVLogger(\"logs/training.csv\")\n"
          "memeops watch train.csv --idle-exit 600 --json    stop after 10 quiet minutes"},
@@ -132,6 +136,7 @@ const std::vector<CommandSpec>& command_table() {
         {"flush", "Deliver what waits in the outbox once, then exit", define_flush},
         {"history", "Archive entries, newest first", define_history},
         {"show", "One entry with its metrics, memes and their delivery state", define_show},
+        {"card", "A meme as a PNG card: memeops card v1.2-rapid-raccoon -o card.png", define_card},
         {"search", "Full-text search over captions, commit messages, tags and event text", define_search},
         {"slang", "Chinese internet slang from the built-in lexicon: word, pinyin, emoji, gloss", define_slang},
         {"emojify", "Replace slang in a text with its emoji (YYDS → 👑, 绝绝子 → 💯)", define_emojify},

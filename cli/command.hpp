@@ -97,6 +97,7 @@ int run(const std::vector<std::string>& args, Io& io);
 // The subcommands' definitions, one per file in cli/commands/.
 Handler define_history(CLI::App& app, Context& context);
 Handler define_show(CLI::App& app, Context& context);
+Handler define_card(CLI::App& app, Context& context);
 Handler define_search(CLI::App& app, Context& context);
 Handler define_install(CLI::App& app, Context& context);
 Handler define_uninstall(CLI::App& app, Context& context);

@@ -1,14 +1,11 @@
 #include "meme/caption_templates.hpp"
 
 #include <algorithm>
-#include <fstream>
 #include <mutex>
 #include <set>
-#include <sstream>
 
 #include "core/error.hpp"
 #include "core/json.hpp"
-#include "core/settings.hpp"
 #include "templates/templates.hpp"
 
 namespace memeops::meme {
@@ -54,16 +51,6 @@ void check_reaction(const nlohmann::json& variants, const std::string& reaction,
     }
 }
 
-std::optional<std::string> read_override() {
-    auto folder = core::env("MEMEOPS_TEMPLATES");
-    if (!folder) return std::nullopt;
-    std::ifstream in(*folder + "/captions.json");
-    if (!in) return std::nullopt;  // overrides are file by file: no file, the built-in one
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
-
 }  // namespace
 
 const std::set<std::string>& known_placeholders() {
@@ -100,10 +87,8 @@ const nlohmann::json& caption_templates() {
     static std::once_flag once;
     static nlohmann::json templates;
     std::call_once(once, [] {
-        if (auto override_text = read_override())
-            templates = check_caption_templates(*override_text, *core::env("MEMEOPS_TEMPLATES") + "/captions.json");
-        else
-            templates = check_caption_templates(std::string(templates::embedded("captions.json")), "templates/captions.json");
+        auto file = templates::in_force("captions.json");
+        templates = check_caption_templates(file.text, file.source);
     });
     return templates;
 }

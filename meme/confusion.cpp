@@ -1,4 +1,5 @@
 #include "meme/confusion.hpp"
+#include "meme/confusion_grid.hpp"
 
 #include <algorithm>
 #include <cstdio>
@@ -153,6 +154,14 @@ nlohmann::json to_json(const ConfusionMatrix& m) {
     return {{"labels", m.labels}, {"matrix", m.counts}, {"per_class", per_class}, {"accuracy", m.accuracy}};
 }
 
+std::string cell_emoji(const ConfusionMatrix& m, size_t row, size_t column) {
+    static const char* const k_binary[2][2] = {{"🔥 TN", "❌ FP"}, {"⚠️ FN", "💯 TP"}};
+    if (m.labels.size() == 2) return k_binary[row][column];
+    long row_total = 0;
+    for (long v : m.counts[row]) row_total += v;
+    return heat(row == column, ratio(m.counts[row][column], row_total));
+}
+
 std::string render_confusion(const ConfusionMatrix& m) {
     std::ostringstream out;
     int label_width = 6;
@@ -162,16 +171,9 @@ std::string render_confusion(const ConfusionMatrix& m) {
     for (const auto& l : m.labels) out << core::pad_to_width("pred " + l, width);
     out << "\n";
     bool binary = m.labels.size() == 2;
-    static const char* k_binary[2][2] = {{"🔥 TN", "❌ FP"}, {"⚠️ FN", "💯 TP"}};
     for (size_t r = 0; r < m.labels.size(); ++r) {
-        long row_total = 0;
-        for (long v : m.counts[r]) row_total += v;
         out << core::pad_to_width("true " + m.labels[r], label_width);
-        for (size_t c = 0; c < m.labels.size(); ++c) {
-            std::string count = std::to_string(m.counts[r][c]);
-            out << (binary ? cell(k_binary[r][c], count, width)
-                           : cell(heat(r == c, ratio(m.counts[r][c], row_total)), count, width));
-        }
+        for (size_t c = 0; c < m.labels.size(); ++c) out << cell(cell_emoji(m, r, c), std::to_string(m.counts[r][c]), width);
         out << "\n";
     }
     if (!binary) out << k_heat_legend;

@@ -1,10 +1,12 @@
 #include "templates/templates.hpp"
 
+#include <fstream>
 #include <map>
 #include <mutex>
 #include <stdexcept>
 
 #include "core/json.hpp"
+#include "core/settings.hpp"
 
 namespace memeops::templates {
 
@@ -26,6 +28,14 @@ const nlohmann::json& embedded_json(std::string_view name) {
         it = parsed.emplace(std::string(name), std::move(document.value)).first;
     }
     return it->second;
+}
+
+TemplateText in_force(std::string_view name) {
+    if (auto folder = core::env("MEMEOPS_TEMPLATES")) {
+        std::string path = *folder + "/" + std::string(name);
+        if (std::ifstream in{path}) return {std::string(std::istreambuf_iterator<char>(in), {}), path};
+    }
+    return {std::string(embedded(name)), "templates/" + std::string(name)};
 }
 
 }  // namespace memeops::templates

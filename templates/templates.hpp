@@ -26,4 +26,14 @@ std::string_view embedded(std::string_view name);
 // The built-in JSON file `name`, parsed once and kept for the life of the process.
 const nlohmann::json& embedded_json(std::string_view name);
 
+// A template file as it is in force: its text and the name errors give it.
+struct TemplateText {
+    std::string text;
+    std::string source;  // "<MEMEOPS_TEMPLATES>/<name>" or "templates/<name>"
+};
+
+// The file `name` of the folder MEMEOPS_TEMPLATES names when that folder has one (overrides go
+// file by file), else the built-in one. Throws std::out_of_range for an unknown name.
+TemplateText in_force(std::string_view name);
+
 }  // namespace memeops::templates

@@ -1,6 +1,7 @@
 // memeops confusion FILE|-: the emoji confusion matrix of a set of predictions.
 #include <cstdio>
 
+#include "cli/card_output.hpp"
 #include "cli/command.hpp"
 #include "cli/event_submit.hpp"
 #include "core/csv.hpp"
@@ -8,6 +9,7 @@
 #include "core/text.hpp"
 #include "meme/caption.hpp"
 #include "meme/confusion.hpp"
+#include "meme/reactions.hpp"
 #include "storage/entry.hpp"
 
 namespace memeops::cli {
@@ -19,11 +21,24 @@ struct ConfusionOptions {
     std::optional<std::string> run;
     bool post = false;
     bool json = false;
+    std::optional<std::string> png;  // write the matrix's card here
 };
 
 // The matrix as a confusion.matrix event (contract §3), named after what it is about.
 nlohmann::json matrix_event(const meme::ConfusionMatrix& matrix, const std::string& subject) {
     return {{"kind", "confusion.matrix"}, {"run", subject}, {"labels", matrix.labels}, {"matrix", matrix.counts}};
+}
+
+// --png FILE: the matrix's card, with the caption its chat post gets.
+void write_matrix_card(Context& context, const ConfusionOptions& options, const meme::ConfusionMatrix& matrix) {
+    meme::Event event;
+    event.kind = "confusion.matrix";
+    event.run = options.run.value_or(core::input_stem(options.file));
+    event.confusion = matrix;
+    auto reaction = meme::confusion_reaction(event);
+    meme::card::Card card{reaction.reaction, reaction.priority, reaction.caption, {.run = event.run},
+                          meme::card::GridPicture{matrix}};
+    save_card(card, *options.png, context.io(), options.json ? context.io().err : context.io().out);
 }
 
 int run_confusion(Context& context, const ConfusionOptions& options) {
@@ -35,6 +50,7 @@ int run_confusion(Context& context, const ConfusionOptions& options) {
     } catch (const std::runtime_error& e) {
         throw core::Fatal("cannot read predictions from " + core::input_name(options.file), e.what());
     }
+    if (options.png) write_matrix_card(context, options, matrix);
     std::optional<Submission> posted;
     if (options.post) {
         std::string subject = options.run.value_or(core::input_stem(options.file));
@@ -66,6 +82,7 @@ Handler define_confusion(CLI::App& app, Context& context) {
     app.add_option("--run", options->run, "What the matrix is about, named in the chat post (default: the file's name)");
     app.add_flag("--post", options->post, "Archive the matrix and queue it as a chat post");
     app.add_flag("-j,--json", options->json, "Print labels, matrix, per-class scores and accuracy as JSON");
+    app.add_option("--png", options->png, "Also write the matrix's card (PNG) to this file");
     return [&context, options] { return run_confusion(context, *options); };
 }
 

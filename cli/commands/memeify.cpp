@@ -9,8 +9,10 @@
 #include "delivery/console/console_payload.hpp"
 #include "delivery/discord/discord_payload.hpp"
 #include "delivery/slack/slack_payload.hpp"
+#include "cli/card_output.hpp"
 #include "cli/command.hpp"
 #include "core/text.hpp"
+#include "cli/event_preview.hpp"
 #include "cli/event_submit.hpp"
 #include "core/error.hpp"
 #include "meme/event.hpp"
@@ -22,6 +24,7 @@ struct MemeifyOptions {
     bool post = false;
     bool dry_run = false;  // the default; kept for scripts written when --post did not exist
     bool json = false;
+    std::optional<std::string> png;  // write the most urgent meme's card here
 };
 
 nlohmann::json sarcasm_json(const meme::SarcasmScore& score) {
@@ -99,13 +102,6 @@ void print_for_people(std::ostream& out, const pipeline::HandledEvent& handled, 
     else out << "Archived as #" << handled.entry_id << ".\n";
 }
 
-// The archive a preview works against (and rolls back): the real one, so CI status and run
-// history count, or an empty one in memory when there is none (a preview never creates files).
-std::unique_ptr<storage::Archive> preview_archive(Context& context) {
-    if (auto existing = context.open_existing_archive()) return existing;
-    return storage::Archive::open(":memory:");
-}
-
 std::vector<pipeline::HandledEvent> preview(Context& context, const std::vector<meme::Event>& events) {
     auto archive = preview_archive(context);
     pipeline::Pipeline pipeline(*archive, context.destinations(), context.detector_thresholds());
@@ -129,16 +125,10 @@ void print_bot_answer(Io& io, const Submission& s, bool json) {
 
 int run_memeify(Context& context, const MemeifyOptions& options) {
     Io& io = context.io();
-    std::string input{std::istreambuf_iterator<char>(*io.in), std::istreambuf_iterator<char>()};
-    auto parsed = meme::parse_event_document(input);
-    if (!parsed.ok()) throw core::Fatal("cannot read the event on stdin", parsed.error->message());
-    const nlohmann::json& doc = parsed.value;
-    std::vector<meme::Event> events;
-    try {
-        events = meme::parse_events(doc, core::now_ms());
-    } catch (const meme::InvalidEvent& e) {
-        throw core::Fatal("invalid event", e.what());
-    }
+    auto [doc, events] = read_stdin_events(io);
+    // Before a post: once archived, the events would read as already received.
+    std::optional<meme::card::Card> card;
+    if (options.png) card = preview_card(context, events);
     bool dry_run = !options.post;
     std::vector<pipeline::HandledEvent> outcomes;
     if (options.post) {
@@ -162,6 +152,9 @@ int run_memeify(Context& context, const MemeifyOptions& options) {
     } else {
         for (size_t i = 0; i < outcomes.size(); ++i) print_for_people(io.out, outcomes[i], events[i], dry_run);
     }
+    std::ostream& note = options.json ? io.err : io.out;
+    if (card) save_card(*card, *options.png, io, note);
+    else if (options.png) note << "No card: nothing to react to.\n";
     return 0;
 }
 
@@ -174,6 +167,7 @@ Handler define_memeify(CLI::App& app, Context& context) {
     app.add_flag("--post", options->post, "Hand the events over as `emit` does: archive, queue and deliver (or send to the bot)");
     app.add_flag("--dry-run", options->dry_run, "A preview, changing nothing (the default without --post)");
     app.add_flag("-j,--json", options->json, "Print the memes with the exact Slack, Discord and console payloads");
+    app.add_option("--png", options->png, "Also write the most urgent meme's card (PNG) to this file");
     return [&context, options] { return run_memeify(context, *options); };
 }
 

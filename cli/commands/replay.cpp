@@ -1,12 +1,15 @@
 // memeops replay FILE|-: what the training detectors would post for a metrics log. Posts nothing.
 #include <cstdio>
+#include <filesystem>
 
+#include "cli/card_output.hpp"
 #include "cli/command.hpp"
 #include "cli/table.hpp"
 #include "core/csv.hpp"
 #include "core/error.hpp"
 #include "core/text.hpp"
 #include "meme/caption.hpp"
+#include "meme/card/sources.hpp"
 #include "meme/detectors.hpp"
 #include "meme/metrics_log.hpp"
 #include "storage/entry.hpp"
@@ -19,6 +22,7 @@ struct ReplayOptions {
     std::optional<std::string> run;
     bool json = false;
     bool explain = false;
+    std::optional<std::string> png_dir;  // one card per reaction in this folder
 };
 
 meme::MetricsLog read_log(const std::string& file, std::istream& standard_input) {
@@ -55,6 +59,27 @@ void print_explained(Io& io, const std::string& run, const meme::LogDetection& f
     io.out << "  why:     " << core::terminal_safe(d.why) << "\n\n";  // metric names come from the file
 }
 
+// --png DIR: the card of each reaction, its fit's curves with the firing epoch marked, as
+// DIR/epoch-<N>-<reaction>.png (the fit's number after the epoch's for a second fit).
+void write_cards(Context& context, const ReplayOptions& options, const std::string& run,
+                 const meme::MetricsLog& log, const std::vector<meme::LogDetection>& found) {
+    std::error_code error;
+    std::filesystem::create_directories(*options.png_dir, error);
+    if (error) throw core::Fatal("cannot write cards into " + *options.png_dir, error.message());
+    auto fits = meme::split_fits(log.epochs);
+    for (const auto& f : found) {
+        const auto& d = f.detection;
+        std::string name = fit_name(run, f.fit);
+        char file[64];
+        std::snprintf(file, sizeof file, "epoch-%03d%s-", d.epoch, f.fit == 1 ? "" : ("-fit" + std::to_string(f.fit)).c_str());
+        meme::card::Card card{d.reaction, d.priority, meme::detection_caption(d, name, f.spark), {.run = name},
+                              meme::card::training_picture(d.reaction, fits[size_t(f.fit - 1)], d.epoch,
+                                                           context.detector_thresholds())};
+        save_card(card, (std::filesystem::path(*options.png_dir) / (file + d.reaction + ".png")).string(), context.io(),
+                  options.json ? context.io().err : context.io().out);
+    }
+}
+
 int run_replay(Context& context, const ReplayOptions& options) {
     meme::MetricsLog log = read_log(options.file, *context.io().in);
     std::string run = options.run.value_or(log.run.value_or(core::input_stem(options.file)));
@@ -73,6 +98,7 @@ int run_replay(Context& context, const ReplayOptions& options) {
             if (caption.en != caption.zh) table.add_row({"", "", "", caption.en});
         }
     }
+    if (options.png_dir) write_cards(context, options, run, log, found);
     if (options.json) return 0;  // (--json with --explain: the JSON lines carry window and why)
     size_t fits = meme::split_fits(log.epochs).size();
     std::string what = core::count_of(static_cast<std::int64_t>(log.epochs.size()), "epoch", "epochs") + " of " + core::terminal_safe(run) +
@@ -97,6 +123,7 @@ Handler define_replay(CLI::App& app, Context& context) {
     app.add_flag("-j,--json", options->json, "One JSON line per reaction (with its window and why)");
     app.add_flag("--explain", options->explain,
                  "Show each reaction with the values its rule looked at and the thresholds they crossed");
+    app.add_option("--png", options->png_dir, "Also write one card (PNG) per reaction into this folder");
     return [&context, options] { return run_replay(context, *options); };
 }
 
