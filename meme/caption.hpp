@@ -15,10 +15,12 @@ struct Caption {
 };
 
 // The caption of `reaction` for `subject` (a tag, run or pipeline: the same subject always gets
-// the same variant), the template filled by fill_template(). The Chinese caption ends with the
-// meme's 热词, a slang word whose tone fits the reaction (praise for good news, weary words for
-// bad, ironic ones for sarcasm), chosen from the subject alone. Throws std::out_of_range for a
-// reaction without captions.
+// the same variant), the template filled by fill_template(). When an easter egg of the reaction
+// fires (easter_egg_triggers), the variant is one of those eggs instead. The meme's 热词 is a
+// slang word whose tone fits the reaction (praise for good news, weary words for bad, ironic ones
+// for sarcasm), chosen from the subject alone: a variant places it with {slang} (and its English
+// gloss with {slang_en}); otherwise the Chinese caption ends with it. Throws std::out_of_range
+// for a reaction without captions.
 Caption render_caption(const std::string& reaction, const std::string& subject,
                        const std::map<std::string, std::string>& values);
 
@@ -36,6 +38,13 @@ std::string tidy_caption(std::string text);
 // The {where} of a caption: the repository's short name and the branch, whichever are known,
 // as "vision · main"; empty when neither is.
 std::string subject_place(const std::optional<std::string>& repo, const std::optional<std::string>& branch);
+
+// The easter eggs (caption variants with a "when") that `values` trigger for `reaction`:
+// "docker_build" for ci.failed whose pipeline, job, step or text names Docker (docker, Dockerfile,
+// buildx, kaniko, buildah) or both "build" and "image";
+// "nan_crash" for training.crash whose text names NaN, inf or divergence; "oom_crash" for one
+// out of memory. Pure.
+std::vector<std::string> easter_egg_triggers(const std::string& reaction, const std::map<std::string, std::string>& values);
 
 struct Detection;
 

@@ -36,19 +36,29 @@ void check_placeholders(const std::string& caption, const std::string& file, int
     }
 }
 
+void check_trigger(const nlohmann::json& when, const std::string& file, int line, const std::string& where) {
+    const auto& known = easter_egg_names();
+    if (!when.is_string() || !known.count(when.get<std::string>()))
+        fail(file, line, where + ".when: unknown trigger (known: docker_build, nan_crash, oom_crash)");
+}
+
 void check_reaction(const nlohmann::json& variants, const std::string& reaction, const std::string& text,
                     const std::string& file) {
     int line = line_of_key(text, reaction);
     if (!variants.is_array() || variants.empty()) fail(file, line, reaction + ": needs a non-empty array of variants");
+    bool any_plain = false;
     for (size_t i = 0; i < variants.size(); ++i) {
         std::string where = reaction + "[" + std::to_string(i) + "]";
         const auto& v = variants[i];
+        if (v.is_object() && v.contains("when")) check_trigger(v["when"], file, line, where);
+        else any_plain = true;
         for (const char* language : {"zh", "en"}) {
             if (!v.is_object() || !v.contains(language) || !v[language].is_string() || v[language].get<std::string>().empty())
                 fail(file, line, where + ": needs a non-empty \"" + language + "\" caption");
             check_placeholders(v[language].get<std::string>(), file, line, where + "." + language);
         }
     }
+    if (!any_plain) fail(file, line, reaction + ": needs a variant without \"when\"");
 }
 
 }  // namespace
@@ -59,7 +69,14 @@ const std::set<std::string>& known_placeholders() {
                                              "url", "status", "text", "where",
                                              // what a training rule saw (meme::Detection::facts)
                                              "best", "best_epoch", "since", "before", "after", "rise", "train",
-                                             "train_best", "threshold", "swings", "window", "step"};
+                                             "train_best", "threshold", "swings", "window", "step",
+                                             // the 热词 from the slang lexicon and its English gloss
+                                             "slang", "slang_en"};
+    return names;
+}
+
+const std::set<std::string>& easter_egg_names() {
+    static const std::set<std::string> names{"docker_build", "nan_crash", "oom_crash"};
     return names;
 }
 

@@ -83,6 +83,9 @@ std::optional<Reaction> ci_pipeline_reaction(const Event& event, const std::opti
                                               {"status", event.status.value_or("")}};
     if (event.branch) values["branch"] = *event.branch;
     if (event.repo) values["repo"] = core::repo_short_name(*event.repo);
+    if (event.text) values["text"] = quoted(event.text);
+    for (const char* field : {"job", "step"})  // what names a failed Docker build (an easter egg)
+        if (event.raw.contains(field) && event.raw[field].is_string()) values[field] = event.raw[field].get<std::string>();
     return Reaction{reaction->reaction, reaction->priority, render_caption(reaction->reaction, name, values)};
 }
 

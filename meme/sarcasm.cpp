@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "core/text.hpp"
+#include "core/word_match.hpp"
 #include "templates/templates.hpp"
 
 namespace memeops::meme {
@@ -21,7 +22,10 @@ const Lexicon k_praise{
      "love", "loving", "nice", "cool", "super", "splendid", "terrific", "fabulous", "outstanding", "incredible",
      "best", "glad", "happy", "thrilled", "yay", "thanks", "thank you", "good", "sweet", "genius", "joy",
      "favourite", "favorite", "stable", "reliability", "efficient", "helpful", "inspiring", "groundbreaking",
-     "top quality", "success", "太好了", "太棒了", "真棒", "好棒", "棒棒", "厉害", "优秀", "完美", "感谢",
+     "top quality", "success", "respect", "bold", "brave", "thrilling", "thorough", "impressive", "admire",
+     "enjoy", "iconic", "legendary", "visionary", "elegant", "beautiful", "gorgeous", "spoiled", "persistent",
+     "reassuring", "classic", "masterpiece", "peak", "好评", "勇气可嘉", "周到", "真快", "佩服", "尊重", "勇敢",
+     "有远见", "优雅", "欣慰", "长见识", "艺术", "值了", "真稳", "满分", "巅峰", "享受", "太好了", "太棒了", "真棒", "好棒", "棒棒", "厉害", "优秀", "完美", "感谢",
      "谢谢", "真好", "开心", "爱了", "喜欢", "惊喜", "可喜可贺", "天才", "好极了", "不错", "漂亮", "高效",
      "稳定", "可靠", "贴心", "感动", "妙", "顺利", "好主意", "好消息", "满意", "好用", "干得好"}};
 
@@ -44,9 +48,11 @@ const Lexicon k_trouble{
      "fails", "failed", "failing", "failure", "broken", "broke", "break", "breaks", "red", "segfault",
      "exploded", "explosion", "diverged", "hang", "hangs", "error", "errors", "corrupted", "down",
      "preempted", "deleted", "regressed", "overfitting", "conflict", "on fire", "500", "500s", "dropped",
-     "spike", "oscillating", "lost", "ran out", "shuffled", "forgot", "挂", "红", "超时", "崩", "炸",
+     "spike", "oscillating", "lost", "ran out", "shuffled", "forgot", "outage", "expired", "over budget",
+     "deleted", "died", "dies", "twice", "restarted", "rollback", "rolled back", "wrong", "挂", "红", "超时", "崩", "炸",
      "报错", "失败", "爆", "显存", "掉线", "重训", "坏", "删", "冲突", "抢占", "发散", "过拟合", "下降", "掉",
-     "泄漏", "覆盖了", "丢", "错误", "满了", "飙升", "震荡", "慢", "emo"}};
+     "泄漏", "覆盖了", "丢", "错误", "满了", "飙升", "震荡", "慢", "过期", "故障", "着火", "烧了", "回滚", "没人",
+     "失败", "emo"}};
 
 // Phrases that announce sarcasm.
 const Lexicon k_marker{
@@ -98,34 +104,19 @@ constexpr const char* k_praise_with_trouble = "praise_with_trouble";
 constexpr const char* k_marker_with_trouble = "marker_with_trouble";
 constexpr const char* k_trouble_again = "trouble_again";
 constexpr const char* k_praise_opens = "praise_opens_then_trouble";
+constexpr const char* k_praise_closes = "trouble_then_praise_closes";
 constexpr const char* k_scare_quotes = "scare_quotes";
-
-bool is_word_char(char c) {
-    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '\'' || c == '_';
-}
-
-bool is_ascii(std::string_view word) {
-    return std::all_of(word.begin(), word.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
-}
-
-// True when `word` occurs in `lowered` (a whole word when it is ASCII and starts and ends with a
-// letter or digit).
-bool contains(std::string_view lowered, std::string_view word) {
-    bool whole_word = is_ascii(word) && is_word_char(word.front()) && is_word_char(word.back());
-    for (size_t pos = lowered.find(word); pos != std::string_view::npos; pos = lowered.find(word, pos + 1)) {
-        if (!whole_word) return true;
-        bool starts = pos == 0 || !is_word_char(lowered[pos - 1]);
-        size_t end = pos + word.size();
-        bool ends = end == lowered.size() || !is_word_char(lowered[end]);
-        if (starts && ends) return true;
-    }
-    return false;
-}
+constexpr const char* k_deadpan = "deadpan_lowercase";
+constexpr const char* k_question = "question";
+constexpr size_t k_deadpan_letters = 12;   // fewer letters than this is too short to call deadpan
+constexpr size_t k_ngram_reasons = 6;       // n-grams shown one by one; the rest are summed
+constexpr double k_ngram_reason_floor = 0.05;  // smaller contributions go to the sum
+constexpr size_t k_max_cjk_gram = 3;
 
 std::vector<std::string> matches(std::string_view lowered, const Lexicon& lexicon) {
     std::vector<std::string> found;
     for (const auto& word : lexicon.words)
-        if (contains(lowered, word) && std::find(found.begin(), found.end(), word) == found.end())
+        if (core::contains_word(lowered, word) && std::find(found.begin(), found.end(), word) == found.end())
             found.push_back(word);
     return found;
 }
@@ -167,6 +158,38 @@ SarcasmFeature praise_opens_then_trouble(std::string_view lowered) {
     return {k_praise_opens, 1.0, std::move(praise)};
 }
 
+// The text after its last clause break, clause marks at the very end aside: "…, great reflexes".
+size_t last_clause_start(std::string_view lowered) {
+    static const std::vector<std::string_view> marks{",", ".", ":", "!", "，", "。", "：", "！", "、", ";", "；"};
+    size_t end = lowered.size();
+    for (size_t before = end + 1; before != end;) {
+        before = end;
+        for (auto mark : marks)
+            if (lowered.substr(0, end).ends_with(mark)) end -= mark.size();
+        while (end > 0 && lowered[end - 1] == ' ') --end;
+    }
+    size_t start = 0;
+    for (auto mark : marks) {
+        size_t pos = lowered.substr(0, end).rfind(mark);
+        if (pos != std::string_view::npos) start = std::max(start, pos + mark.size());
+    }
+    return start;
+}
+
+// Trouble first and praise to close it: "monitoring caught the outage 6 hours later, great
+// reflexes", "榜单掉了14名，可喜可贺".
+SarcasmFeature trouble_then_praise_closes(std::string_view lowered) {
+    size_t start = last_clause_start(lowered);
+    if (start == 0) return {k_praise_closes, 0.0, {}};
+    std::vector<std::string> found;
+    for (const Lexicon* lexicon : {&k_praise, &k_praise_slang})
+        for (auto& word : matches(lowered.substr(start), *lexicon)) found.push_back(word);
+    auto trouble = matches(lowered.substr(0, start), k_trouble);
+    if (found.empty() || trouble.empty()) return {k_praise_closes, 0.0, {}};
+    found.insert(found.end(), trouble.begin(), trouble.end());
+    return {k_praise_closes, 1.0, std::move(found)};
+}
+
 // A word set in quotes to mean its opposite: 'after I "fixed" it'.
 SarcasmFeature scare_quotes(std::string_view text) {
     for (auto [open, close] : {std::pair<std::string_view, std::string_view>{"\"", "\""}, {"“", "”"}}) {
@@ -179,12 +202,114 @@ SarcasmFeature scare_quotes(std::string_view text) {
     return {k_scare_quotes, 0.0, {}};
 }
 
+// A chat line typed all in lower case, with enough letters to count: "love how the gpu just sits
+// there while we wait".
+SarcasmFeature deadpan_lowercase(std::string_view text) {
+    size_t letters = 0;
+    for (char c : text) {
+        if (c >= 'A' && c <= 'Z') return {k_deadpan, 0.0, {}};
+        letters += c >= 'a' && c <= 'z';
+    }
+    return {k_deadpan, letters >= k_deadpan_letters ? 1.0 : 0.0, {}};
+}
+
+// A question, rhetorical or not: "who needs sleep anyway?", "这也能叫稳定？"
+SarcasmFeature question(std::string_view text) {
+    for (std::string_view mark : {"?", "？"})
+        if (text.find(mark) != std::string_view::npos) return {k_question, 1.0, {std::string(mark)}};
+    return {k_question, 0.0, {}};
+}
+
 SarcasmModel parse_model(const nlohmann::json& doc) {
     SarcasmModel model;
     model.bias = doc.at("bias").get<double>();
     model.threshold = doc.at("threshold").get<double>();
     for (const auto& [name, weight] : doc.at("weights").items()) model.weights[name] = weight.get<double>();
+    if (doc.contains("ngrams"))
+        for (const auto& [name, weight] : doc.at("ngrams").items()) model.ngrams[name] = weight.get<double>();
     return model;
+}
+
+bool is_word_byte(char32_t cp) {
+    return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || (cp >= '0' && cp <= '9') || cp == '\'' || cp == '_';
+}
+
+// Collects the n-grams of one text while its code points are read in order.
+class NgramCollector {
+public:
+    void word_byte(char32_t cp) {
+        end_cjk();
+        m_word += static_cast<char>(cp >= 'A' && cp <= 'Z' ? cp - 'A' + 'a' : cp);
+    }
+    void cjk(char32_t cp) {
+        end_word(true);
+        m_cjk.emplace_back();
+        core::append_utf8(m_cjk.back(), cp);
+    }
+    void emoji(char32_t cp) {
+        separator(false);
+        std::string e;
+        core::append_utf8(e, cp);
+        add("emoji:" + e);
+    }
+    // A space keeps two words a pair; punctuation and other text break it.
+    void separator(bool space) {
+        end_word(space);
+        end_cjk();
+        if (!space) m_previous.clear();
+    }
+    std::vector<std::string> finish() {
+        separator(false);
+        return std::move(m_out);
+    }
+
+private:
+    void add(std::string name) {
+        if (std::find(m_out.begin(), m_out.end(), name) == m_out.end()) m_out.push_back(std::move(name));
+    }
+    void end_word(bool keep_pair) {
+        if (m_word.empty()) {
+            if (!keep_pair) m_previous.clear();
+            return;
+        }
+        if (std::all_of(m_word.begin(), m_word.end(), [](char c) { return c >= '0' && c <= '9'; })) m_word = "#";
+        add("word:" + m_word);
+        if (!m_previous.empty()) add("words:" + m_previous + " " + m_word);
+        m_previous = keep_pair ? m_word : "";
+        m_word.clear();
+    }
+    void end_cjk() {
+        for (size_t n = 1; n <= k_max_cjk_gram; ++n)
+            for (size_t i = 0; i + n <= m_cjk.size(); ++i) {
+                std::string gram;
+                for (size_t k = i; k < i + n; ++k) gram += m_cjk[k];
+                add("chars:" + gram);
+            }
+        m_cjk.clear();
+    }
+    std::string m_word, m_previous;
+    std::vector<std::string> m_cjk;  // the current run of Chinese characters, one per element
+    std::vector<std::string> m_out;
+};
+
+// Adds to `result` the n-grams that weigh most one by one, and the rest summed as one reason.
+void add_ngram_reasons(std::vector<SarcasmReason> ngram_reasons, SarcasmScore& result) {
+    std::stable_sort(ngram_reasons.begin(), ngram_reasons.end(), [](const auto& a, const auto& b) {
+        return std::fabs(a.contribution) > std::fabs(b.contribution);
+    });
+    SarcasmReason rest{"", 0.0, {}};
+    size_t rest_count = 0;
+    for (size_t i = 0; i < ngram_reasons.size(); ++i) {
+        if (i < k_ngram_reasons && std::fabs(ngram_reasons[i].contribution) >= k_ngram_reason_floor) {
+            result.reasons.push_back(std::move(ngram_reasons[i]));
+            continue;
+        }
+        rest.contribution += ngram_reasons[i].contribution;
+        ++rest_count;
+    }
+    if (rest_count == 0) return;
+    rest.feature = "other n-grams (" + std::to_string(rest_count) + ")";
+    result.reasons.push_back(std::move(rest));
 }
 
 }  // namespace
@@ -219,13 +344,35 @@ std::vector<SarcasmFeature> sarcasm_features(std::string_view text) {
     features.push_back(std::move(marker_trouble));
     features.push_back(std::move(trouble_again));
     features.push_back(praise_opens_then_trouble(lowered));
+    features.push_back(trouble_then_praise_closes(lowered));
     features.push_back(scare_quotes(text));
+    features.push_back(deadpan_lowercase(text));
+    features.push_back(question(text));
     return features;
+}
+
+std::vector<std::string> sarcasm_ngrams(std::string_view text) {
+    NgramCollector collector;
+    for (size_t pos = 0; pos < text.size();) {
+        char32_t cp = core::next_code_point(text, pos);
+        if (is_word_byte(cp)) collector.word_byte(cp);
+        else if (core::is_cjk(cp)) collector.cjk(cp);
+        else if (core::is_emoji(cp)) collector.emoji(cp);
+        else collector.separator(cp == ' ' || cp == '\t');
+    }
+    return collector.finish();
 }
 
 const SarcasmModel& builtin_sarcasm_model() {
     static const SarcasmModel model = parse_model(templates::embedded_json("sarcasm_model.json"));
     return model;
+}
+
+double sarcasm_logit(std::string_view text, const SarcasmModel& model) {
+    SarcasmScore score = score_sarcasm(text, model);
+    double logit = model.bias;
+    for (const auto& r : score.reasons) logit += r.contribution;
+    return logit;
 }
 
 double logistic(double x) { return 1.0 / (1.0 + std::exp(-x)); }
@@ -240,6 +387,15 @@ SarcasmScore score_sarcasm(std::string_view text, const SarcasmModel& model) {
         logit += contribution;
         result.reasons.push_back({feature.name, contribution, std::move(feature.matched)});
     }
+    std::vector<SarcasmReason> ngram_reasons;
+    for (auto& name : sarcasm_ngrams(text)) {
+        auto weight = model.ngrams.find(name);
+        if (weight == model.ngrams.end() || weight->second == 0) continue;
+        logit += weight->second;
+        std::string shown = name.substr(name.find(':') + 1);
+        ngram_reasons.push_back({std::move(name), weight->second, {std::move(shown)}});
+    }
+    add_ngram_reasons(std::move(ngram_reasons), result);
     std::stable_sort(result.reasons.begin(), result.reasons.end(),
                      [](const auto& a, const auto& b) { return a.contribution > b.contribution; });
     result.score = logistic(logit);

@@ -66,10 +66,9 @@ TEST_CASE("meme templates: a broken file is reported with its file and line") {
 
 TEST_CASE("meme templates: MEMEOPS_TEMPLATES overrides captions, and a broken override fails the command") {
     test::TempDir dir;
-    std::string text(templates::embedded("captions.json"));
-    size_t at = text.find("救命啊，模型突然会学习了！");
-    text.replace(at, std::string("救命啊，模型突然会学习了！").size(), "OVERRIDDEN");
-    test::write_file(dir.file("captions.json"), text);
+    auto captions = nlohmann::json::parse(templates::embedded("captions.json"));
+    for (auto& variant : captions["training.sudden_drop"]) variant["zh"] = "OVERRIDDEN {run}";
+    test::write_file(dir.file("captions.json"), captions.dump());
     test::write_file(dir.file("run.csv"), "epoch,loss\n0,1.0\n1,0.9\n2,0.8\n3,0.3\n");
     auto good = test::run_memeops({"replay", dir.file("run.csv")}, {{"MEMEOPS_TEMPLATES", dir.path().string()}});
     CHECK(good.code == 0);
