@@ -69,7 +69,7 @@ void write_cards(Context& context, const ReplayOptions& options, const std::stri
     auto fits = meme::split_fits(log.epochs);
     for (const auto& f : found) {
         const auto& d = f.detection;
-        std::string name = fit_name(run, f.fit);
+        std::string name = meme::fit_run_name(run, f.fit);
         char file[64];
         std::snprintf(file, sizeof file, "epoch-%03d%s-", d.epoch, f.fit == 1 ? "" : ("-fit" + std::to_string(f.fit)).c_str());
         meme::card::Card card{d.reaction, d.priority, meme::detection_caption(d, name, f.spark), {.run = name},
