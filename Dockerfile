@@ -9,7 +9,7 @@ RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
       build-essential cmake pkg-config ccache \
       libgit2-dev libcpp-httplib-dev libmicrohttpd-dev libssl-dev nlohmann-json3-dev libsqlite3-dev \
-      libjemalloc-dev libcli11-dev \
+      libjemalloc-dev libcli11-dev libicu-dev libcairo2-dev libpango1.0-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY . .
