@@ -14,9 +14,13 @@ Terminal Terminal::detect() {
     terminal.is_tty = isatty(STDOUT_FILENO) == 1;
     terminal.colour = colour_wanted(ColourChoice::auto_detect, terminal.is_tty);
     if (!terminal.is_tty) return terminal;
+    // COLUMNS first, as ls and git do: a shell does not export it, so when it is set someone
+    // asked for that width.
     winsize size{};
-    if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col > 0) terminal.width = size.ws_col;
-    else if (auto columns = core::env("COLUMNS")) terminal.width = std::atoi(columns->c_str());
+    if (auto columns = core::env("COLUMNS"); columns && std::atoi(columns->c_str()) > 0)
+        terminal.width = std::atoi(columns->c_str());
+    else if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col > 0)
+        terminal.width = size.ws_col;
     if (terminal.width <= 0) terminal.width = 100;
     return terminal;
 }

@@ -147,3 +147,13 @@ TEST_CASE("cli terminal width: replay shows every caption whole, in Chinese and 
         }
     }
 }
+
+TEST_CASE("cli terminal width: an exported COLUMNS wins over the terminal's own size, as ls and git do") {
+    test::TempDir dir;
+    std::string db = archive_of_versions(dir, 2, false);
+    std::string screen = test::run_memeops_in_terminal({"history", "--db", db}, 120, {{"COLUMNS", "60"}});
+    check_fits(screen, 60);
+    auto lines = lines_of(screen);
+    REQUIRE(lines.size() == 3);
+    CHECK(lines[1].ends_with("…"));
+}

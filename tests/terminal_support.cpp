@@ -13,7 +13,10 @@ std::string run_memeops_in_terminal(const std::vector<std::string>& args, int co
     static int sessions = 0;
     const std::string socket = "memeops-test-" + std::to_string(getpid()) + "-" + std::to_string(++sessions);
     const std::string done = "[memeops-terminal-done]";
-    std::string command = "unset COLUMNS; " + shell_quote(MEMEOPS_BINARY);
+    auto columns_set = env.find("COLUMNS");
+    std::string command = (columns_set == env.end() ? std::string("unset COLUMNS; ")
+                                                    : "export COLUMNS=" + shell_quote(columns_set->second) + "; ") +
+                          shell_quote(MEMEOPS_BINARY);
     for (const auto& arg : args) command += " " + shell_quote(arg);
     command += "; printf '%s\\n' " + shell_quote(done) + "; sleep 60";
     auto started = run_process("tmux", {"-L", socket, "-f", "/dev/null", "new-session", "-d", "-x",
