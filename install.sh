@@ -156,5 +156,5 @@ if [[ $sanitize -eq 0 ]]; then
         as_root cmake --install "$build_dir" >/dev/null
     fi
     say "Installed: $prefix/bin/memeops ($("$prefix/bin/memeops" --version))"
-    [[ $service -eq 1 ]] && install_service
+    if [[ $service -eq 1 ]]; then install_service; fi  # (an `[[ … ]] &&` here would end the script with 1)
 fi
