@@ -40,9 +40,12 @@ bool links_to(const fs::path& hook, const std::string& launcher) {
 // k_legacy_marker, so is_memeops_hook knows it.
 std::string hook_script(const std::string& command) {
     bool bare = command.find_first_of(" '\"$`\\") == std::string::npos;
+    std::string quoted = "'";
+    for (char c : command) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);  // ' closes, \' is one, ' reopens
+    quoted += "'";
     return std::string("#!/bin/sh\n") + k_legacy_marker +
            " written by `memeops install`; it runs memeops' hook launcher. `memeops uninstall` removes it.\n"
-           "exec " + (bare ? command : "'" + command + "'") + " \"$0\" \"$@\"\n";
+           "exec " + (bare ? command : quoted) + " \"$0\" \"$@\"\n";
 }
 
 std::string read_hook(const fs::path& hook) {

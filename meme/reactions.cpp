@@ -43,7 +43,7 @@ std::string error_line(const std::optional<std::string>& text) {
         if (!line.empty() && line.find_first_not_of(' ') != std::string::npos) lines.push_back(line.substr(line.find_first_not_of(' ')));
         rest.remove_prefix(std::min(end + 1, rest.size()));
     }
-    if (lines.size() <= 1) return quoted(text);
+    if (lines.size() <= 1) return quoted(lines.empty() ? std::nullopt : std::optional<std::string>(lines.front()));
     auto named = std::find_if(lines.rbegin(), lines.rend(), [](const std::string& l) { return names_an_error(l); });
     return "… " + quoted(std::optional<std::string>(named != lines.rend() ? *named : lines.back()));
 }

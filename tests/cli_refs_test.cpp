@@ -84,3 +84,18 @@ TEST_CASE("cli refs: history --repo . and -r . mean the current repository, and 
     CHECK(repo.history("", {"--repo", "team/other"}).empty());
     for (const auto& entry : dot) CHECK(entry["repo"] == "github.com/team/vision");
 }
+
+TEST_CASE("cli refs: card takes a git revision as show does, and draws the version it names") {
+    TestRepo repo(HookMode::foreground);
+    auto shas = three_archived_commits(repo);
+    auto tagged = repo.run_in_repo({"tag", "HEAD~1", "--metric", "val_acc=0.91"});
+    INFO(tagged.out << tagged.err);
+    REQUIRE(tagged.code == 0);
+    auto card = repo.run_in_repo({"card", "HEAD~1", "-o", "version.png"});
+    INFO(card.err);
+    REQUIRE(card.code == 0);
+    std::string png = test::read_text((std::filesystem::path(repo.path()) / "version.png").string());
+    REQUIRE(png.size() > 1000);
+    CHECK(png.compare(0, 8, "\x89PNG\r\n\x1a\n") == 0);
+    CHECK(repo.run_in_repo({"card", "HEAD~7"}).code == 1);
+}

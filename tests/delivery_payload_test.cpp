@@ -216,3 +216,14 @@ TEST_CASE("delivery payloads: a link that is not http(s) is never made a link, a
     std::string fields = slack::payload({odd})["blocks"][1]["fields"].dump();
     CHECK_THAT(fields, Catch::Contains("<https://github.com/team/a%7Cb&gt;c|a|b&gt;c>"));
 }
+
+TEST_CASE("delivery payloads: a repository of 1,000 characters keeps every field within its limit") {
+    ChatMeme meme = ci_failure("https://ci.example/1");
+    meme.subject.repo = "github.com/team/" + std::string(1000, 'r') + "\u202E";
+    for (const auto& field : slack::payload({meme})["blocks"][1]["fields"]) {
+        CHECK(utf16_length(field["text"].get<std::string>()) <= 2000);
+        CHECK(field["text"].get<std::string>().find("\u202E") == std::string::npos);
+    }
+    for (const auto& field : discord::payload({meme})["embeds"][0]["fields"])
+        CHECK(utf16_length(field["value"].get<std::string>()) <= discord::k_max_field_value);
+}

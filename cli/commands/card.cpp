@@ -2,6 +2,7 @@
 #include "cli/card_output.hpp"
 #include "cli/command.hpp"
 #include "cli/event_preview.hpp"
+#include "cli/repo_argument.hpp"
 #include "core/error.hpp"
 #include "meme/card/sources.hpp"
 #include "meme/event.hpp"
@@ -18,8 +19,8 @@ struct CardOptions {
 meme::card::Card card_of_entry(Context& context, const CardOptions& options) {
     auto archive = context.open_existing_archive(storage::Access::read_only);
     std::optional<storage::Entry> entry;
-    if (archive) entry = archive->find(options.ref);
-    if (!entry) throw core::Fatal("no entry " + options.ref, "not a tag, commit or entry id in " + context.archive_path());
+    if (archive) entry = entry_argument(*archive, options.ref);  // as `show` reads it: HEAD, HEAD~2, #42, a tag
+    if (!entry) throw core::Fatal("no entry " + options.ref, "not a revision, tag, commit or entry id in " + context.archive_path());
     return entry_card(*archive, *entry, options.reaction, context.detector_thresholds());
 }
 

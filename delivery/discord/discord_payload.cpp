@@ -16,9 +16,12 @@ nlohmann::json embed_field(const std::string& name, const std::string& value) {
     return {{"name", name}, {"value", value}, {"inline", true}};
 }
 
+// `label` (made chat-safe and cut), linked to `url` when there is one short enough that the
+// field stays within k_max_field_value.
 std::string markdown_link(const std::optional<std::string>& url, const std::string& label) {
-    if (!url) return escape_markdown(label);
-    return "[" + escape_markdown(label) + "](" + escape_markdown(*url) + ")";
+    std::string safe_label = cut_escaped(chat_safe(label), k_max_field_value / 4, escape_markdown);
+    if (!url || utf16_length(*url) > k_max_field_value / 4) return safe_label;  // escaped, at most doubled
+    return "[" + safe_label + "](" + escape_markdown(*url) + ")";
 }
 
 // Repository, branch, commit (short sha, linked), run or pipeline, version: as far as known.

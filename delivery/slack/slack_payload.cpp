@@ -36,8 +36,11 @@ std::string mrkdwn_link(const std::string& url, const std::string& label) {
     return "<" + safe + "|" + escape_mrkdwn(label) + ">";
 }
 
+// `label` (made chat-safe and cut), linked to `url` when there is one short enough for a field.
 std::string linked(const std::optional<std::string>& url, const std::string& label) {
-    return url ? mrkdwn_link(*url, label) : escape_mrkdwn(label);
+    std::string safe_label = cut_to(chat_safe(label), k_max_field_text / 4);
+    bool fits = url && utf16_length(*url) <= k_max_field_text;
+    return fits ? mrkdwn_link(*url, safe_label) : escape_mrkdwn(safe_label);
 }
 
 nlohmann::json field(const std::string& name, const std::string& mrkdwn) {

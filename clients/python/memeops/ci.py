@@ -64,6 +64,10 @@ def pipeline_event(status, env=None, now=None, **overrides):
         event = {"provider": "other"}
     event.update({key: value for key, value in overrides.items() if value})
     event.update(kind="ci.pipeline", status=status)
+    if event.get("provider") == "gitlab" and "id" in event:
+        # A pipeline that fails, then passes after a job is retried, keeps its id: the status is
+        # part of the key, or the pass would be dropped as a duplicate and never say "fixed".
+        event["id"] = "%s:%s" % (event["id"], status)
     return {key: value for key, value in event.items() if value is not None and value != ""}
 
 

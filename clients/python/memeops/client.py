@@ -7,6 +7,7 @@ or 503's Retry-After is honoured up to the cap); any other answer means the even
 is wrong, and resending cannot help. Events that find the queue full are dropped and counted.
 """
 
+import hashlib
 import json
 import logging
 import os
@@ -54,7 +55,8 @@ class Client:
         The same parts give the same id, so an epoch logged twice, or resent after a timeout
         whose request did arrive, is archived once; another process gets other ids.
         """
-        return "py-%s-%s" % (self._session, "-".join(str(part) for part in parts))[:140]
+        named = "\x1f".join(str(part) for part in parts).encode("utf-8", "replace")
+        return "py-%s-%s" % (self._session, hashlib.sha256(named).hexdigest()[:32])
 
     def submit(self, event):
         """Queues `event` (a dict; an "id" is added when missing). False when it was not queued."""
