@@ -220,10 +220,12 @@ TEST_CASE("delivery payloads: a link that is not http(s) is never made a link, a
 TEST_CASE("delivery payloads: a repository of 1,000 characters keeps every field within its limit") {
     ChatMeme meme = ci_failure("https://ci.example/1");
     meme.subject.repo = "github.com/team/" + std::string(1000, 'r') + "\u202E";
-    for (const auto& field : slack::payload({meme})["blocks"][1]["fields"]) {
+    const nlohmann::json slack_message = slack::payload({meme});
+    for (const auto& field : slack_message["blocks"][1]["fields"]) {
         CHECK(utf16_length(field["text"].get<std::string>()) <= 2000);
         CHECK(field["text"].get<std::string>().find("\u202E") == std::string::npos);
     }
-    for (const auto& field : discord::payload({meme})["embeds"][0]["fields"])
+    const nlohmann::json discord_message = discord::payload({meme});
+    for (const auto& field : discord_message["embeds"][0]["fields"])
         CHECK(utf16_length(field["value"].get<std::string>()) <= discord::k_max_field_value);
 }
