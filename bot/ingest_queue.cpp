@@ -56,7 +56,9 @@ void IngestQueue::checkpoint_loop(std::unique_ptr<storage::Archive> archive, con
         bool committed = false;
         {
             std::unique_lock lock(m_mutex);
+            m_checkpointer_waiting = true;
             m_committed_some.wait_for(lock, k_file_check_interval, [this] { return m_stopping || m_commits > 0; });
+            m_checkpointer_waiting = false;
             if (m_stopping && m_commits == 0) return;  // stopping, and the log is checkpointed
             committed = m_commits > 0;
             m_commits = 0;
@@ -135,12 +137,14 @@ void IngestQueue::commit_group(std::vector<Request>& group) {
         refuse_group(group, lost_archive_error());
         return report_archive_lost();
     }
+    bool wake_checkpointer = false;
     {
         std::lock_guard lock(m_mutex);
         ++m_commits;
+        wake_checkpointer = m_checkpointer_waiting;  // not while it pauses between checkpoints
         m_answers.push_back({std::move(group), std::move(results)});
     }
-    m_committed_some.notify_one();
+    if (wake_checkpointer) m_committed_some.notify_one();
     m_answers_ready.notify_one();
 }
 

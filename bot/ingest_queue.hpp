@@ -107,6 +107,9 @@ private:
     std::deque<Request> m_waiting;
     bool m_stopping = false;
     long m_commits = 0;  // since the last checkpoint; guarded by m_mutex
+    // The checkpointer waits for a commit (not in its pause after a checkpoint, which only a
+    // stop ends): a commit wakes it only then. Guarded by m_mutex.
+    bool m_checkpointer_waiting = false;
     std::condition_variable m_committed_some;
     std::deque<Answers> m_answers;  // guarded by m_mutex
     bool m_writer_done = false;     // guarded by m_mutex
