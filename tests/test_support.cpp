@@ -342,6 +342,29 @@ RawReply raw_http(int port, const std::string& head, const BodySource& body, int
     return reply;
 }
 
+std::vector<RawReply> raw_http_keep_alive(int port, const std::vector<std::string>& requests, int pause_ms,
+                                          int timeout_ms) {
+    std::vector<RawReply> replies(requests.size());
+    int fd = connect_loopback(port);
+    if (fd < 0) return replies;
+    char buffer[65536];
+    for (size_t i = 0; i < requests.size(); ++i) {
+        if (i > 0) std::this_thread::sleep_for(std::chrono::milliseconds(pause_ms));
+        size_t sent = 0;
+        if (!send_all(fd, requests[i], sent)) break;
+        std::string answer;
+        auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+        ssize_t n = 1;
+        while (n > 0 && !complete(answer) && std::chrono::steady_clock::now() < until)
+            if (readable(fd, 50) && (n = recv(fd, buffer, sizeof buffer, 0)) > 0) answer.append(buffer, static_cast<size_t>(n));
+        replies[i] = parse_raw(answer);
+        replies[i].sent = sent;
+        if (!complete(answer)) break;
+    }
+    close(fd);
+    return replies;
+}
+
 BodySource filler_body(size_t bytes, bool chunked) {
     auto left = std::make_shared<size_t>(bytes);
     auto ended = std::make_shared<bool>(false);

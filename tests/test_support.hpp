@@ -128,6 +128,12 @@ using BodySource = std::function<bool(std::string& piece)>;
 // sent Content-Length bytes, for at most `timeout_ms`.
 RawReply raw_http(int port, const std::string& head, const BodySource& body = {}, int timeout_ms = 10000);
 
+// Requests sent one after another on one raw connection, each after the previous answer and
+// a pause of `pause_ms` (the first at once): the answers, with status 0 from the first one that did
+// not come (the server closed the connection, or `timeout_ms` passed).
+std::vector<RawReply> raw_http_keep_alive(int port, const std::vector<std::string>& requests, int pause_ms,
+                                          int timeout_ms = 5000);
+
 // A body of `bytes` bytes of 'x', sent in pieces of 64 KiB; with `chunked`, in chunked framing
 // (with its last chunk).
 BodySource filler_body(size_t bytes, bool chunked = false);

@@ -21,6 +21,11 @@ struct Limits {
     // pool is cleared between requests, and 64 KiB cost about 4% more CPU per ingested event.
     size_t connection_memory_bytes = 32 * 1024;
     unsigned idle_timeout_s = 10;     // a connection silent this long (before or between requests) is closed
+    // A request's head must arrive whole this long after the connection opened or its previous
+    // answer was sent, and its body `request_timeout_ms` after that same start: a client that
+    // trickles bytes (never idle) is cut off then (read_deadlines.hpp).
+    unsigned head_timeout_ms = 10'000;
+    unsigned request_timeout_ms = 30'000;
     unsigned max_connections = 4096;  // open at once; more are refused at accept
     unsigned threads = 2;             // event loops; none is ever parked on an idle connection
 };

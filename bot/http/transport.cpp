@@ -1,5 +1,7 @@
 #include "bot/http/transport.hpp"
 
+#include "bot/http/read_deadlines.hpp"
+
 #include <microhttpd.h>
 #include <netdb.h>
 #include <netinet/in.h>
@@ -54,6 +56,12 @@ std::string raw_response(const Response& res) {
     return out + res.body;
 }
 
+// The deadlines of connection `c` (its socket context, set when it opened).
+ReadDeadlines::Watched* watched(MHD_Connection* c) {
+    const MHD_ConnectionInfo* info = MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    return info ? static_cast<ReadDeadlines::Watched*>(info->socket_context) : nullptr;
+}
+
 int listening_socket(const std::string& host, int port) {
     addrinfo hints{};
     hints.ai_family = AF_UNSPEC;
@@ -91,12 +99,15 @@ struct Transport::Impl {
     // libmicrohttpd's callbacks: a request line read, a request completed, each step between.
     static void* started(void* cls, const char* uri, MHD_Connection*);
     static void completed(void* cls, MHD_Connection*, void** context, MHD_RequestTerminationCode);
+    static void connection_changed(void* cls, MHD_Connection* c, void** socket_context, MHD_ConnectionNotificationCode);
     static MHD_Result step(void* cls, MHD_Connection* c, const char* url, const char* method, const char*,
                            const char* data, size_t* size, void** context);
 
     const RouteTable& routes;
     Limits limits;
     std::function<void(int)> answered;
+    ReadDeadlines deadlines{std::chrono::milliseconds(limits.head_timeout_ms),
+                            std::chrono::milliseconds(limits.request_timeout_ms)};
     int listen_fd = -1;
     MHD_Daemon* daemon = nullptr;
     std::atomic<int> in_flight{0};
@@ -122,11 +133,13 @@ MHD_Result Transport::Impl::on_request(MHD_Connection* c, const char* url, const
         return MHD_YES;
     }
     if (*size) return on_body(c, data, size, ex);
+    if (auto* connection = watched(c)) deadlines.request_read(connection);
     return on_complete(c, ex);
 }
 
 MHD_Result Transport::Impl::on_head(MHD_Connection* c, const char* url, const char* method, Exchange& ex) {
     ex.head_read = true;
+    if (auto* connection = watched(c)) deadlines.head_read(connection);
     ex.request.method = method;
     ex.request.path = url;
     MHD_get_connection_values(c, MHD_HEADER_KIND, add_header, &ex.request.headers);
@@ -224,10 +237,24 @@ void* Transport::Impl::started(void* cls, const char* uri, MHD_Connection*) {
     return ex;
 }
 
-void Transport::Impl::completed(void* cls, MHD_Connection*, void** context, MHD_RequestTerminationCode) {
+void Transport::Impl::completed(void* cls, MHD_Connection* c, void** context, MHD_RequestTerminationCode) {
+    auto& impl = *static_cast<Impl*>(cls);
     delete static_cast<Exchange*>(*context);
     *context = nullptr;
-    --static_cast<Impl*>(cls)->in_flight;
+    if (auto* connection = watched(c)) impl.deadlines.answered(connection);
+    --impl.in_flight;
+}
+
+void Transport::Impl::connection_changed(void* cls, MHD_Connection* c, void** socket_context,
+                                         MHD_ConnectionNotificationCode change) {
+    auto& deadlines = static_cast<Impl*>(cls)->deadlines;
+    if (change == MHD_CONNECTION_NOTIFY_STARTED) {
+        const MHD_ConnectionInfo* info = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+        if (info) *socket_context = deadlines.opened(info->connect_fd);
+    } else if (*socket_context) {  // closed, before the library closes the socket
+        deadlines.closed(static_cast<ReadDeadlines::Watched*>(*socket_context));
+        *socket_context = nullptr;
+    }
 }
 
 MHD_Result Transport::Impl::step(void* cls, MHD_Connection* c, const char* url, const char* method, const char*,
@@ -256,7 +283,8 @@ void Transport::start() {
         MHD_OPTION_THREAD_POOL_SIZE, impl.limits.threads, MHD_OPTION_CONNECTION_LIMIT, impl.limits.max_connections,
         MHD_OPTION_CONNECTION_TIMEOUT, impl.limits.idle_timeout_s, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
         impl.limits.connection_memory_bytes, MHD_OPTION_URI_LOG_CALLBACK, Impl::started, &impl,
-        MHD_OPTION_NOTIFY_COMPLETED, Impl::completed, &impl, MHD_OPTION_END);
+        MHD_OPTION_NOTIFY_COMPLETED, Impl::completed, &impl, MHD_OPTION_NOTIFY_CONNECTION, Impl::connection_changed,
+        &impl, MHD_OPTION_END);
     if (!impl.daemon) throw core::Fatal("serve", "the HTTP server could not start");
     impl.listen_fd = -1;  // the daemon owns it now
 }

@@ -1,7 +1,7 @@
 // The bot's HTTP server: event loops (GNU libmicrohttpd, epoll, a small thread pool) that hold
 // thousands of idle or slow connections without a thread each, apply limits.hpp to every
-// request before and while reading it, and hand complete requests to a RouteTable. No other
-// file sees the library.
+// request before and while reading it (read_deadlines.hpp cuts off clients that trickle), and
+// hand complete requests to a RouteTable. No other file sees the library.
 //
 // Thread safety: bind, start, wait and close from one thread; stop from any (a signal thread).
 #pragma once

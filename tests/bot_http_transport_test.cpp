@@ -1,0 +1,96 @@
+#include <catch2/catch.hpp>
+
+#include <chrono>
+#include <future>
+#include <thread>
+
+#include "bot/http/transport.hpp"
+#include "test_support.hpp"
+
+using namespace memeops::bot::http;
+
+namespace {
+
+double seconds_since(std::chrono::steady_clock::time_point start) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+// A transport on 127.0.0.1 with short read deadlines (head 500 ms, whole request 1.5 s), a
+// route that answers at once and one that answers from another thread after `answer_after`.
+class ServedRoutes {
+public:
+    explicit ServedRoutes(std::chrono::milliseconds answer_after = std::chrono::milliseconds(0)) {
+        m_routes.add({"GET", "/now", false, false, {}, [](Request&, Reply reply) { reply({200, "text/plain", {}, "now"}); }});
+        m_routes.add({"POST", "/later", false, true, {}, [this, answer_after](Request& req, Reply reply) {
+                          m_late.push_back(std::async(std::launch::async, [answer_after, reply, size = req.body.size()] {
+                              std::this_thread::sleep_for(answer_after);
+                              reply({200, "text/plain", {}, std::to_string(size)});
+                          }));
+                      }});
+        Limits limits;
+        limits.head_timeout_ms = 500;
+        limits.request_timeout_ms = 1500;
+        m_transport = std::make_unique<Transport>(m_routes, limits, nullptr);
+        m_port = m_transport->bind("127.0.0.1", 0);
+        m_transport->start();
+    }
+    ~ServedRoutes() {
+        for (auto& late : m_late) late.wait();
+        m_transport->close(1);
+    }
+    int port() const { return m_port; }
+
+private:
+    RouteTable m_routes;
+    std::vector<std::future<void>> m_late;
+    std::unique_ptr<Transport> m_transport;
+    int m_port = 0;
+};
+
+// Sends `piece` every 100 ms, `count` times.
+memeops::test::BodySource trickle(std::string piece, int count) {
+    auto left = std::make_shared<int>(count);
+    return [piece, left](std::string& out) {
+        if ((*left)-- <= 0) return false;
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        out = piece;
+        return true;
+    };
+}
+
+}  // namespace
+
+TEST_CASE("http transport: a head trickled a header at a time is cut off at its deadline, though never idle", "[serial]") {
+    ServedRoutes served;
+    auto start = std::chrono::steady_clock::now();
+    auto reply = memeops::test::raw_http(served.port(), "GET /now HTTP/1.1\r\nHost: x\r\n", trickle("X-Slow: 1\r\n", 40));
+    CHECK(reply.status == 0);             // closed without an answer
+    CHECK(seconds_since(start) < 2.0);    // not the 4 s the client would have gone on for
+    CHECK(seconds_since(start) >= 0.45);  // not before the deadline
+    CHECK(memeops::test::raw_http(served.port(), "GET /now HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").status == 200);
+}
+
+TEST_CASE("http transport: a body trickled past the whole-request deadline is cut off", "[serial]") {
+    ServedRoutes served;
+    auto start = std::chrono::steady_clock::now();
+    auto reply = memeops::test::raw_http(
+        served.port(), "POST /later HTTP/1.1\r\nHost: x\r\nContent-Length: 400\r\n\r\n", trickle(std::string(10, 'b'), 40));
+    CHECK(reply.status == 0);
+    CHECK(seconds_since(start) < 3.0);
+    CHECK(seconds_since(start) >= 1.4);
+}
+
+TEST_CASE("http transport: no deadline runs while a request is answered, and each request on a connection gets its own", "[serial]") {
+    ServedRoutes served(std::chrono::milliseconds(1800));  // longer than both deadlines
+    auto answered = memeops::test::raw_http(served.port(), "POST /later HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc");
+    CHECK(answered.status == 200);
+    CHECK(answered.body == "3");
+    // Three requests on one connection, 300 ms apart: 900 ms in all, each head well within its 500 ms.
+    std::string get = "GET /now HTTP/1.1\r\nHost: x\r\n\r\n";
+    auto replies = memeops::test::raw_http_keep_alive(served.port(), {get, get, get}, 300);
+    for (const auto& reply : replies) CHECK(reply.status == 200);
+    // Then silent past the head deadline: closed.
+    auto late = memeops::test::raw_http_keep_alive(served.port(), {get, get}, 1000);
+    CHECK(late[0].status == 200);
+    CHECK(late[1].status == 0);
+}
