@@ -67,6 +67,7 @@ const std::set<std::string>& known_placeholders() {
     static const std::set<std::string> names{"tag", "display", "repo", "branch", "commit", "summary", "run",
                                              "epoch", "metric", "value", "delta", "spark", "pipeline",
                                              "url", "status", "text", "where",
+                                             "result",  // "val_accuracy = 0.93", or empty: training.finished
                                              // what a training rule saw (meme::Detection::facts)
                                              "best", "best_epoch", "since", "before", "after", "rise", "train",
                                              "train_best", "threshold", "swings", "window", "step",

@@ -65,10 +65,11 @@ Reaction crash_reaction(const Event& event) {
 
 Reaction finished_reaction(const Event& event) {
     const std::string& run = event.run.value_or("");
-    std::map<std::string, std::string> values{{"run", run}, {"metric", "status"}, {"value", "success"}};
-    if (auto headline = headline_metric(event.metrics)) {
+    std::map<std::string, std::string> values{{"run", run}};
+    if (auto headline = headline_metric(event.metrics)) {  // a run that ended without metrics says just that
         values["metric"] = headline->first;
         values["value"] = format_metric(headline->second);
+        values["result"] = headline->first + " = " + values["value"];
     }
     return {"training.finished", k_finished_priority, render_caption("training.finished", run, values)};
 }

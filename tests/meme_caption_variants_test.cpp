@@ -194,3 +194,26 @@ TEST_CASE("meme templates: an easter egg must name a known trigger, and a reacti
     for (auto& v : doc["ci.passed"]) v["when"] = "docker_build";
     CHECK_THAT(error_of(doc.dump()), Catch::Contains("ci.passed: needs a variant without \"when\""));
 }
+
+TEST_CASE("meme captions: a finished run names its headline metric, and one that ended without metrics says just that") {
+    for (int i = 0; i < 30; ++i) {  // enough subjects for every variant
+        meme::Event event;
+        event.kind = "training.end";
+        event.run = "resnet-" + std::to_string(i);
+        event.status = "success";
+        auto bare = meme::finished_reaction(event).caption;
+        INFO(bare.zh << " / " << bare.en);
+        for (const std::string& text : {bare.zh, bare.en}) {
+            CHECK(text.find("status") == std::string::npos);
+            CHECK(text.find("success") == std::string::npos);
+            CHECK(text.find(" = ") == std::string::npos);
+            CHECK(text.find("()") == std::string::npos);
+            CHECK(text.find("（）") == std::string::npos);
+            CHECK(text.find(*event.run) != std::string::npos);
+        }
+        event.metrics["val_accuracy"] = 0.931;
+        auto full = meme::finished_reaction(event).caption;
+        CHECK(full.zh.find("val_accuracy = 0.931") != std::string::npos);
+        CHECK(full.en.find("val_accuracy = 0.931") != std::string::npos);
+    }
+}
