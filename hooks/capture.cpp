@@ -112,11 +112,15 @@ bool is_current(const std::optional<launcher::HookCache>& written, const launche
 
 }  // namespace
 
-void write_hook_cache(git_repository* repo, const std::string& hooks_folder) {
+std::string hook_cache_path(git_repository* repo) {
+    return (std::filesystem::path(git_repository_path(repo)) / std::string(k_hook_cache_name)).string();
+}
+
+void write_hook_cache(git_repository* repo) {
     namespace fs = std::filesystem;
     TagPolicy policy = tag_policy(repo);
     launcher::HookCache cache{to_string(policy), version_patterns(repo), std::nullopt};
-    fs::path path = fs::path(hooks_folder) / std::string(k_hook_cache_name);
+    fs::path path = hook_cache_path(repo);
     std::ifstream current(path);
     std::string old((std::istreambuf_iterator<char>(current)), std::istreambuf_iterator<char>());
     if (is_current(launcher::parse_hook_cache(old), cache, repo)) return;  // spares the tree walk

@@ -35,11 +35,16 @@ bool touches_version_paths(const CommitInfo& commit, const std::string& patterns
 // commit was read WithPaths::yes.
 bool is_version_commit(TagPolicy policy, const CommitInfo& commit, const std::string& patterns);
 
-// Writes the hook cache beside the hooks (hooks/launcher/hook_cache.hpp): the tag policy, the
-// version paths, and a snapshot of HEAD's files matching them, which lets the hook launcher
-// leave the next ordinary commit to the background without starting memeops. Rewritten only
-// when it changed; failures are ignored (the launcher then lets memeops decide).
-void write_hook_cache(git_repository* repo, const std::string& hooks_folder);
+// Writes the hook cache into the repository's git dir (the worktree's own, for a linked
+// worktree; never into a hooks folder, which may be committed with the project):
+// hooks/launcher/hook_cache.hpp: the tag policy, the version paths, and a snapshot of HEAD's
+// files matching them, which lets the hook launcher leave the next ordinary commit to the
+// background without starting memeops. Rewritten only when it changed; failures are ignored
+// (the launcher then lets memeops decide).
+void write_hook_cache(git_repository* repo);
+
+// Where write_hook_cache() writes: "<git dir>/memeops-policy".
+std::string hook_cache_path(git_repository* repo);
 
 // What every commit event of one repository carries.
 struct RepoFacts {

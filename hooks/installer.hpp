@@ -65,8 +65,8 @@ std::string launcher_command(const std::string& launcher);
 std::vector<HookReport> install_hooks(const std::string& folder, const std::vector<std::string>& names,
                                       const std::string& launcher, const std::optional<HookScript>& script = std::nullopt);
 
-// Removes every memeops hook and the hook cache from `folder`, and renames "<name>.pre-memeops"
-// back. One report per hook removed, its note saying when an earlier hook was put back.
+// Removes every memeops hook from `folder` (and a hook cache older versions kept there), and
+// renames "<name>.pre-memeops" back. One report per hook removed, its note saying when an earlier hook was put back.
 std::vector<HookReport> uninstall_hooks(const std::string& folder);
 
 // The state of each of `names` in `folder`: "outdated" unless it links to `launcher` or is a

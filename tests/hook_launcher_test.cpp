@@ -215,12 +215,12 @@ TEST_CASE("hooks: the launcher leaves ordinary commits to the background and run
     auto first = repo.commit_file("a.txt", "a", "first");
     CHECK_THAT(trace_of(first), Catch::StartsWith("foreground"));
     REQUIRE(test::eventually([&] { return repo.history("commit").size() == 1; }));
-    REQUIRE(test::eventually([&] { return read_text(repo.path() + "/.git/hooks/memeops-policy").find(repo.head()) != std::string::npos; }));
+    REQUIRE(test::eventually([&] { return read_text(repo.path() + "/.git/memeops-policy").find(repo.head()) != std::string::npos; }));
 
     auto ordinary = repo.commit_file("b.txt", "b", "ordinary");
     CHECK_THAT(trace_of(ordinary), Catch::StartsWith("background (files matching the version paths are as in the parent"));
     CHECK(ordinary.out.empty());
-    REQUIRE(test::eventually([&] { return read_text(repo.path() + "/.git/hooks/memeops-policy").find(repo.head()) != std::string::npos; }));
+    REQUIRE(test::eventually([&] { return read_text(repo.path() + "/.git/memeops-policy").find(repo.head()) != std::string::npos; }));
 
     // A model file staged but left out of a partial commit: memeops looks, and tags nothing.
     fs::create_directories(repo.path() + "/models");
@@ -230,7 +230,7 @@ TEST_CASE("hooks: the launcher leaves ordinary commits to the background and run
     auto partial = repo.git({"commit", "-q", "-m", "notes only", "notes.txt"});
     CHECK_THAT(trace_of(partial), Catch::StartsWith("foreground (files matching the version paths changed"));
     CHECK_THAT(partial.err, !Catch::Contains("memeops: tagged"));
-    REQUIRE(test::eventually([&] { return read_text(repo.path() + "/.git/hooks/memeops-policy").find(repo.head()) != std::string::npos; }));
+    REQUIRE(test::eventually([&] { return read_text(repo.path() + "/.git/memeops-policy").find(repo.head()) != std::string::npos; }));
 
     auto model = repo.git({"commit", "-q", "-m", "the model"});
     CHECK_THAT(trace_of(model), Catch::StartsWith("foreground"));

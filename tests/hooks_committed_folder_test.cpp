@@ -47,12 +47,16 @@ TEST_CASE("hooks committed folder: .husky gets scripts that run memeops-hook fro
     // The scripts work: a commit made with memeops on PATH is archived.
     REQUIRE(repo.commit_file("a.txt", "a", "through the husky hook", path).code == 0);
     CHECK(repo.entry_of(repo.head()).is_object());
+    // Only the hook scripts land in the committed folder: the launcher's cache stays in .git.
+    for (const auto& item : fs::directory_iterator(folder)) CHECK(item.path().filename().string().find("memeops") == std::string::npos);
+    CHECK(fs::exists(repo.path() + "/.git/memeops-policy"));
     auto status = nlohmann::json::parse(repo.run_in_repo({"status", "--json"}, path).out);
     CHECK(status["repository"]["hooks"][0]["state"] == "installed");
     auto again = repo.run_in_repo({"install"}, path);
     CHECK(again.out.find("already installed") != std::string::npos);
     CHECK(repo.run_in_repo({"uninstall"}, path).code == 0);
     CHECK_FALSE(fs::exists(fs::symlink_status(hook)));
+    CHECK_FALSE(fs::exists(repo.path() + "/.git/memeops-policy"));
 }
 
 TEST_CASE("hooks committed folder: without memeops-hook on PATH the scripts name its path, and say so") {

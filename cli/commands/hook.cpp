@@ -153,7 +153,7 @@ void background(Context& context, const HookRun& run, git_repository* repo) {
     auto archived = [&](const std::string& sha) { return archive->git_entry_id(facts.identity, sha).has_value(); };
     auto taken = [&](const std::string& tag, const std::string& sha) { return archive->tag_names_other_commit(tag, sha); };
     auto documents = hooks::hook_events(repo, archived, run.head, run.rewrites, run.carried, taken);
-    hooks::write_hook_cache(repo, hooks::hooks_folder(repo));
+    hooks::write_hook_cache(repo);
     if (auto bot = context.bot_link()) hand_to_bot(*archive, run, documents, *bot);
     else if (!documents.empty()) handle_locally(context, *archive, documents, context.destinations());
 }

@@ -97,7 +97,7 @@ int run_install(Context& context, const InstallOptions& options) {
     print_reports(context.io(), folder, reports);
     for (const auto& report : reports)
         if (report.state == hooks::HookState::foreign) return 1;
-    hooks::write_hook_cache(repo.get(), folder);
+    hooks::write_hook_cache(repo.get());
     archive_starting_point(context, repo.get());
     return 0;
 }
@@ -107,6 +107,8 @@ int run_uninstall(Context& context) {
     auto repo = hooks::open_repository(context.global().repo_dir);
     std::string folder = hooks::hooks_folder(repo.get());
     auto reports = hooks::uninstall_hooks(folder);
+    std::error_code ignored;
+    std::filesystem::remove(hooks::hook_cache_path(repo.get()), ignored);
     Io& io = context.io();
     if (reports.empty()) io.out << "No memeops hooks in " << folder << "; nothing to remove.\n";
     for (const auto& report : reports)

@@ -40,7 +40,7 @@ constexpr off_t k_reflog_tail_bytes = 64 * 1024;
 
 struct Invocation {
     std::string name;       // the hook, from the link's name
-    std::string folder;     // where the hook lives, with the previous hook and the cache
+    std::string folder;     // where the hook lives, with the previous hook
     std::vector<std::string> args;
     std::optional<std::string> input;  // standard input, for hooks git feeds
 };
@@ -236,9 +236,9 @@ CommitScene read_scene(const std::optional<HookCache>& cache) {
     return scene;
 }
 
-bool post_commit_in_foreground(const Invocation& hook) {
+bool post_commit_in_foreground() {
     std::optional<HookCache> cache;
-    if (auto text = read_file(hook.folder + "/" + std::string(k_hook_cache_name))) cache = parse_hook_cache(*text);
+    if (auto text = read_file(git_dir() + "/" + std::string(k_hook_cache_name))) cache = parse_hook_cache(*text);
     PostCommitVerdict verdict = route_post_commit(cache, read_scene(cache));
     bool foreground = verdict.route == PostCommitRoute::foreground;
     if (env_is("MEMEOPS_TRACE", "1"))
@@ -249,7 +249,7 @@ bool post_commit_in_foreground(const Invocation& hook) {
 
 bool in_foreground(const Invocation& hook) {
     if (env_is("MEMEOPS_HOOK_FOREGROUND", "1") || hook.name == "post-rewrite") return true;
-    return hook.name == "post-commit" && post_commit_in_foreground(hook);
+    return hook.name == "post-commit" && post_commit_in_foreground();
 }
 
 int run(const Invocation& hook) {
