@@ -60,7 +60,7 @@ nlohmann::json matplotlib_figures(const meme::card::Card& card, int runs) {
     nlohmann::json series = nlohmann::json::object();
     for (const auto& s : curves.series) {
         nlohmann::json values = nlohmann::json::array();
-        for (double v : s.values) values.push_back(std::isfinite(v) ? nlohmann::json(v) : nlohmann::json());
+        for (const auto& v : s.values) values.push_back(v && std::isfinite(*v) ? nlohmann::json(*v) : nlohmann::json());
         series[s.name] = values;
     }
     auto dir = std::filesystem::temp_directory_path();

@@ -26,8 +26,10 @@ FileFollower::News FileFollower::poll() {
     }
     read_new(news.lines);
     if (news.restarted || !replaced()) return news;
-    // Replaced (rotated) or deleted, and everything the old file held is read: its unfinished
-    // last line is finished, since nobody writes there any more.
+    // Replaced (rotated) or deleted. What was appended to the old file between the read above
+    // and the check is read now, before it is let go; its unfinished last line is finished,
+    // since nobody writes there any more.
+    read_new(news.lines);
     if (!m_partial.empty()) news.lines.push_back(std::exchange(m_partial, {}));
     close_file();
     if (!news.lines.empty()) return news;  // the new file is read from the next poll

@@ -179,3 +179,24 @@ TEST_CASE("meme::card subject lines and file names") {
     CHECK(card_file_name(s, "ci.failed") == "memeops-v1-brave-badger-ci.failed.png");
     CHECK(card_file_name({.run = "../../etc/x y"}, "training.nan") == "memeops-.._.._etc_x_y-training.nan.png");
 }
+
+TEST_CASE("meme::card a metric some epochs did not report is a gap in the data, not a NaN") {
+    std::vector<meme::EpochMetrics> epochs;
+    for (int e = 0; e < 12; ++e) {
+        meme::EpochMetrics m{e, {{"loss", 1.0 / (e + 1)}}};
+        if (e % 3 == 0) m.metrics["val_loss"] = 1.2 / (e + 1);  // validated every third epoch
+        epochs.push_back(m);
+    }
+    epochs.back().metrics["loss"] = NAN;
+    auto picture = training_picture("training.overfitting", epochs, 11, {});
+    REQUIRE(picture.series.size() == 2);
+    const auto& val = picture.series[1].values;
+    CHECK(val[0] == 1.2);
+    CHECK_FALSE(val[1]);
+    CHECK_FALSE(val[2]);
+    CHECK(val[3]);
+    REQUIRE(picture.series[0].values[11]);
+    CHECK(std::isnan(*picture.series[0].values[11]));  // a real NaN stays one
+    auto png = render_card(card_with(picture)).png;
+    CHECK(png.size() > 1000);
+}

@@ -32,7 +32,9 @@ namespace memeops::meme::card {
 // One metric over the epochs of a CurvePicture (NaN where an epoch lacked it or was NaN).
 struct Series {
     std::string name;
-    std::vector<double> values;
+    // Per epoch: nullopt where that epoch did not report the metric (the line goes on past it);
+    // NaN and infinities as reported (the line breaks there, and a NaN is marked).
+    std::vector<std::optional<double>> values;
 };
 
 // Metric curves: values per epoch, the epoch a reaction fired at, and a threshold line.

@@ -28,8 +28,8 @@ struct Range {
 Range value_range(const CurvePicture& p) {
     double lo = INFINITY, hi = -INFINITY;
     for (const auto& s : p.series)
-        for (double v : s.values)
-            if (std::isfinite(v)) lo = std::min(lo, v), hi = std::max(hi, v);
+        for (const auto& v : s.values)
+            if (v && std::isfinite(*v)) lo = std::min(lo, *v), hi = std::max(hi, *v);
     if (p.threshold) lo = std::min(lo, *p.threshold), hi = std::max(hi, *p.threshold);
     if (!std::isfinite(lo)) return {};
     double pad = hi > lo ? (hi - lo) * 0.08 : std::max(std::abs(hi) * 0.1, 0.1);
@@ -47,11 +47,22 @@ struct Scale {
     double y(double v) const { return plot.y + plot.h * (range.hi - v) / (range.hi - range.lo); }
 };
 
+// A round step (1, 2 or 5 times a power of ten) that cuts `range` into about four parts, so
+// the axis reads 0.2, 0.4, 0.6 rather than 0.2187, 0.4374.
+double tick_step(const Range& range) {
+    double rough = (range.hi - range.lo) / 4.0;
+    double power = std::pow(10.0, std::floor(std::log10(rough)));
+    for (double factor : {1.0, 2.0, 5.0})
+        if (factor * power >= rough) return factor * power;
+    return 10.0 * power;
+}
+
 void draw_axes(Canvas& c, const Scale& s) {
     const CardLayout& l = c.layout();
     TextStyle label{.px = l.label_px, .colour = l.muted, .align = Align::right};
-    for (int i = 0; i <= 4; ++i) {
-        double v = s.range.lo + (s.range.hi - s.range.lo) * i / 4.0;
+    double step = tick_step(s.range);
+    for (double v = std::ceil(s.range.lo / step) * step; v <= s.range.hi + step * 1e-9; v += step) {
+        if (std::abs(v) < step * 1e-9) v = 0;  // no "-1e-17"
         double y = s.y(v);
         c.line(s.plot.x, y, s.plot.x + s.plot.w, y, 1, l.grid);
         c.text(format_metric(v), s.plot.x - 8, y - l.label_px * 0.7, label);
@@ -62,7 +73,8 @@ void draw_axes(Canvas& c, const Scale& s) {
     if (s.last != s.first) c.text(std::to_string(s.last), s.x(s.last), below, epoch);
 }
 
-// A series as a polyline, broken where values are not finite; a NaN gets a 💀 at the top.
+// A series as a polyline through the epochs that reported it, broken where values are not
+// finite; a NaN gets a 💀 at the top.
 void draw_series(Canvas& c, const Scale& s, const CurvePicture& p, size_t index) {
     const CardLayout& l = c.layout();
     const Colour& colour = l.series[index % l.series.size()];
@@ -74,18 +86,19 @@ void draw_series(Canvas& c, const Scale& s, const CurvePicture& p, size_t index)
     bool drawing = false;
     const auto& values = p.series[index].values;
     for (size_t i = 0; i < values.size() && i < p.epochs.size(); ++i) {
-        if (!std::isfinite(values[i])) {
+        if (!values[i]) continue;
+        if (!std::isfinite(*values[i])) {
             if (drawing) cairo_stroke(cr);
             drawing = false;
             continue;
         }
-        double x = s.x(p.epochs[i]), y = s.y(values[i]);
+        double x = s.x(p.epochs[i]), y = s.y(*values[i]);
         drawing ? cairo_line_to(cr, x, y) : cairo_move_to(cr, x, y);
         drawing = true;
     }
     if (drawing) cairo_stroke(cr);
     for (size_t i = 0; i < values.size() && i < p.epochs.size() && index == 0; ++i) {
-        if (!std::isnan(values[i])) continue;
+        if (!values[i] || !std::isnan(*values[i])) continue;
         double x = s.x(p.epochs[i]);
         bool right = x > s.plot.x + s.plot.w * 0.8;  // kept inside the plot, beside the mark
         c.text("💀 NaN", x + (right ? -10 : 10), s.plot.y + 4,
@@ -124,9 +137,9 @@ void draw_marks(Canvas& c, const Scale& s, const CurvePicture& p) {
            s.plot.y + s.plot.h - l.label_px * 1.6, label);
     auto at = std::find(p.epochs.begin(), p.epochs.end(), *p.marked_epoch);
     if (at == p.epochs.end() || p.series.empty()) return;
-    double v = p.series[0].values[size_t(at - p.epochs.begin())];
-    if (!std::isfinite(v)) return;
-    cairo_arc(c.cr(), x, s.y(v), 7, 0, 2 * M_PI);
+    const auto& v = p.series[0].values[size_t(at - p.epochs.begin())];
+    if (!v || !std::isfinite(*v)) return;
+    cairo_arc(c.cr(), x, s.y(*v), 7, 0, 2 * M_PI);
     set_colour(c.cr(), l.mark);
     cairo_fill(c.cr());
 }

@@ -23,13 +23,13 @@ Series series_of(const std::string& metric, const std::vector<EpochMetrics>& epo
         if (it == e.metrics.end())
             for (const auto& [name, value] : e.metrics)
                 if (canonical_metric_name(name) == metric) it = e.metrics.find(name);
-        s.values.push_back(it == e.metrics.end() ? NAN : it->second);
+        s.values.push_back(it == e.metrics.end() ? std::nullopt : std::optional<double>(it->second));
     }
     return s;
 }
 
 bool has_values(const Series& s) {
-    return std::any_of(s.values.begin(), s.values.end(), [](double v) { return std::isfinite(v); });
+    return std::any_of(s.values.begin(), s.values.end(), [](const auto& v) { return v && std::isfinite(*v); });
 }
 
 }  // namespace
