@@ -51,20 +51,21 @@ size_t utf16_length(std::string_view text) {
 }
 
 std::string cut_escaped(std::string_view text, size_t limit, const Escape& escape) {
-    std::string whole = escape ? escape(text) : std::string(text);
+    auto escaped = [&](size_t bytes) { return escape ? escape(text.substr(0, bytes)) : std::string(text.substr(0, bytes)); };
+    std::string whole = escaped(text.size());
     if (utf16_length(whole) <= limit) return whole;
     if (limit == 0) return "";
-    std::string out;
-    size_t units = 0, start = 0;
-    for (size_t end : cluster_ends(text)) {
-        std::string piece = escape ? escape(text.substr(start, end - start)) : std::string(text.substr(start, end - start));
-        size_t add = utf16_length(piece);
-        if (units + add > limit - 1) break;  // one unit for the ellipsis
-        out += piece;
-        units += add;
-        start = end;
+    // The most whole clusters whose prefix, escaped as one text (so a link in it stays one
+    // link), leaves a unit for the ellipsis. The escaped length grows with the prefix: a
+    // binary search over the cluster ends.
+    auto ends = cluster_ends(text);
+    size_t kept = 0, too_many = ends.size() + 1;
+    while (too_many - kept > 1) {
+        size_t mid = (kept + too_many) / 2;
+        if (utf16_length(escaped(ends[mid - 1])) <= limit - 1) kept = mid;
+        else too_many = mid;
     }
-    return out + "…";
+    return (kept ? escaped(ends[kept - 1]) : std::string()) + "…";
 }
 
 std::string cut_to(std::string_view text, size_t limit) { return cut_escaped(text, limit, nullptr); }

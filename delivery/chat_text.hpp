@@ -18,7 +18,8 @@ size_t utf16_length(std::string_view text);
 using Escape = std::function<std::string(std::string_view)>;
 
 // `text` escaped with `escape`, at most `limit` UTF-16 units long once escaped: when it does not
-// fit, the longest run of whole grapheme clusters that does (each escaped as a whole), then "…".
+// fit, the longest run of whole grapheme clusters that does (escaped together, so a link in it
+// stays one link), then "…".
 // A family emoji (👨‍👩‍👧), a flag, a skin tone or a combining accent is kept whole or dropped whole.
 std::string cut_escaped(std::string_view text, size_t limit, const Escape& escape);
 

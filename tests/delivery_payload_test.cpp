@@ -116,6 +116,12 @@ TEST_CASE("delivery::cut_escaped cuts on grapheme clusters before escaping, neve
     CHECK(cut_to("🇨🇳🇺🇸", 6) == "🇨🇳…");       // a flag is a pair of regional indicators
     CHECK(cut_to("e\u0301e\u0301e", 3) == "e\u0301…");  // a combining accent stays on its letter
     CHECK(cut_to("👍🏽👍🏽", 5) == "👍🏽…");        // a skin tone stays on its hand
+    // A caption cut after its link: the link is escaped as a link (its "_" kept), as uncut.
+    std::string caption = "failed https://ci.example/my_team/runs/7 " + std::string(200, 'x');
+    std::string cut = cut_escaped(caption, 60, discord::escape_markdown);
+    CHECK_THAT(cut, Catch::StartsWith("failed https://ci.example/my_team/runs/7 xxx"));
+    CHECK(utf16_length(cut) == 60);
+    CHECK_THAT(cut_escaped("__" + caption, 60, discord::escape_markdown), Catch::StartsWith("\\_\\_failed https://ci.example/my_team/"));
 }
 
 TEST_CASE("delivery::chat_safe removes controls and bidirectional overrides, keeps lines") {
