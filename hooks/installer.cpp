@@ -101,7 +101,7 @@ HookReport install_one(const fs::path& folder, const std::string& name, const st
                 "installed; the existing hook runs first (kept as " + chained.filename().string() + ")"};
     }
     write_hook(hook, launcher, script);
-    return {name, HookState::installed, "installed"};
+    return {name, HookState::installed, "new"};
 }
 
 // Whether `hook` runs `launcher`: a link to it, or a hook script naming it or its PATH name.

@@ -182,7 +182,9 @@ TEST_CASE("hooks: an existing hook keeps running, and uninstall restores it byte
     std::string original = "#!/bin/sh\n# a team's own hook\necho \"$@\" >> '" + marker + "'\nexit 0\n";
     test::write_file(hook, original);
     chmod(hook.c_str(), 0751);
-    REQUIRE(repo.run_in_repo({"install"}).code == 0);
+    auto first = repo.run_in_repo({"install"});
+    REQUIRE(first.code == 0);
+    CHECK_THAT(first.out, Catch::Contains("installed  new") && !Catch::Contains("installed  installed"));
     auto second = repo.run_in_repo({"install"});
     CHECK_THAT(second.out, Catch::Contains("already installed"));
     repo.commit_file("a.txt", "a", "one");
