@@ -98,7 +98,7 @@ HookReport install_one(const fs::path& folder, const std::string& name, const st
         fs::rename(hook, chained);
         write_hook(hook, launcher, script);
         return {name, HookState::installed_chained,
-                "installed; the existing hook runs first (kept as " + chained.filename().string() + ")"};
+                "the existing hook runs first (kept as " + chained.filename().string() + ")"};
     }
     write_hook(hook, launcher, script);
     return {name, HookState::installed, "new"};

@@ -76,5 +76,6 @@ TEST_CASE("hooks committed folder: the repository's own hooks folder gets links 
     auto installed = repo.run_in_repo({"install"}, with_memeops_on_path());
     REQUIRE(installed.code == 0);
     CHECK(installed.err.empty());
+    CHECK_THAT(installed.out, Catch::Contains("installed  new") && !Catch::Contains("installed  installed"));
     CHECK(fs::is_symlink(fs::symlink_status(repo.path() + "/.git/hooks/post-commit")));
 }
