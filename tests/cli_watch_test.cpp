@@ -131,3 +131,28 @@ TEST_CASE("memeops watch refuses standard input and an interval out of range") {
     CHECK(test::run_memeops({"watch", "-"}).code == 2);
     CHECK(test::run_memeops({"watch", "x.csv", "--interval", "0"}).code == 2);
 }
+
+TEST_CASE("memeops watch shows epochs read while the archive is unusable, backs off, and sends them once it is back") {
+    TempDir dir;
+    std::string log = dir.file("run.csv"), out = dir.file("watch.out"), err = dir.file("watch.err");
+    test::write_file(dir.file("archive.db"), "this is not an archive, and it is in the way\n");
+    pid_t watch = test::spawn_process(MEMEOPS_BINARY, {"watch", log, "--interval", "0.05", "--idle-exit", "3"},
+                                      local_env(dir), out, err);
+    append(log, "epoch,loss\n0,0.9\n1,0.8\n");
+    auto shows = [&](const std::string& text) {
+        return test::eventually([&] { return test::read_text(out).find(text) != std::string::npos; }, 10);
+    };
+    REQUIRE(shows("epoch 1 · loss 0.8"));
+    REQUIRE(test::eventually([&] { return test::read_text(err).find("(trying again)") != std::string::npos; }, 10));
+    append(log, "2,0.7\n");  // read while the archive still cannot take it: shown all the same
+    INFO(test::read_text(err));
+    CHECK(shows("epoch 2 · loss 0.7"));
+    std::filesystem::remove(dir.file("archive.db"));  // out of the way: the next try creates the archive
+    CHECK(test::wait_for_children({watch}) == 0);
+    std::string said = test::read_text(err);
+    CHECK(test::count_of(said, "(trying again)") == 1);  // said once, not at every retry
+    CHECK(said.find("Sent 3 epochs of " + log + ".") != std::string::npos);
+    CHECK(test::count_of(test::read_text(out), "epoch 0 · loss 0.9") == 1);  // each shown once
+    auto history = test::run_memeops({"history", "--json", "-k", "training"}, local_env(dir));
+    CHECK(history.out.find("\"run\":\"run\"") != std::string::npos);
+}

@@ -7,8 +7,10 @@
 // again (after a restart of `watch`) sends nothing twice. A file that is truncated or replaced
 // (rotated) is read again from its start; its epochs continue the run, or start a new fit
 // ("run#2", as in `replay`) when the epoch column starts over.
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <utility>
 
 #include "cli/command.hpp"
 #include "cli/event_submit.hpp"
@@ -42,6 +44,7 @@ struct PendingEpoch {
     int epoch = 0;
     storage::Metrics metrics;  // by their canonical names, for the line shown
     nlohmann::json event;
+    bool shown = false;  // its line was printed (once, however many times it is sent)
 };
 
 struct Tally {
@@ -49,7 +52,16 @@ struct Tally {
     long memes = 0;
     long refused = 0;
     std::string last_error;  // of the last failed send, printed once until it changes
+    // After a failed send: when to try again, and the wait after the next failure (doubling
+    // from the poll interval up to k_max_retry_wait).
+    Clock::time_point retry_at{};
+    std::chrono::milliseconds retry_wait{0};
 };
+
+// Epochs kept while they cannot be sent: past this, the file is not read further until they
+// go (it keeps them), so an archive that stays locked cannot grow watch's memory.
+constexpr size_t k_max_pending = 10'000;
+constexpr std::chrono::milliseconds k_max_retry_wait{30'000};
 
 std::string run_of(const WatchOptions& options, const meme::GrowingMetricsLog& log) {
     return options.run.value_or(log.run().value_or(core::input_stem(options.file)));
@@ -83,11 +95,20 @@ std::vector<PendingEpoch> read_epochs(const WatchOptions& options, meme::Growing
     return out;
 }
 
-// The epochs about to be sent, one line each, before the memes they make are shown.
-void show_epochs(Io& io, const std::vector<PendingEpoch>& pending) {
-    for (const auto& p : pending)
+// The epochs about to be sent that were not shown yet, one line each, before the memes they
+// make are shown.
+void show_epochs(Io& io, std::vector<PendingEpoch>& pending) {
+    for (auto& p : pending) {
+        if (std::exchange(p.shown, true)) continue;
         io.out << io.terminal.paint(core::terminal_safe(meme::epoch_summary(p.run, p.epoch, p.metrics)), "2") << "\n";
+    }
     io.out.flush();  // a follower's output is read as it comes (a pipe, a log file)
+}
+
+// After a failed send: the next try waits twice as long as the last, up to k_max_retry_wait.
+void back_off(Tally& tally, std::chrono::milliseconds interval) {
+    tally.retry_wait = std::min(k_max_retry_wait, std::max(interval, tally.retry_wait * 2));
+    tally.retry_at = Clock::now() + tally.retry_wait;
 }
 
 void report_sent(Io& io, const WatchOptions& options, const std::vector<PendingEpoch>& sent, const Submission& s, Tally& tally) {
@@ -111,19 +132,23 @@ void report_sent(Io& io, const WatchOptions& options, const std::vector<PendingE
     io.out.flush();
 }
 
-// Sends `pending`; keeps them for the next poll when the archive could not take them, drops
-// them when the bot refused them (sending again would not help).
-void send(Context& context, const WatchOptions& options, std::vector<PendingEpoch>& pending, Tally& tally) {
+// Sends `pending`; keeps them for a later try (backing off) when the archive could not take
+// them, drops them when the bot refused them (sending again would not help).
+void send(Context& context, const WatchOptions& options, std::vector<PendingEpoch>& pending, Tally& tally,
+          std::chrono::milliseconds interval) {
     if (pending.empty()) return;
     Io& io = context.io();
+    if (!options.json) show_epochs(io, pending);
+    if (Clock::now() < tally.retry_at) return;
     std::vector<nlohmann::json> events;
     for (const auto& p : pending) events.push_back(p.event);
-    if (!options.json && tally.last_error.empty()) show_epochs(io, pending);  // (shown once, not at each retry)
     try {
         Submission s = submit_events(context, events, options.json ? io.err : io.out);
         report_sent(io, options, pending, s, tally);
         pending.clear();
         tally.last_error.clear();
+        tally.retry_wait = {};
+        tally.retry_at = {};
     } catch (const EventsRefused& e) {
         io.err << "memeops: watch : " << core::terminal_safe(e.what()) << "\n";
         tally.refused += static_cast<long>(pending.size());
@@ -131,6 +156,7 @@ void send(Context& context, const WatchOptions& options, std::vector<PendingEpoc
     } catch (const std::exception& e) {
         if (e.what() != tally.last_error) io.err << "memeops: watch : " << core::terminal_safe(e.what()) << " (trying again)\n";
         tally.last_error = e.what();
+        back_off(tally, interval);
     }
 }
 
@@ -161,7 +187,8 @@ int run_watch(Context& context, const WatchOptions& options) {
     if (!std::filesystem::exists(options.file) && !options.json)
         io.err << "Waiting for " << core::terminal_safe(options.file) << " to appear… (Ctrl-C to stop)\n";
     for (;;) {
-        auto news = follower.poll();
+        // While too many epochs wait to be sent, the rest stays in the file, read later.
+        auto news = pending.size() < k_max_pending ? follower.poll() : core::FileFollower::News{};
         if (news.restarted) {
             say_restarted(context, options, !seen);
             seen = true;
@@ -170,7 +197,7 @@ int run_watch(Context& context, const WatchOptions& options) {
         auto epochs = read_epochs(options, log, news.lines, io);
         if (!epochs.empty()) last_news = Clock::now();
         pending.insert(pending.end(), std::make_move_iterator(epochs.begin()), std::make_move_iterator(epochs.end()));
-        send(context, options, pending, tally);
+        send(context, options, pending, tally, interval);
         if (options.idle_exit_s && Clock::now() - last_news >= std::chrono::duration<double>(*options.idle_exit_s)) break;
         if (stop.wait_for(interval)) break;
     }
