@@ -33,6 +33,7 @@ struct CardOptions {
     std::optional<std::string> slack_channel;    // MEMEOPS_SLACK_CHANNEL (an id: C0123…)
     std::string slack_api = k_slack_api;         // MEMEOPS_SLACK_API_URL (a Slack-compatible gateway, tests)
     meme::DetectorThresholds thresholds;         // which epoch a curve marks
+    core::TimeMs render_limit_ms = 3000;         // a card slower to render is left out
 
     // Slack gets cards through the upload flow.
     bool slack_uploads() const { return slack_bot_token && slack_channel; }

@@ -110,8 +110,13 @@ HttpReply Deliverer::write_console(const std::vector<ChatMeme>& memes) {
 
 std::optional<std::string> Deliverer::card_png(const storage::OutboxItem& item) {
     try {
-        if (auto png = meme_card_png(m_archive, item.meme_id, m_options.cards->thresholds)) return png;
-        core::log(core::LogLevel::warn, "delivery.card", {{"meme", std::to_string(item.meme_id)}, {"reason", "no such meme"}});
+        auto card = archived_card(m_archive, item.meme_id, m_options.cards->thresholds);
+        if (!card) return std::nullopt;  // the meme is gone (its entry was removed): nothing to show
+        if (auto png = render_within(std::move(*card), m_options.cards->render_limit_ms)) return png;
+        core::log(core::LogLevel::warn, "delivery.card",
+                  {{"meme", std::to_string(item.meme_id)},
+                   {"reason", "rendering took over " + std::to_string(m_options.cards->render_limit_ms) + " ms"},
+                   {"action", "sending the text alone"}});
     } catch (const std::exception& e) {
         core::log(core::LogLevel::warn, "delivery.card",
                   {{"meme", std::to_string(item.meme_id)}, {"reason", e.what()}, {"action", "sending the text alone"}});

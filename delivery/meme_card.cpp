@@ -1,6 +1,8 @@
 #include "delivery/meme_card.hpp"
 
+#include <future>
 #include <limits>
+#include <thread>
 
 #include "meme/card/sources.hpp"
 #include "storage/card_store.hpp"
@@ -58,15 +60,30 @@ meme::card::Card meme_card(storage::Archive& archive, const storage::Entry& entr
     return meme::card::card_of(meme, std::move(subject), std::move(picture));
 }
 
-std::optional<std::string> meme_card_png(storage::Archive& archive, std::int64_t meme_id,
-                                         const meme::DetectorThresholds& thresholds) {
+std::optional<meme::card::Card> archived_card(storage::Archive& archive, std::int64_t meme_id,
+                                              const meme::DetectorThresholds& thresholds) {
     auto entry_id = storage::entry_of_meme(archive, meme_id);
     if (!entry_id) return std::nullopt;
     auto entry = archive.find("#" + std::to_string(*entry_id));
     if (!entry) return std::nullopt;
     for (const auto& meme : entry->memes)
-        if (meme.id == meme_id) return meme::card::render_card(meme_card(archive, *entry, meme, thresholds)).png;
+        if (meme.id == meme_id) return meme_card(archive, *entry, meme, thresholds);
     return std::nullopt;
+}
+
+std::optional<std::string> render_within(meme::card::Card card, core::TimeMs limit_ms) {
+    std::packaged_task<std::string(const meme::card::Card&)> task([](const meme::card::Card& c) { return meme::card::render_card(c).png; });
+    auto png = task.get_future();
+    std::thread(std::move(task), std::move(card)).detach();  // owns its card: safe to outlive this call
+    if (png.wait_for(std::chrono::milliseconds(limit_ms)) != std::future_status::ready) return std::nullopt;
+    return png.get();
+}
+
+std::optional<std::string> meme_card_png(storage::Archive& archive, std::int64_t meme_id,
+                                         const meme::DetectorThresholds& thresholds) {
+    auto card = archived_card(archive, meme_id, thresholds);
+    if (!card) return std::nullopt;
+    return meme::card::render_card(*card).png;
 }
 
 }  // namespace memeops::delivery

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "core/time.hpp"
 #include "meme/card/card.hpp"
 #include "meme/detectors.hpp"
 #include "storage/archive.hpp"
@@ -28,6 +29,15 @@ meme::card::Picture training_picture(const std::string& reaction, const std::vec
 // The card of `meme`, one of `entry`'s memes.
 meme::card::Card meme_card(storage::Archive& archive, const storage::Entry& entry, const storage::Meme& meme,
                            const meme::DetectorThresholds& thresholds);
+
+// The card of meme `meme_id`, or nullopt when the archive has no such meme.
+std::optional<meme::card::Card> archived_card(storage::Archive& archive, std::int64_t meme_id,
+                                              const meme::DetectorThresholds& thresholds);
+
+// `card` rendered on a thread of its own, or nullopt when that takes longer than `limit_ms`
+// (the render then finishes in the background and is thrown away): a slow render never holds
+// a message back. Throws what render_card throws.
+std::optional<std::string> render_within(meme::card::Card card, core::TimeMs limit_ms);
 
 // The PNG of meme `meme_id`'s card, or nullopt when the archive has no such meme. Throws
 // std::runtime_error when rendering fails.

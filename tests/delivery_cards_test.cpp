@@ -97,6 +97,20 @@ TEST_CASE("Discord without a card (cards off) still gets the text as JSON") {
     CHECK(discord.all_text().find("plain-run") != std::string::npos);
 }
 
+TEST_CASE("A card slower to render than its limit is left out: the text goes at once") {
+    Channel channel(ChatStandIn::Platform::discord);
+    channel.queue("slow-card-run");
+    delivery::CardOptions impatient;
+    impatient.render_limit_ms = 0;  // no render finishes in no time
+    drain(*channel.archive, channel.to, impatient);
+    auto requests = channel.chat.requests();
+    REQUIRE(requests.size() == 1);
+    CHECK(requests[0].status == 200);
+    CHECK(requests[0].file.empty());
+    CHECK_FALSE(requests[0].body["embeds"][0].contains("image"));
+    CHECK(channel.chat.all_text().find("slow-card-run") != std::string::npos);
+}
+
 TEST_CASE("The Discord stand-in parses multipart for real and refuses what Discord refuses") {
     ChatStandIn discord(ChatStandIn::Platform::discord);
     std::string url = delivery::discord_url(discord.url());
