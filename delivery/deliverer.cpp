@@ -130,7 +130,10 @@ HttpReply Deliverer::post_slack(const core::Destination& destination, const std:
     size_t card = card_item(items);
     if (cards.enabled && cards.slack_uploads()) {
         if (auto png = card_png(items[card])) {
-            HttpReply uploaded = slack_upload(cards, *png, card_file_name(items[card].meme_id), slack::payload(memes, &shown), m_options.http);
+            // Three calls and perhaps the webhook after them share the send's time limit: each call half a third.
+            PostOptions step = m_options.http;
+            step.total_timeout_ms /= 6;
+            HttpReply uploaded = slack_upload(cards, *png, card_file_name(items[card].meme_id), slack::payload(memes, &shown), step);
             if (uploaded.status == 200) return uploaded;
             core::log(core::LogLevel::warn, "delivery.card", {{"destination", destination.name}, {"reason", uploaded.error},
                                                               {"action", "sending the text through the webhook"}});
