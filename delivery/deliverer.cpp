@@ -130,7 +130,7 @@ HttpReply Deliverer::post_slack(const core::Destination& destination, const std:
     size_t card = card_item(items);
     if (cards.enabled && cards.slack_uploads()) {
         if (auto png = card_png(items[card])) {
-            // Three calls and perhaps the webhook after them share the send's time limit: each call half a third.
+            // The three calls take half the send's time limit at most, a sixth each: the webhook text may follow.
             PostOptions step = m_options.http;
             step.total_timeout_ms /= 6;
             HttpReply uploaded = slack_upload(cards, *png, card_file_name(items[card].meme_id), slack::payload(memes, &shown), step);
