@@ -3,7 +3,9 @@
 #include <charconv>
 
 #include "bot/webhooks.hpp"
+#include "delivery/card_link.hpp"
 #include "delivery/destination_view.hpp"
+#include "delivery/meme_card.hpp"
 #include "core/crypto.hpp"
 #include "core/error.hpp"
 #include "core/json.hpp"
@@ -151,6 +153,9 @@ void Server::routes() {
         r.admit = api;
         m_routes.add(std::move(r));
     }
+    auto card = route("GET", std::string(delivery::k_card_route), &Server::meme_card);
+    card.prefix = true;  // no admit: Slack fetches it without the token; the signed path is the credential
+    m_routes.add(std::move(card));
     m_routes.add(route("GET", "/healthz", &Server::healthz));
     m_routes.add(route("GET", "/metrics", &Server::metrics));
 }
@@ -293,6 +298,14 @@ http::Response Server::entry(const http::Request& req) {
     } catch (const core::Fatal& e) {
         return error_response(400, e.reason(), "ref");
     }
+}
+
+http::Response Server::meme_card(const http::Request& req) {
+    auto id = delivery::verified_card_id(reader(), req.captures.at(0));
+    auto png = id ? delivery::meme_card_png(reader(), *id, m_options.thresholds) : std::nullopt;
+    // A wrong signature and an unknown meme answer as an unknown path does: nothing to learn.
+    if (!png) return error_response(404, "no such route: " + req.path);
+    return http::Response{200, "image/png", {{"Cache-Control", "public, max-age=86400, immutable"}}, std::move(*png)};
 }
 
 http::Response Server::healthz(const http::Request& req) {

@@ -6,6 +6,7 @@
 //                               form type), deduplicated by X-GitHub-Delivery and by run
 //   POST /webhooks/gitlab       X-Gitlab-Token checked, deduplicated by X-Gitlab-Event-UUID and by run
 //   GET  /v1/history, /v1/search?q=, /v1/entries/{ref}   the CLI's --json shapes
+//   GET  /v1/memes/<id>-<signature>.png   a meme's card, for Slack image blocks (no token: signed)
 //   GET  /healthz, /metrics
 //
 // Every route has the limits of bot/http/limits.hpp (1 MiB bodies however framed, no compressed
@@ -84,6 +85,9 @@ private:
     http::Response history(const http::Request& req);
     http::Response search(const http::Request& req);
     http::Response entry(const http::Request& req);
+    // GET /v1/memes/<id>-<signature>.png: the card, without the token but only with the right
+    // signature (delivery/card_link.hpp); 404 for anything else, whatever was wrong.
+    http::Response meme_card(const http::Request& req);
     http::Response healthz(const http::Request& req);
     http::Response metrics(const http::Request& req);
     void committed(const std::vector<pipeline::HandledEvent>& handled, const std::vector<meme::Event>& events);

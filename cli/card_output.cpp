@@ -8,6 +8,7 @@
 #include "cli/event_preview.hpp"
 #include "core/error.hpp"
 #include "core/repo_identity.hpp"
+#include "delivery/meme_card.hpp"
 #include "meme/card/sources.hpp"
 #include "storage/ci_history.hpp"
 #include "storage/ingest_store.hpp"
@@ -15,46 +16,10 @@
 namespace memeops::cli {
 namespace {
 
+using delivery::k_card_ci_runs;
+using delivery::run_epochs;
+using delivery::training_picture;
 using meme::card::Picture;
-
-// Every epoch a training entry holds (a card draws the whole run), oldest first.
-std::vector<meme::EpochMetrics> run_epochs(storage::Archive& archive, std::int64_t entry_id) {
-    std::vector<meme::EpochMetrics> epochs;
-    for (auto& [epoch, metrics] : storage::IngestStore(archive).recent_epochs(entry_id, std::numeric_limits<int>::max()))
-        epochs.push_back({epoch, std::move(metrics)});
-    return epochs;
-}
-
-// A training reaction's picture: the curves, or for a crash before any epoch its error.
-Picture training_picture(const std::string& reaction, const std::vector<meme::EpochMetrics>& epochs,
-                         std::optional<int> marked, const std::string& text,
-                         const meme::DetectorThresholds& thresholds) {
-    if (epochs.empty()) return meme::card::EmojiPicture{"💥", text};
-    return meme::card::training_picture(reaction, epochs, marked, thresholds);
-}
-
-std::string event_text(const storage::Entry& entry) {
-    return entry.details.value("event", nlohmann::json::object()).value("text", entry.summary.value_or(""));
-}
-
-meme::card::GridPicture grid_of(const nlohmann::json& confusion) {
-    return {meme::confusion_from_counts(confusion.at("labels").get<std::vector<std::string>>(),
-                                        confusion.at("matrix").get<std::vector<std::vector<long>>>())};
-}
-
-Picture entry_picture(storage::Archive& archive, const storage::Entry& entry, const storage::Meme& meme,
-                      const meme::card::Subject& subject, const meme::DetectorThresholds& thresholds) {
-    const std::string& reaction = meme.reaction;
-    if (reaction == "confusion.matrix") return grid_of(entry.details.at("confusion"));
-    if (reaction.starts_with("ci.")) {
-        std::string pipeline = subject.pipeline.value_or("");
-        return meme::card::StripPicture{pipeline, storage::ci_statuses(archive, entry.repo, entry.branch, pipeline, entry.id, k_card_ci_runs)};
-    }
-    if (reaction == "version.tagged") return meme::card::BadgePicture{entry.tag.value_or(""), entry.display.value_or(""), entry.metrics};
-    if (reaction == "sarcasm") return meme::card::MeterPicture{entry.details.value("sarcasm", 0.0), entry.body};
-    auto epochs = run_epochs(archive, entry.id);
-    return training_picture(reaction, epochs, meme::card::firing_epoch(reaction, epochs, thresholds), event_text(entry), thresholds);
-}
 
 const storage::Meme& chosen_meme(const storage::Entry& entry, const std::optional<std::string>& reaction) {
     if (!reaction) {
@@ -112,12 +77,16 @@ meme::card::Subject event_subject(const meme::Event& event, const pipeline::Hand
 
 }  // namespace
 
+delivery::DelivererOptions delivery_options(Context& context) {
+    delivery::DelivererOptions options;
+    options.cards = delivery::card_options_from_env();
+    options.cards->thresholds = context.detector_thresholds();
+    return options;
+}
+
 meme::card::Card entry_card(storage::Archive& archive, const storage::Entry& entry,
                             const std::optional<std::string>& reaction, const meme::DetectorThresholds& thresholds) {
-    const storage::Meme& meme = chosen_meme(entry, reaction);
-    auto subject = meme::card::subject_of(entry);
-    auto picture = entry_picture(archive, entry, meme, subject, thresholds);
-    return meme::card::card_of(meme, std::move(subject), std::move(picture));
+    return delivery::meme_card(archive, entry, chosen_meme(entry, reaction), thresholds);
 }
 
 std::optional<meme::card::Card> event_card(storage::Archive& archive, const std::vector<meme::Event>& events,

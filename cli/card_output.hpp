@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "cli/command.hpp"
+#include "delivery/deliverer.hpp"
 #include "meme/card/card.hpp"
 #include "meme/event.hpp"
 #include "pipeline/pipeline.hpp"
@@ -15,8 +16,9 @@
 
 namespace memeops::cli {
 
-// How many of a pipeline's runs its CI card shows.
-inline constexpr int k_card_ci_runs = 12;
+// How this process delivers: cards posted as the environment says (delivery/card_post.hpp),
+// their curves marked with the context's detector thresholds.
+delivery::DelivererOptions delivery_options(Context& context);
 
 // The card of `entry`'s meme of `reaction` (the newest of that reaction), or by default its most
 // urgent. Throws core::Fatal when the entry has no meme (of that reaction).

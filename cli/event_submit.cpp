@@ -1,4 +1,5 @@
 #include "cli/event_submit.hpp"
+#include "cli/card_output.hpp"
 
 #include <mutex>
 
@@ -48,7 +49,7 @@ Submission here(Context& context, const std::vector<nlohmann::json>& documents, 
     auto destinations = context.destinations();
     out.outcomes = pipeline::Pipeline(*archive, destinations, context.detector_thresholds()).handle(events, "event");
     std::mutex console_mutex;
-    delivery::Deliverer deliverer(*archive, console, console_mutex);
+    delivery::Deliverer deliverer(*archive, console, console_mutex, delivery_options(context));
     out.deliveries = delivery::drain(deliverer, destinations, core::now_ms() + k_delivery_budget_ms);
     return out;
 }

@@ -20,6 +20,9 @@ struct ChatMeme {
     std::string caption;     // names its subject (run, pipeline and branch, tag, repo)
     std::string caption_en;
     storage::MemeSubject subject;  // what it is about: the message's fields, link and time
+    // Its card, as the platform fetches it: a public https link (a Slack image block) or
+    // "attachment://<file>" (a Discord embed image of a file sent with the message).
+    std::optional<std::string> image_url;
 };
 
 // The chat view of an archived meme about `subject`.

@@ -5,8 +5,10 @@
 
 #include "core/crypto.hpp"
 #include "core/log.hpp"
+#include "delivery/card_link.hpp"
 #include "delivery/console/console_payload.hpp"
 #include "delivery/discord/discord_payload.hpp"
+#include "delivery/meme_card.hpp"
 #include "delivery/slack/slack_payload.hpp"
 
 namespace memeops::delivery {
@@ -47,7 +49,16 @@ DelivererOptions with_defaults(DelivererOptions options) {
         PostOptions http = options.http;
         options.post = [http](const std::string& url, const std::string& body) { return post_json(url, body, http); };
     }
+    if (!options.post_parts) {
+        PostOptions http = options.http;
+        options.post_parts = [http](const std::string& url, const std::vector<FormPart>& parts) { return post_multipart(url, parts, http); };
+    }
+    if (!options.cards) options.cards = card_options_from_env();
     return options;
+}
+
+std::string json_text(const nlohmann::json& message) {
+    return message.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 }  // namespace
@@ -97,11 +108,59 @@ HttpReply Deliverer::write_console(const std::vector<ChatMeme>& memes) {
     return reply;
 }
 
-HttpReply Deliverer::post(const core::Destination& destination, const std::vector<ChatMeme>& memes, size_t& shown) {
-    bool slack = destination.type == core::DestinationType::slack;
-    std::string body = (slack ? slack::payload(memes, &shown) : discord::payload(memes, &shown))
-                           .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-    return m_options.post(slack ? destination.url : discord_url(destination.url), body);
+std::optional<std::string> Deliverer::card_png(const storage::OutboxItem& item) {
+    try {
+        auto card = archived_card(m_archive, item.meme_id, m_options.cards->thresholds);
+        if (!card) return std::nullopt;  // the meme is gone (its entry was removed): nothing to show
+        if (auto png = render_within(std::move(*card), m_options.cards->render_limit_ms)) return png;
+        core::log(core::LogLevel::warn, "delivery.card",
+                  {{"meme", std::to_string(item.meme_id)},
+                   {"reason", "rendering took over " + std::to_string(m_options.cards->render_limit_ms) + " ms"},
+                   {"action", "sending the text alone"}});
+    } catch (const std::exception& e) {
+        core::log(core::LogLevel::warn, "delivery.card",
+                  {{"meme", std::to_string(item.meme_id)}, {"reason", e.what()}, {"action", "sending the text alone"}});
+    }
+    return std::nullopt;
+}
+
+HttpReply Deliverer::post_slack(const core::Destination& destination, const std::vector<storage::OutboxItem>& items,
+                                std::vector<ChatMeme> memes, size_t& shown) {
+    const CardOptions& cards = *m_options.cards;
+    size_t card = card_item(items);
+    if (cards.enabled && cards.slack_uploads()) {
+        if (auto png = card_png(items[card])) {
+            // The three calls take half the send's time limit at most, a sixth each: the webhook text may follow.
+            PostOptions step = m_options.http;
+            step.total_timeout_ms /= 6;
+            HttpReply uploaded = slack_upload(cards, *png, card_file_name(items[card].meme_id), slack::payload(memes, &shown), step);
+            if (uploaded.status == 200) return uploaded;
+            core::log(core::LogLevel::warn, "delivery.card", {{"destination", destination.name}, {"reason", uploaded.error},
+                                                              {"action", "sending the text through the webhook"}});
+        }
+    } else if (cards.enabled && cards.public_url) {
+        memes[card].image_url = card_link(m_archive, *cards.public_url, items[card].meme_id);
+    }
+    return m_options.post(destination.url, json_text(slack::payload(memes, &shown)));
+}
+
+HttpReply Deliverer::post_discord(const core::Destination& destination, const std::vector<storage::OutboxItem>& items,
+                                  std::vector<ChatMeme> memes, size_t& shown) {
+    size_t card = card_item(items);
+    auto png = m_options.cards->enabled ? card_png(items[card]) : std::nullopt;
+    if (!png) return m_options.post(discord_url(destination.url), json_text(discord::payload(memes, &shown)));
+    std::string file_name = card_file_name(items[card].meme_id);
+    memes[card].image_url = "attachment://" + file_name;
+    nlohmann::json message = discord::payload(memes, &shown);
+    message["attachments"] = nlohmann::json::array({{{"id", 0}, {"filename", file_name}}});
+    return m_options.post_parts(discord_url(destination.url),
+                                {{"payload_json", json_text(message), "", "application/json"}, {"files[0]", *png, file_name, "image/png"}});
+}
+
+HttpReply Deliverer::post(const core::Destination& destination, const std::vector<storage::OutboxItem>& items,
+                          std::vector<ChatMeme> memes, size_t& shown) {
+    if (destination.type == core::DestinationType::slack) return post_slack(destination, items, std::move(memes), shown);
+    return post_discord(destination, items, std::move(memes), shown);
 }
 
 Attempt Deliverer::send(const core::Destination& destination, const std::vector<storage::OutboxItem>& items,
@@ -109,7 +168,7 @@ Attempt Deliverer::send(const core::Destination& destination, const std::vector<
     auto memes = chat_memes(items);
     size_t shown = memes.size();
     HttpReply reply = destination.type == core::DestinationType::console ? write_console(memes)
-                                                                         : post(destination, memes, shown);
+                                                                         : post(destination, items, memes, shown);
     core::TimeMs done = m_options.clock();
     // The memes the message could not show ("+N more") go back to the outbox for the next one.
     std::vector<std::int64_t> sent, held_back;

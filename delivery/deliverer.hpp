@@ -1,5 +1,5 @@
 // Sends one message (a meme, or a digest of the memes waiting) from the outbox to one
-// destination, and records what happened: the one step both `serve`'s workers and `flush` repeat.
+// destination, with its most urgent meme's card (delivery/card_post.hpp), and records what happened: the one step both `serve`'s workers and `flush` repeat.
 //
 // A destination is its key (core::Destination::key): only rows routed to that key, that is to
 // that URL, are ever sent to it. Claiming the rows and honouring the destination's health and
@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "core/destinations.hpp"
+#include "delivery/card_post.hpp"
 #include "delivery/chat_meme.hpp"
 #include "delivery/http_client.hpp"
 #include "delivery/outcome.hpp"
@@ -63,6 +64,9 @@ struct DelivererOptions {
     PostOptions http;
     // Sends a payload; the default posts over HTTP(S) with `http`. Tests may count or script it.
     std::function<HttpReply(const std::string& url, const std::string& body)> post;
+    // Sends a multipart message (Discord with its card); the default posts with `http`.
+    std::function<HttpReply(const std::string& url, const std::vector<FormPart>& parts)> post_parts;
+    std::optional<CardOptions> cards;  // how cards go with messages; nullopt: card_options_from_env()
     std::function<core::TimeMs()> clock;  // the time; default core::now_ms
     std::string owner;                    // lease owner token; default: random per Deliverer
 };
@@ -93,7 +97,14 @@ public:
 private:
     Attempt send(const core::Destination& destination, const std::vector<storage::OutboxItem>& items, core::TimeMs now);
     HttpReply write_console(const std::vector<ChatMeme>& memes);
-    HttpReply post(const core::Destination& destination, const std::vector<ChatMeme>& memes, size_t& shown);
+    HttpReply post(const core::Destination& destination, const std::vector<storage::OutboxItem>& items,
+                   std::vector<ChatMeme> memes, size_t& shown);
+    HttpReply post_slack(const core::Destination& destination, const std::vector<storage::OutboxItem>& items,
+                         std::vector<ChatMeme> memes, size_t& shown);
+    HttpReply post_discord(const core::Destination& destination, const std::vector<storage::OutboxItem>& items,
+                           std::vector<ChatMeme> memes, size_t& shown);
+    // The PNG of `item`'s card, or nullopt (logged) when it cannot be rendered.
+    std::optional<std::string> card_png(const storage::OutboxItem& item);
     void record(const core::Destination& destination, const std::vector<std::int64_t>& sent,
                 const std::vector<std::int64_t>& held_back, const Attempt& attempt, const HttpReply& reply,
                 core::TimeMs now);

@@ -62,10 +62,15 @@ std::string transport_error(httplib::Error error, const std::string& host, int p
     }
 }
 
-}  // namespace
+httplib::Headers authorization_header(const std::string& authorization) {
+    httplib::Headers headers;
+    if (!authorization.empty()) headers.emplace("Authorization", authorization);
+    return headers;
+}
 
-HttpReply post_json(const std::string& url_text, const std::string& json_body, const PostOptions& options,
-                    const std::string& authorization) {
+// Sends one POST to `url_text` through `send(client, target)` with the timeouts of `options`.
+template <typename Send>
+HttpReply post_with(const std::string& url_text, const PostOptions& options, Send send) {
     HttpReply reply;
     auto url = core::parse_url(url_text);
     if (!url) {
@@ -80,11 +85,9 @@ HttpReply post_json(const std::string& url_text, const std::string& json_body, c
         client.enable_server_certificate_verification(true);
         if (std::filesystem::exists(k_system_ca_bundle)) client.set_ca_cert_path(k_system_ca_bundle, k_system_ca_dir);
     }
-    httplib::Headers headers;
-    if (!authorization.empty()) headers.emplace("Authorization", authorization);
     auto result = [&] {
         Watchdog watchdog(client, options.total_timeout_ms);
-        return client.Post(url->target, headers, json_body, "application/json");
+        return send(client, url->target);
     }();
     if (!result) {
         reply.error = transport_error(result.error(), url->host, url->port);
@@ -94,6 +97,38 @@ HttpReply post_json(const std::string& url_text, const std::string& json_body, c
     reply.body = result->body;
     for (const auto& [name, value] : result->headers) reply.headers[core::ascii_lower(name)] = value;
     return reply;
+}
+
+}  // namespace
+
+HttpReply post_json(const std::string& url, const std::string& json_body, const PostOptions& options,
+                    const std::string& authorization) {
+    return post_body(url, json_body, "application/json", options, authorization);
+}
+
+HttpReply post_body(const std::string& url, const std::string& body, const std::string& content_type,
+                    const PostOptions& options, const std::string& authorization) {
+    httplib::Headers headers = authorization_header(authorization);
+    return post_with(url, options, [&](httplib::Client& client, const std::string& target) {
+        return client.Post(target, headers, body, content_type);
+    });
+}
+
+HttpReply post_form(const std::string& url, const std::vector<std::pair<std::string, std::string>>& fields,
+                    const PostOptions& options, const std::string& authorization) {
+    httplib::Headers headers = authorization_header(authorization);
+    httplib::Params params(fields.begin(), fields.end());
+    return post_with(url, options, [&](httplib::Client& client, const std::string& target) {
+        return client.Post(target, headers, params);
+    });
+}
+
+HttpReply post_multipart(const std::string& url, const std::vector<FormPart>& parts, const PostOptions& options) {
+    httplib::MultipartFormDataItems items;
+    for (const auto& part : parts) items.push_back({part.name, part.content, part.filename, part.content_type});
+    return post_with(url, options, [&](httplib::Client& client, const std::string& target) {
+        return client.Post(target, items);
+    });
 }
 
 }  // namespace memeops::delivery

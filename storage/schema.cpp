@@ -198,6 +198,16 @@ CREATE TABLE spool(
 );
 )sql";
 
+// Version 7: secrets the archive keeps for itself, such as the key that signs the public links
+// to meme cards (delivery/card_link.hpp), so every process on the archive signs alike.
+constexpr const char* k_schema_v7 = R"sql(
+CREATE TABLE secrets(
+  name TEXT PRIMARY KEY,
+  value TEXT NOT NULL,         -- hex
+  created INTEGER NOT NULL
+) WITHOUT ROWID;
+)sql";
+
 struct Migration {
     int version;
     const char* sql;
@@ -230,6 +240,7 @@ const std::vector<Migration>& migrations() {
         {4, k_schema_v4, false},
         {5, k_schema_v5, false},
         {6, k_schema_v6, false, normalise_repo_identities},
+        {7, k_schema_v7, false},
     };
     return list;
 }

@@ -7,6 +7,10 @@ namespace {
 
 constexpr core::TimeMs k_discord_window_ms = 2000;
 constexpr size_t k_discord_bucket = 5;
+constexpr size_t k_discord_max_request = 10 * 1024 * 1024;  // 10 MiB, files and payload together
+constexpr std::string_view k_png_signature = "\x89PNG\r\n\x1a\n";
+
+bool is_png(const std::string& bytes) { return std::string_view(bytes).starts_with(k_png_signature); }
 
 std::string text_of(const nlohmann::json& value) { return value.is_string() ? value.get<std::string>() : ""; }
 
@@ -111,12 +115,90 @@ int ChatStandIn::check_discord(const httplib::Request& req, const nlohmann::json
     return 200;
 }
 
+int ChatStandIn::check_discord_parts(const httplib::Request& req, StandInRequest& record, std::string& why) const {
+    if (req.get_header_value<std::uint64_t>("Content-Length") > k_discord_max_request)
+        return why = R"({"message":"Request entity too large","code":40005})", 413;
+    if (!req.has_file("payload_json") || !req.has_file("files[0]")) return why = "expected payload_json and files[0]", 400;
+    record.body = nlohmann::json::parse(req.get_file_value("payload_json").content, nullptr, false);
+    if (record.body.is_discarded()) return why = "payload_json is not JSON", 400;
+    auto file = req.get_file_value("files[0]");
+    if (file.filename.empty() || !is_png(file.content)) return why = "files[0] is not a named PNG", 400;
+    record.file_name = file.filename;
+    record.file = file.content;
+    for (const auto& e : record.body.value("embeds", nlohmann::json::array()))
+        if (e.contains("image") && e["image"].value("url", "") != "attachment://" + file.filename)
+            return why = "an embed image names no attached file", 400;
+    return check_discord(req, record.body, why);
+}
+
+std::string ChatStandIn::api_url() const { return "http://127.0.0.1:" + std::to_string(m_port) + "/api"; }
+
+std::vector<SlackApiCall> ChatStandIn::api_calls() const {
+    std::lock_guard lock(m_mutex);
+    return m_api_calls;
+}
+
+std::string ChatStandIn::slack_api_error(const httplib::Request& req) {
+    if (req.path.starts_with("/upload/")) {
+        auto it = m_uploads.find(req.path.substr(8));
+        if (it == m_uploads.end() || it->second.uploaded) return "no upload is waiting at this URL";
+        if (req.body.size() != it->second.length || !is_png(req.body)) return "not the announced length of PNG bytes";
+        it->second.bytes = req.body;
+        it->second.uploaded = true;
+        return "";
+    }
+    std::string auth = req.get_header_value("Authorization");
+    if (auth.empty()) return "not_authed";
+    if (auth != std::string("Bearer ") + k_bot_token) return "invalid_auth";
+    if (req.path == "/api/files.getUploadURLExternal") {
+        if (!req.has_param("filename") || !req.has_param("length")) return "invalid_arguments";
+        std::string id = "F" + std::to_string(m_uploads.size() + 1);
+        m_uploads[id] = {req.get_param_value("filename"), std::stoul(req.get_param_value("length")), "", false};
+        return "";
+    }
+    if (req.path != "/api/files.completeUploadExternal") return "unknown_method";
+    auto files = nlohmann::json::parse(req.get_param_value("files"), nullptr, false);
+    auto blocks = nlohmann::json::parse(req.has_param("blocks") ? req.get_param_value("blocks") : "[]", nullptr, false);
+    if (!files.is_array() || files.size() != 1 || !req.has_param("channel_id") || !blocks.is_array()) return "invalid_arguments";
+    auto it = m_uploads.find(files[0].value("id", ""));
+    if (it == m_uploads.end() || !it->second.uploaded) return "file_not_found";
+    nlohmann::json message{{"text", "file"}, {"blocks", blocks}, {"channel_id", req.get_param_value("channel_id")}};
+    std::string why;
+    if (check_slack(message, why) != 200) return why;
+    m_requests.push_back({core::now_ms(), 200, 0, req.target, message, it->second.filename, it->second.bytes});
+    return "";
+}
+
+bool ChatStandIn::handle_slack_api(const httplib::Request& req, httplib::Response& res) {
+    bool upload = req.path.starts_with("/upload/");
+    if (!upload && !req.path.starts_with("/api/")) return false;
+    std::string error = slack_api_error(req);
+    m_api_calls.push_back({req.path, error});
+    if (upload) {
+        res.status = error.empty() ? 200 : 400;
+        res.set_content(error.empty() ? "OK - " + std::to_string(req.body.size()) : error, "text/plain");
+        return true;
+    }
+    nlohmann::json answer{{"ok", error.empty()}};
+    if (!error.empty()) answer["error"] = error;
+    else if (req.path == "/api/files.getUploadURLExternal") {
+        std::string id = "F" + std::to_string(m_uploads.size());
+        answer["file_id"] = id;
+        answer["upload_url"] = "http://127.0.0.1:" + std::to_string(m_port) + "/upload/" + id;
+    }
+    res.status = 200;  // Slack's Web API answers its errors with 200
+    res.set_content(answer.dump(), "application/json");
+    return true;
+}
+
 void ChatStandIn::handle(const httplib::Request& req, httplib::Response& res) {
     std::lock_guard lock(m_mutex);
-    core::TimeMs now = core::now_ms();
-    StandInRequest record{now, 200, 0, req.target, nlohmann::json::parse(req.body, nullptr, false)};
-    std::string why;
     bool slack = m_platform == Platform::slack;
+    if (slack && handle_slack_api(req, res)) return;
+    core::TimeMs now = core::now_ms();
+    bool multipart = !slack && req.is_multipart_form_data();
+    StandInRequest record{now, 200, 0, req.target, multipart ? nlohmann::json() : nlohmann::json::parse(req.body, nullptr, false)};
+    std::string why;
     if (m_fail_count > 0) {
         --m_fail_count;
         record.status = m_fail_status;
@@ -125,6 +207,8 @@ void ChatStandIn::handle(const httplib::Request& req, httplib::Response& res) {
             record.retry_after = m_retry_after_s * 1000;
             res.set_header("Retry-After", std::to_string(m_retry_after_s));
         }
+    } else if (multipart) {
+        record.status = check_discord_parts(req, record, why);
     } else if (req.get_header_value("Content-Type").rfind("application/json", 0) != 0 || record.body.is_discarded()) {
         record.status = 400;
         why = "invalid_payload";

@@ -4,7 +4,15 @@
 //            `text`; ≤ 50 blocks; section text ≤ 3000 characters; else 400.
 //   Discord: ?wait=true expected; content ≤ 2000, ≤ 10 embeds, title ≤ 256, description ≤ 4096,
 //            ≤ 6000 embed characters; allowed_mentions present; a bucket of 5 requests per 2 s
-//            announced in X-RateLimit-* headers, 429 with retry_after beyond it.
+//            announced in X-RateLimit-* headers, 429 with retry_after beyond it. A message with a
+//            file comes as multipart/form-data: `payload_json` (valid JSON, checked as above)
+//            and `files[0]` (a PNG with a file name), 413 over Discord's 10 MiB request limit.
+//   Slack's Web API (api_url()): the external upload flow, in order and with the bot token
+//            (else HTTP 200 {"ok":false,"error":"invalid_auth"}, as Slack answers):
+//            files.getUploadURLExternal (filename, length) → the bytes POSTed to its upload_url
+//            (exactly `length` of them, a PNG) → files.completeUploadExternal (files=[{id,title}]
+//            of uploaded files, channel_id, blocks within the limits). A completed upload counts
+//            as an accepted message whose body holds its blocks.
 // Characters are counted in UTF-16 units, as the platforms count them. Scripted failures
 // (a status to answer for the next N requests) test retries and disabling.
 #pragma once
@@ -31,7 +39,15 @@ struct StandInRequest {
     int status = 0;               // what the stand-in answered
     core::TimeMs retry_after = 0;  // for a 429: what it asked to wait
     std::string target;           // path and query
-    nlohmann::json body;
+    nlohmann::json body;          // a multipart message: its payload_json
+    std::string file_name;        // a multipart message's files[0], or a completed upload's file
+    std::string file;             // its bytes
+};
+
+// One call of Slack's Web API stand-in, or one upload to its upload URL.
+struct SlackApiCall {
+    std::string target;
+    std::string error;  // Slack's "error", empty when ok
 };
 
 class ChatStandIn {
@@ -51,6 +67,11 @@ public:
     void come_back();
     // Slack: the Retry-After (seconds) of its 429s; 1 by default.
     void set_retry_after(int seconds);
+    // Slack: the Web API's base URL ("…/api") and the bot token it accepts.
+    std::string api_url() const;
+    static constexpr const char* k_bot_token = "xoxb-SECRETbottoken";
+    // Slack: the Web API calls and uploads in the order they came.
+    std::vector<SlackApiCall> api_calls() const;
 
     std::vector<StandInRequest> requests() const;
     // Bodies of the accepted (2xx) messages.
@@ -65,6 +86,11 @@ private:
     void handle(const httplib::Request& req, httplib::Response& res);
     int check_slack(const nlohmann::json& body, std::string& why) const;
     int check_discord(const httplib::Request& req, const nlohmann::json& body, std::string& why) const;
+    // A multipart message: its payload_json into `record.body` and files[0] into its file.
+    int check_discord_parts(const httplib::Request& req, StandInRequest& record, std::string& why) const;
+    // Slack's Web API and upload URL: answers and records the call; false for another path.
+    bool handle_slack_api(const httplib::Request& req, httplib::Response& res);
+    std::string slack_api_error(const httplib::Request& req);
 
     // Listens on `port` (0: any free one, then remembered) in a thread of its own.
     void start(int port);
@@ -81,6 +107,14 @@ private:
     int m_retry_after_s = 1;
     core::TimeMs m_last_accepted = 0;
     std::deque<core::TimeMs> m_bucket;  // Discord: accepted request times in the last 2 s
+    struct PendingUpload {
+        std::string filename;
+        size_t length = 0;
+        std::string bytes;
+        bool uploaded = false;
+    };
+    std::map<std::string, PendingUpload> m_uploads;  // Slack: by file id
+    std::vector<SlackApiCall> m_api_calls;
 };
 
 // The environment of a bot whose archive and home are in `dir` and which posts to `slack` and

@@ -1,7 +1,8 @@
 // memeops demo: the whole product once, as a newcomer runs it first, posting nowhere but the
-// console and leaving only its archive behind.
+// console and leaving only its archive and its cards behind.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <filesystem>
 
 #include "chat_standins.hpp"
@@ -51,7 +52,8 @@ TEST_CASE("memeops demo runs hooks, a version, training, CI, chat and a confusio
     REQUIRE(folders.size() == 1);
     std::vector<std::string> left;
     for (const auto& item : fs::directory_iterator(folders[0])) left.push_back(item.path().filename().string());
-    CHECK(left == std::vector<std::string>{"archive.db"});
+    std::sort(left.begin(), left.end());
+    CHECK(left == std::vector<std::string>{"archive.db", "cards"});
     CHECK(result.out.find((folders[0] / "archive.db").string()) != std::string::npos);
 
     auto archive = storage::Archive::open((folders[0] / "archive.db").string());
@@ -61,6 +63,16 @@ TEST_CASE("memeops demo runs hooks, a version, training, CI, chat and a confusio
     CHECK(entries_of_kind(*archive, "ci") == 2);
     CHECK(archive->database().query_int("SELECT count(*) FROM memes") >= 8);
     CHECK(archive->database().query_int("SELECT count(*) FROM deliveries WHERE state != 'delivered'") == 0);
+    // A card per meme, each a PNG, in the folder the demo named.
+    std::int64_t memes = archive->database().query_int("SELECT count(*) FROM memes");
+    std::vector<fs::path> cards;
+    for (const auto& item : fs::directory_iterator(folders[0] / "cards")) cards.push_back(item.path());
+    CHECK(static_cast<std::int64_t>(cards.size()) == memes);
+    for (const auto& card : cards) {
+        CHECK(card.extension() == ".png");
+        CHECK(fs::file_size(card) > 1000);
+    }
+    CHECK(result.out.find("Cards: " + std::to_string(memes) + " PNG files, one per meme, in " + (folders[0] / "cards").string()) != std::string::npos);
 }
 
 TEST_CASE("memeops demo --keep leaves the repository with its hooks and commits beside the archive") {

@@ -2,12 +2,13 @@
 
 namespace memeops::test {
 
-std::int64_t queue_meme(storage::Archive& archive, const std::vector<std::string>& destinations, const std::string& run) {
+std::int64_t queue_meme(storage::Archive& archive, const std::vector<std::string>& destinations, const std::string& run,
+                        int priority) {
     storage::Entry entry;
     entry.kind = storage::EntryKind::message;
     entry.time = core::now_ms();
     entry.summary = "crash of " + run;
-    storage::Meme meme{0, "training.crash", 0, "💥 " + run + " crashed", run + " crashed", entry.time, {}};
+    storage::Meme meme{0, "training.crash", priority, "💥 " + run + " crashed", run + " crashed", entry.time, {}};
     for (const auto& key : destinations) meme.deliveries.push_back({key, storage::DeliveryState::pending, 0, std::nullopt});
     entry.memes.push_back(meme);
     archive.add(entry);

@@ -7,7 +7,8 @@
 // --post` and `confusion --post` do; `history` ends it. Every step runs as its own child process
 // of this binary (or git) in an environment of the demo's own: its archive, no bot, no chat
 // destination and no git or memeops settings of the user's, so nothing is ever posted to a real
-// chat. Only the archive is left behind (everything with --keep).
+// chat. Every meme's card is written as a PNG into the "cards" folder beside the archive. Only
+// the archive and the cards are left behind (everything with --keep).
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -18,10 +19,14 @@
 #include <fcntl.h>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 
 #include "bot/webhooks.hpp"
+#include "cli/card_output.hpp"
 #include "cli/command.hpp"
 #include "core/error.hpp"
+#include "delivery/meme_card.hpp"
+#include "meme/card/sources.hpp"
 #include "templates/templates.hpp"
 
 extern char** environ;
@@ -194,12 +199,30 @@ void confusion_matrix(DemoSteps& steps) {
     steps.run({"confusion", path.string(), "--post", "--run", confusion["run"].get<std::string>()});
 }
 
-// Removes everything the demo made but its archive, whose log is folded into it first (the
+// Writes the card of every meme in the demo's archive into `folder`, named "<meme id>-memeops-
+// <subject>-<reaction>.png". Returns how many.
+int write_cards(const fs::path& archive_path, const fs::path& folder, Context& context) {
+    fs::create_directories(folder);
+    auto archive = storage::Archive::open(archive_path.string());
+    storage::HistoryQuery everything;
+    everything.limit = std::numeric_limits<int>::max();
+    int written = 0;
+    for (const auto& entry : archive->history(everything))
+        for (const auto& meme : entry.memes) {
+            auto card = delivery::meme_card(*archive, entry, meme, context.detector_thresholds());
+            std::string name = std::to_string(meme.id) + "-" + meme::card::card_file_name(card.subject, meme.reaction);
+            write_card((folder / name).string(), meme::card::render_card(card).png, context.io());
+            ++written;
+        }
+    return written;
+}
+
+// Removes everything the demo made but its archive and cards; the archive's log is folded into it first (the
 // last connection to close does that), so one file is left.
 void clean_up(const fs::path& root) {
     storage::Archive::open((root / "archive.db").string()).reset();
     for (const auto& item : fs::directory_iterator(root))
-        if (item.path().filename() != "archive.db") fs::remove_all(item.path());
+        if (item.path().filename() != "archive.db" && item.path().filename() != "cards") fs::remove_all(item.path());
 }
 
 int run_demo(Context& context, const DemoOptions& options) {
@@ -217,6 +240,8 @@ int run_demo(Context& context, const DemoOptions& options) {
     confusion_matrix(steps);
     steps.heading(6, "The archive: memeops history");
     steps.run({"history", "--limit", "12"});
+    int cards = write_cards(root / "archive.db", root / "cards", context);
+    io.out << "\nCards: " << cards << " PNG files, one per meme, in " << (root / "cards").string() << "\n";
     if (!options.keep) clean_up(root);
     fs::path archive = root / "archive.db";
     io.out << "\nThe demo's archive is " << archive.string() << (options.keep ? " (its repository is beside it)" : "")

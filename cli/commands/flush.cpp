@@ -7,6 +7,7 @@
 #include <mutex>
 
 #include "cli/command.hpp"
+#include "cli/card_output.hpp"
 #include "core/text.hpp"
 #include "core/error.hpp"
 #include "delivery/destination_view.hpp"
@@ -116,7 +117,8 @@ int run_flush(Context& context, const FlushOptions& options) {
     std::mutex console_mutex;
     if (options.json) io.out << R"({"console":[)" << std::flush;
     delivery::Deliverer deliverer(*archive, options.json ? json_console(io.out)
-                                                         : delivery::stream_console(io.out, console_mutex));
+                                                         : delivery::stream_console(io.out, console_mutex),
+                                  delivery_options(context));
     auto summaries = delivery::drain(deliverer, destinations, core::now_ms() + options.timeout_s * 1000LL);
     nlohmann::json configured = nlohmann::json::array(), unconfigured = nlohmann::json::array();
     summarise(*archive, destinations, summaries, configured, unconfigured);

@@ -21,6 +21,7 @@
 
 #include "delivery/drain.hpp"
 #include "cli/command.hpp"
+#include "cli/card_output.hpp"
 #include "core/text.hpp"
 #include "core/error.hpp"
 #include "hooks/backfill.hpp"
@@ -126,7 +127,7 @@ void handle_locally(Context& context, storage::Archive& archive, const std::vect
     std::erase_if(destinations, [](const auto& d) { return d.type == core::DestinationType::console; });
     if (destinations.empty() || archive.pending_deliveries() == 0) return;
     std::mutex console_mutex;
-    delivery::Deliverer deliverer(archive, std::cerr, console_mutex);
+    delivery::Deliverer deliverer(archive, std::cerr, console_mutex, delivery_options(context));
     delivery::drain(deliverer, destinations, core::now_ms() + k_delivery_budget_ms);
 }
 

@@ -9,6 +9,7 @@
 
 #include "bot/server.hpp"
 #include "cli/command.hpp"
+#include "cli/card_output.hpp"
 #include "core/error.hpp"
 #include "core/stop_signals.hpp"
 #include "core/log.hpp"
@@ -92,6 +93,7 @@ int run_serve(Context& context, const ServeOptions& options) {
     server_options.gitlab_token = core::env("MEMEOPS_GITLAB_TOKEN");
     server_options.github_check_apps = core::split_commas(core::env("MEMEOPS_GITHUB_CHECK_APPS").value_or(""));
     server_options.scale_factor = delivery::scale_factor_from_env();
+    server_options.delivery = delivery_options(context);
     context.open_archive();  // creates and migrates it now: a broken archive fails before listening
     keep_running_on_write_errors();  // a closed stdout or a full disk is an error, not the end of the bot
     StopOnSignal stopper;  // before any thread starts, so all inherit the blocked signals

@@ -48,6 +48,7 @@ nlohmann::json embed(const ChatMeme& meme) {
                      {"footer", {{"text", "MemeOps · " + storage::priority_label(meme.priority) + " · " + meme.reaction}}}};
     if (auto url = web_link(meme.subject.url); url && url->size() <= k_max_url) e["url"] = *url;
     if (auto fields = subject_fields(meme.subject); !fields.empty()) e["fields"] = fields;
+    if (meme.image_url) e["image"] = {{"url", *meme.image_url}};
     if (meme.subject.time > 0) e["timestamp"] = core::format_iso8601(meme.subject.time);
     return e;
 }

@@ -76,8 +76,8 @@ nlohmann::json context_line(const ChatMeme& meme) {
     return {{"type", "context"}, {"elements", nlohmann::json::array({{{"type", "mrkdwn"}, {"text", text}}})}};
 }
 
-// One meme's blocks: its caption as the header, both languages and the subject's fields, a
-// button to its run or pipeline, and the priority and time.
+// One meme's blocks: its caption as the header, both languages and the subject's fields, its
+// card when it has one, a button to its run or pipeline, and the priority and time.
 std::vector<nlohmann::json> meme_blocks(const ChatMeme& meme) {
     std::vector<nlohmann::json> blocks;
     blocks.push_back({{"type", "header"},
@@ -85,6 +85,10 @@ std::vector<nlohmann::json> meme_blocks(const ChatMeme& meme) {
     nlohmann::json body = section(meme_text(meme));
     if (auto fields = subject_fields(meme.subject); !fields.empty()) body["fields"] = fields;
     blocks.push_back(body);
+    if (meme.image_url)
+        blocks.push_back({{"type", "image"},
+                          {"image_url", *meme.image_url},
+                          {"alt_text", cut_to(chat_safe(meme.caption_en.empty() ? meme.caption : meme.caption_en), k_max_alt_text)}});
     if (auto url = web_link(meme.subject.url); url && utf16_length(*url) <= k_max_button_url)
         blocks.push_back({{"type", "actions"},
                           {"elements", nlohmann::json::array({{{"type", "button"},

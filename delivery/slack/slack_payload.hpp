@@ -22,6 +22,7 @@ inline constexpr size_t k_max_caption = 1400;
 inline constexpr size_t k_max_header_text = 150;   // a header block's plain text
 inline constexpr size_t k_max_field_text = 200;    // our cut of a subject field (Slack allows 2000)
 inline constexpr size_t k_max_button_url = 3000;   // a button's URL; a longer link is left out
+inline constexpr size_t k_max_alt_text = 2000;     // an image block's alt_text
 
 // "&" → "&amp;", "<" → "&lt;", ">" → "&gt;".
 std::string escape_mrkdwn(std::string_view text);
