@@ -193,7 +193,8 @@ function stateOf(title) {
 
 // Geometry of one chart: scales from epochs and the visible series' finite values.
 function layout(group, run, state) {
-  const W = 720, H = 290, left = 56, right = 12, top = 16, bottom = 42;
+  // a narrower drawing on a phone, so its labels keep a readable size when scaled to the screen
+  const W = window.innerWidth < 700 ? 400 : 720, H = 290, left = 56, right = 12, top = 16, bottom = 42;
   const epochs = run.epochs.map((e) => e.epoch);
   const values = [];
   for (const e of run.epochs) for (const name of group.names) {
