@@ -9,7 +9,7 @@
 const SVG_NS = 'http://www.w3.org/2000/svg';
 const POLL_MS = 1000;       // live updates: a new event shows within about a second
 const COLOURS = ['#3554d1', '#c2410c', '#1b7f3b', '#7c3aed', '#0e7490', '#b3261e', '#8a5a00', '#475569'];
-const chartState = new Map(); // group title → {hidden: Set of series, log: bool}, kept across redraws
+const chartState = new Map(); // group title → {hidden: Set of series, log, tableOpen}, kept across redraws
 
 // --- building elements ------------------------------------------------------------------
 
@@ -187,7 +187,7 @@ function metricGroups(epochs) {
 }
 
 function stateOf(title) {
-  if (!chartState.has(title)) chartState.set(title, {hidden: new Set(), log: false});
+  if (!chartState.has(title)) chartState.set(title, {hidden: new Set(), log: false, tableOpen: false});
   return chartState.get(title);
 }
 
@@ -278,8 +278,10 @@ function legend(group, state, redraw) {
   return el('div', {class: 'controls', role: 'group', 'aria-label': `${group.title}: series and scale`}, boxes, log);
 }
 
-function valuesTable(group, run) {
-  return el('details', {}, el('summary', {}, `${group.title}: table of values`),
+function valuesTable(group, run, state) {
+  // stays open across live redraws once opened
+  return el('details', {open: state.tableOpen, ontoggle: (ev) => { state.tableOpen = ev.target.open; }},
+    el('summary', {}, `${group.title}: table of values`),
     table(`${group.title} by epoch`, ['Epoch', ...group.names],
       run.epochs.map((e) => [td(String(e.epoch), 'num'), group.names.map((n) => td(n in e.metrics ? number(e.metrics[n]) : '', 'num'))])));
 }
@@ -331,7 +333,7 @@ function chartContent(group, run, state, id, redraw) {
     showEpoch(Number.isFinite(step) ? at + step : step < 0 ? 0 : epochs.length - 1);
   });
   plot.addEventListener('blur', () => { tip.hidden = true; });
-  return [el('h2', {id: id + '-h'}, group.title), legend(group, state, redraw), plot, tip, valuesTable(group, run)];
+  return [el('h2', {id: id + '-h'}, group.title), legend(group, state, redraw), plot, tip, valuesTable(group, run, state)];
 }
 
 // --- routing and live updates ---------------------------------------------------------

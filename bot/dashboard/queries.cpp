@@ -42,7 +42,7 @@ std::string run_status(storage::Database& db, std::int64_t entry_id) {
 }
 
 json run_version(storage::Database& db, const std::string& run) {
-    auto select = db.cached("SELECT tag FROM entries WHERE run = ?1 AND kind = 'version' ORDER BY time DESC LIMIT 1");
+    auto select = db.cached("SELECT tag FROM entries WHERE run = ?1 AND +kind = 'version' ORDER BY time DESC LIMIT 1");
     select.bind(1, run);
     json tag = select.step() ? optional_text(select, 0) : json();
     select.reset();
@@ -187,7 +187,7 @@ json runs(storage::Database& db, int limit) {
 
 std::optional<json> run(storage::Database& db, const std::string& name) {
     auto row = db.cached(
-        "SELECT id, run, time, repo, branch FROM entries WHERE run = ?1 AND kind = 'training' ORDER BY time DESC LIMIT 1");
+        "SELECT id, run, time, repo, branch FROM entries WHERE run = ?1 AND +kind = 'training' ORDER BY time DESC LIMIT 1");
     row.bind(1, name);
     if (!row.step()) return std::nullopt;
     json out = run_summary(db, row);
