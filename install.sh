@@ -37,11 +37,13 @@ USAGE
 # python3-torch (a real training loop), python3-yaml, python3-jsonschema, systemd
 # (systemd-analyze) and nodejs with npm (the Kubernetes schema check) are for the tests of
 # clients/python and deploy/: the Python package itself needs only the standard library.
+# chromium is the headless browser the dashboard's tests drive (tests/dashboard/, with
+# puppeteer-core from npm cached in the build folder); the dashboard itself needs no package.
 PACKAGES=(build-essential cmake pkg-config git sqlite3 tmux
           libgit2-dev libcpp-httplib-dev libmicrohttpd-dev libssl-dev nlohmann-json3-dev libsqlite3-dev libjemalloc-dev libicu-dev
           catch2 libcli11-dev ccache clang-14 libclang-rt-14-dev llvm-14
           python3 python3-pip python3-setuptools python3-torch python3-yaml
-          python3-jsonschema systemd nodejs
+          python3-jsonschema systemd nodejs chromium
           libcairo2-dev libpango1.0-dev fonts-noto-cjk fonts-noto-color-emoji)
 
 run_tests=0

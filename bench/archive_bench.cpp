@@ -1,6 +1,7 @@
 // The archive at scale: builds an archive of N entries (default 1,000,000) and measures
 // `history --limit 20` with and without a branch filter, `show` by tag, `search` for a word
-// (English and Chinese), inserts one per transaction and batched, and the file size.
+// (English and Chinese), inserts one per transaction and batched, the data of each dashboard
+// page (bot/dashboard/queries.hpp: p50 and p99), and the file size.
 //
 // Each figure is printed with its ratio to a baseline measured in the same run on the same
 // machine: the same operation on a bare SQLite table (no indexes beyond the rowid, no search
@@ -16,7 +17,9 @@
 #include <string>
 
 #include "bench/bench_util.hpp"
+#include "bot/dashboard/queries.hpp"
 #include "storage/archive.hpp"
+#include "storage/ingest_store.hpp"
 
 using namespace memeops;
 using bench::Clock;
@@ -121,6 +124,48 @@ Rates bare_insert_rates(const std::string& path, std::mt19937_64& rng, int singl
     return {single, batched / bench::seconds_since(start)};
 }
 
+// A run of `epochs` epochs and the CI board of every repository, branch and pipeline, which the
+// generated entries alone do not fill: the dashboard's run page and CI board read them.
+void add_dashboard_data(storage::Archive& archive, int epochs) {
+    storage::Entry run;
+    run.kind = storage::EntryKind::training;
+    run.time = 1'800'000'000'000;
+    run.run = "bench-run";
+    archive.add(run);
+    storage::IngestStore store(archive);
+    storage::Transaction t(archive.database());
+    for (int e = 0; e < epochs; ++e)
+        store.add_epoch(run.id, e, run.time + e, {{"loss", 1.0 / (e + 1)}, {"val_loss", 1.2 / (e + 1)}}, "bench-run");
+    for (int repo = 0; repo < 10; ++repo)
+        for (int branch = 0; branch < 20; ++branch)
+            for (const char* pipeline : {"build", "test", "deploy"})
+                archive.record_ci_status("model-" + std::to_string(repo), "feature/exp-" + std::to_string(branch),
+                                         pipeline, branch % 3 ? "success" : "failure", 0, run.time + branch);
+    t.commit();
+}
+
+// `baseline_ms`: the bare table's newest-20 read, which every figure is also given as a ratio of.
+void report_dashboard(storage::Archive& archive, double baseline_ms) {
+    auto figure = [](const bench::Latency& l) {
+        char buf[64];
+        std::snprintf(buf, sizeof buf, "p50 %.3f ms (p99 %.3f)", l.median_ms, l.p99_ms);
+        return std::string(buf);
+    };
+    storage::Database& db = archive.database();
+    auto overview = bench::measure(200, [&] {
+        storage::ReadSnapshot snapshot(db);
+        bot::dashboard::newest_memes(db, 12);
+        bot::dashboard::recent_entries(db, 15);
+        bot::dashboard::ci_board(db, 50);
+        bot::dashboard::latest_versions(db, 10);
+    });
+    bench::report("dashboard overview data", figure(overview), overview.median_ms / baseline_ms, "<= 50 ms");
+    auto runs = bench::measure(200, [&] { bot::dashboard::runs(db, 100); });
+    bench::report("dashboard runs data (100 runs)", figure(runs), runs.median_ms / baseline_ms, "<= 50 ms");
+    auto run = bench::measure(200, [&] { bot::dashboard::run(db, "bench-run"); });
+    bench::report("dashboard run data (1,000 epochs)", figure(run), run.median_ms / baseline_ms, "<= 50 ms");
+}
+
 int arg_int(int argc, char** argv, const std::string& name, int fallback) {
     for (int i = 1; i + 1 < argc; ++i)
         if (argv[i] == name) return std::atoi(argv[i + 1]);
@@ -207,6 +252,9 @@ int main(int argc, char** argv) {
     bench::report("search 头秃", figure(search_zh), ratio(search_zh), "<= 50 ms");
     auto search_rare = bench::measure(50, [&] { archive->search(last_tag, 20); });
     bench::report("search <tag>", figure(search_rare), ratio(search_rare), "<= 50 ms");
+
+    add_dashboard_data(*archive, 1000);
+    report_dashboard(*archive, baseline.median_ms);
 
     archive->database().exec("PRAGMA wal_checkpoint(TRUNCATE)");
     bare_table.db.exec("PRAGMA wal_checkpoint(TRUNCATE)");

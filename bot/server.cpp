@@ -2,6 +2,7 @@
 
 #include <charconv>
 
+#include "bot/dashboard/dashboard.hpp"
 #include "bot/webhooks.hpp"
 #include "delivery/card_link.hpp"
 #include "delivery/destination_view.hpp"
@@ -156,6 +157,10 @@ void Server::routes() {
     auto card = route("GET", std::string(delivery::k_card_route), &Server::meme_card);
     card.prefix = true;  // no admit: Slack fetches it without the token; the signed path is the credential
     m_routes.add(std::move(card));
+    m_dashboard = std::make_unique<dashboard::Dashboard>(dashboard::DashboardOptions{
+        m_options.token, [this]() -> storage::Database& { return reader().database(); },
+        [this](const http::Request& req) { return authorised(req); }, [this] { return health_detail(); }});
+    m_dashboard->add_routes(m_routes);
     m_routes.add(route("GET", "/healthz", &Server::healthz));
     m_routes.add(route("GET", "/metrics", &Server::metrics));
 }
@@ -239,6 +244,7 @@ void Server::committed(const std::vector<pipeline::HandledEvent>& handled, const
                        {"duplicate", h.duplicate ? "true" : "false"}, {"memes", std::to_string(h.memes.size())}});
     }
     if (!woken.empty()) m_dispatcher->wake(woken);
+    if (m_dashboard) m_dashboard->committed(handled, events);
 }
 
 storage::Archive& Server::reader() {
@@ -314,26 +320,33 @@ http::Response Server::healthz(const http::Request& req) {
         if (!authorised(req)) return json_response(503, {{"status", "unhealthy"}});
         return json_response(503, {{"status", "unavailable"}, {"error", "the archive was deleted or replaced; reopening it"}});
     }
-    json destinations = json::array();
-    std::int64_t pending = 0;
+    json detail;
     try {
-        storage::Outbox outbox(reader());
-        for (const auto& view : delivery::destination_views(outbox, m_options.destinations)) {
-            pending += view.pending;
-            destinations.push_back({{"name", view.name ? json(*view.name) : json()},
-                                    {"key", view.key},
-                                    {"type", view.type},
-                                    {"configured", view.configured()},
-                                    {"state", view.disabled ? "disabled" : "enabled"},
-                                    {"pending", view.pending},
-                                    {"last_error", view.last_error ? json(*view.last_error) : json()}});
-        }
+        detail = health_detail();
     } catch (const std::exception& e) {
         if (!authorised(req)) return json_response(503, {{"status", "unhealthy"}});
         return json_response(503, {{"status", "unavailable"}, {"error", core::redact_urls(e.what())}});
     }
     if (!authorised(req)) return json_response(200, {{"status", "ok"}});  // nothing more without the token
-    return json_response(200, {{"status", "ok"}, {"outbox_pending", pending}, {"destinations", destinations}});
+    detail["status"] = "ok";
+    return json_response(200, detail);
+}
+
+nlohmann::json Server::health_detail() {
+    json destinations = json::array();
+    std::int64_t pending = 0;
+    storage::Outbox outbox(reader());
+    for (const auto& view : delivery::destination_views(outbox, m_options.destinations)) {
+        pending += view.pending;
+        destinations.push_back({{"name", view.name ? json(*view.name) : json()},
+                                {"key", view.key},
+                                {"type", view.type},
+                                {"configured", view.configured()},
+                                {"state", view.disabled ? "disabled" : "enabled"},
+                                {"pending", view.pending},
+                                {"last_error", view.last_error ? json(*view.last_error) : json()}});
+    }
+    return {{"outbox_pending", pending}, {"destinations", destinations}};
 }
 
 http::Response Server::metrics(const http::Request& req) {

@@ -8,6 +8,7 @@
 //   GET  /v1/history, /v1/search?q=, /v1/entries/{ref}   the CLI's --json shapes
 //   GET  /v1/memes/<id>-<signature>.png   a meme's card, for Slack image blocks (no token: signed)
 //   GET  /healthz, /metrics
+//   GET  /, /v1/dash/…           the web dashboard and its JSON (bot/dashboard/dashboard.hpp)
 //
 // Every route has the limits of bot/http/limits.hpp (1 MiB bodies however framed, no compressed
 // bodies, capped heads, slow and idle clients timed out); /v1 routes need "Authorization: Bearer
@@ -23,6 +24,7 @@
 #include <string>
 #include <vector>
 
+#include "bot/dashboard/dashboard.hpp"
 #include "bot/ingest_queue.hpp"
 #include "bot/server_metrics.hpp"
 #include "delivery/dispatcher.hpp"
@@ -90,6 +92,9 @@ private:
     http::Response meme_card(const http::Request& req);
     http::Response healthz(const http::Request& req);
     http::Response metrics(const http::Request& req);
+    // {"outbox_pending","destinations":[…]}: /healthz's detail, shown only with the token.
+    // Throws when the archive cannot be read.
+    nlohmann::json health_detail();
     void committed(const std::vector<pipeline::HandledEvent>& handled, const std::vector<meme::Event>& events);
     storage::Archive& reader();
     // Stops the server for archive_replaced() (once; logged).
@@ -98,6 +103,7 @@ private:
     ServerOptions m_options;
     std::ostream& m_console;
     ServerMetrics m_metrics;
+    std::unique_ptr<dashboard::Dashboard> m_dashboard;  // before m_http and m_ingest: outlives their threads
     http::RouteTable m_routes;
     std::unique_ptr<http::Transport> m_http;
     std::unique_ptr<IngestQueue> m_ingest;

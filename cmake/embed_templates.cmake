@@ -2,12 +2,21 @@
 # data files installed. Run by the build with -DSOURCE_DIR=… -DOUTPUT=…; regenerates OUTPUT.
 # -DEXTRA_DIR=… -DEXTRA_FILES="a;b" adds those files of EXTRA_DIR under their relative names
 # (the real webhook payloads `memeops demo` replays, kept once, in the test fixtures).
+# -DWEB_DIR=… adds the dashboard's assets (its .html, .css and .js files) as "web/<name>".
 file(GLOB files RELATIVE "${SOURCE_DIR}" "${SOURCE_DIR}/*.json" "${SOURCE_DIR}/*.txt")
 list(SORT files)
 set(paths "")
 foreach(name IN LISTS files)
   list(APPEND paths "${SOURCE_DIR}/${name}")
 endforeach()
+if(WEB_DIR)
+  file(GLOB web_files RELATIVE "${WEB_DIR}" "${WEB_DIR}/*.html" "${WEB_DIR}/*.css" "${WEB_DIR}/*.js")
+  list(SORT web_files)
+  foreach(name IN LISTS web_files)
+    list(APPEND files "web/${name}")
+    list(APPEND paths "${WEB_DIR}/${name}")
+  endforeach()
+endif()
 foreach(name IN LISTS EXTRA_FILES)
   list(APPEND files "${name}")
   list(APPEND paths "${EXTRA_DIR}/${name}")

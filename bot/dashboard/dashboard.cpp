@@ -1,0 +1,169 @@
+#include "bot/dashboard/dashboard.hpp"
+
+#include <charconv>
+
+#include "bot/dashboard/queries.hpp"
+#include "bot/dashboard/session.hpp"
+#include "core/crypto.hpp"
+#include "templates/templates.hpp"
+
+namespace memeops::bot::dashboard {
+namespace {
+
+using nlohmann::json;
+
+constexpr const char* k_csp = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'";
+
+// Headers every dashboard answer carries: the policy above, no MIME sniffing, no framing.
+http::Response hardened(http::Response res) {
+    res.headers.emplace_back("Content-Security-Policy", k_csp);
+    res.headers.emplace_back("X-Content-Type-Options", "nosniff");
+    res.headers.emplace_back("X-Frame-Options", "DENY");
+    res.headers.emplace_back("Referrer-Policy", "same-origin");
+    res.headers.emplace_back("Cache-Control", "no-store");
+    return res;
+}
+
+http::Response see_other(const std::string& location) {
+    http::Response res{303, "text/plain; charset=utf-8", {{"Location", location}}, "see " + location + "\n"};
+    return res;
+}
+
+std::string content_type_of(const std::string& name) {
+    if (name.ends_with(".css")) return "text/css; charset=utf-8";
+    if (name.ends_with(".js")) return "text/javascript; charset=utf-8";
+    return "text/html; charset=utf-8";
+}
+
+std::optional<http::Response> embedded_file(const std::string& name) {
+    try {
+        return http::Response{200, content_type_of(name), {}, std::string(templates::embedded("web/" + name))};
+    } catch (const std::out_of_range&) {
+        return std::nullopt;
+    }
+}
+
+// The `after` parameter of /v1/dash/updates: a count written as digits, 0 when absent.
+std::optional<std::uint64_t> after_param(const http::Request& req) {
+    auto text = req.param("after").value_or("0");
+    std::uint64_t value = 0;
+    auto [end, failed] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (failed != std::errc() || end != text.data() + text.size()) return std::nullopt;
+    return value;
+}
+
+}  // namespace
+
+Dashboard::Dashboard(DashboardOptions options) : m_options(std::move(options)) {}
+
+void Dashboard::add(http::RouteTable& routes, std::string method, std::string path,
+                    http::Response (Dashboard::*handler)(const http::Request&) const, bool api) {
+    http::Route r{std::move(method), std::move(path)};
+    r.prefix = r.path.ends_with('/') && r.path != "/";
+    r.takes_body = r.method == "POST";
+    if (api) r.admit = [this](const http::Request& req) { return refuse_unadmitted(req); };
+    if (r.method == "POST")  // forms: another site's page never gets to post them (CSRF)
+        r.admit = [](const http::Request& req) -> std::optional<http::Response> {
+            if (same_origin(req)) return std::nullopt;
+            return hardened(http::error_response(403, "cross-site form post refused", "Origin"));
+        };
+    r.handle = [this, handler](http::Request& req, const http::Reply& reply) { reply(hardened((this->*handler)(req))); };
+    routes.add(std::move(r));
+}
+
+void Dashboard::add_routes(http::RouteTable& routes) {
+    add(routes, "GET", "/", &Dashboard::page, false);
+    add(routes, "GET", "/assets/", &Dashboard::asset, false);
+    add(routes, "GET", "/login", &Dashboard::page, false);
+    add(routes, "POST", "/login", &Dashboard::login, false);
+    add(routes, "POST", "/logout", &Dashboard::logout, false);
+    add(routes, "GET", "/v1/dash/overview", &Dashboard::overview, true);
+    add(routes, "GET", "/v1/dash/runs", &Dashboard::runs, true);
+    add(routes, "GET", "/v1/dash/runs/", &Dashboard::run, true);
+    add(routes, "GET", "/v1/dash/updates", &Dashboard::updates, true);
+}
+
+void Dashboard::committed(const std::vector<pipeline::HandledEvent>& handled, const std::vector<meme::Event>& events) {
+    for (size_t i = 0; i < handled.size() && i < events.size(); ++i) {
+        if (handled[i].duplicate) continue;
+        m_feed.record({events[i].kind, events[i].run, handled[i].entry_id, static_cast<int>(handled[i].memes.size())});
+    }
+}
+
+bool Dashboard::admitted(const http::Request& req) const {
+    return !m_options.token || m_options.bearer_authorised(req) || has_session(req, *m_options.token);
+}
+
+std::optional<http::Response> Dashboard::refuse_unadmitted(const http::Request& req) const {
+    if (admitted(req)) return std::nullopt;
+    auto res = http::error_response(401, "log in at /login, or send Authorization: Bearer <MEMEOPS_TOKEN>", "Authorization");
+    res.headers.emplace_back("WWW-Authenticate", "Bearer");
+    return hardened(res);
+}
+
+// "/" and "/login": the one page, which shows the login form or the dashboard.
+http::Response Dashboard::page(const http::Request& req) const {
+    bool wants_login = req.path == "/login";
+    if (!wants_login && !admitted(req)) return see_other("/login");
+    if (wants_login && (!m_options.token || has_session(req, *m_options.token))) return see_other("/");
+    return *embedded_file(wants_login ? "login.html" : "index.html");
+}
+
+http::Response Dashboard::asset(const http::Request& req) const {
+    const std::string& name = req.captures.at(0);
+    if (name.ends_with(".html") || name.find('/') != std::string::npos) return http::error_response(404, "no asset " + name);
+    auto file = embedded_file(name);
+    return file ? *file : http::error_response(404, "no asset " + name);
+}
+
+http::Response Dashboard::login(const http::Request& req) const {
+    if (!m_options.token) return see_other("/");
+    if (!core::constant_time_equal(posted_token(req.body), *m_options.token)) return see_other("/login?failed=1");
+    auto res = see_other("/");
+    res.headers.emplace_back("Set-Cookie", session_cookie(*m_options.token, came_over_https(req)));
+    return res;
+}
+
+http::Response Dashboard::logout(const http::Request& req) const {
+    auto res = see_other(m_options.token ? "/login" : "/");
+    res.headers.emplace_back("Set-Cookie", session_cookie("", came_over_https(req)));
+    return res;
+}
+
+http::Response Dashboard::overview(const http::Request&) const {
+    storage::Database& db = m_options.reader();
+    storage::ReadSnapshot snapshot(db);  // the sections agree with each other
+    json health;
+    try {
+        health = m_options.health();
+    } catch (const std::exception&) {
+        health = {{"status", "unavailable"}};
+    }
+    return http::json_response(200, {{"memes", newest_memes(db, 12)},
+                                     {"activity", recent_entries(db, 15)},
+                                     {"ci", ci_board(db, 50)},
+                                     {"versions", latest_versions(db, 10)},
+                                     {"health", health},
+                                     {"login", m_options.token.has_value()}});
+}
+
+http::Response Dashboard::runs(const http::Request&) const {
+    storage::ReadSnapshot snapshot(m_options.reader());
+    return http::json_response(200, {{"runs", dashboard::runs(m_options.reader(), 100)}});
+}
+
+http::Response Dashboard::run(const http::Request& req) const {
+    const std::string& name = req.captures.at(0);
+    storage::ReadSnapshot snapshot(m_options.reader());
+    auto found = dashboard::run(m_options.reader(), name);
+    if (!found) return http::error_response(404, "no run " + name, "run");
+    return http::json_response(200, *found);
+}
+
+http::Response Dashboard::updates(const http::Request& req) const {
+    auto after = after_param(req);
+    if (!after) return http::error_response(400, "after: must be a whole number", "after");
+    return http::json_response(200, m_feed.since(*after));
+}
+
+}  // namespace memeops::bot::dashboard

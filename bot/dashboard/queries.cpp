@@ -1,0 +1,201 @@
+#include "bot/dashboard/queries.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "core/json.hpp"
+#include "meme/ci_reactions.hpp"
+#include "storage/entry.hpp"
+
+namespace memeops::bot::dashboard {
+namespace {
+
+using nlohmann::json;
+
+// A run's epochs and memes beyond these are not drawn: a chart of more points says no more.
+constexpr int k_max_epochs = 5000;
+constexpr int k_max_run_memes = 1000;
+
+json optional_text(const storage::Statement& row, int column) {
+    auto text = row.column_optional_text(column);
+    return text ? json(*text) : json();
+}
+
+// Metric values by name of one entry, numbers or "nan"/"inf"/"-inf" as the API writes them.
+json entry_metrics(storage::Database& db, std::int64_t entry_id) {
+    json out = json::object();
+    auto select = db.cached("SELECT name, value FROM metrics WHERE entry_id = ?1 ORDER BY name");
+    select.bind(1, entry_id);
+    while (select.step())
+        out[select.column_text(0)] = storage::metric_to_json(select.is_null(1) ? NAN : select.column_double(1));
+    return out;
+}
+
+std::string run_status(storage::Database& db, std::int64_t entry_id) {
+    auto select = db.cached(
+        "SELECT reaction FROM memes WHERE entry_id = ?1 AND (reaction = 'training.crash' OR "
+        "reaction = 'training.finished') ORDER BY id DESC LIMIT 1");
+    select.bind(1, entry_id);
+    std::string status = !select.step() ? "running" : select.column_text(0) == "training.crash" ? "crashed" : "finished";
+    select.reset();  // a statement left on a row would hold the connection's read snapshot open
+    return status;
+}
+
+json run_version(storage::Database& db, const std::string& run) {
+    auto select = db.cached("SELECT tag FROM entries WHERE run = ?1 AND +kind = 'version' ORDER BY time DESC LIMIT 1");
+    select.bind(1, run);
+    json tag = select.step() ? optional_text(select, 0) : json();
+    select.reset();
+    return tag;
+}
+
+// The run row's common fields (columns id, run, time, repo, branch), with status and version.
+json run_summary(storage::Database& db, const storage::Statement& row) {
+    std::int64_t id = row.column_int(0);
+    std::string name = row.column_text(1);
+    return {{"id", id},           {"run", name},
+            {"time", row.column_int(2)}, {"repo", optional_text(row, 3)},
+            {"branch", optional_text(row, 4)}, {"status", run_status(db, id)},
+            {"version", run_version(db, name)}, {"metrics", entry_metrics(db, id)}};
+}
+
+json epochs_of(storage::Database& db, std::int64_t entry_id) {
+    json out = json::array();
+    auto select = db.cached("SELECT epoch, time, metrics FROM epochs WHERE entry_id = ?1 ORDER BY epoch LIMIT ?2");
+    select.bind_all(entry_id, k_max_epochs);
+    while (select.step()) {
+        auto metrics = core::parse_json(select.column_text(2));
+        out.push_back({{"epoch", select.column_int(0)},
+                       {"time", select.column_int(1)},
+                       {"metrics", metrics.ok() ? metrics.value : json::object()}});
+    }
+    return out;
+}
+
+// The last epoch of `epochs` (in epoch order) archived at or before `created`.
+json epoch_at(const json& epochs, std::int64_t created) {
+    json found;
+    for (const auto& e : epochs)
+        if (e["time"].get<std::int64_t>() <= created) found = e["epoch"];
+    return found;
+}
+
+json memes_of_run(storage::Database& db, std::int64_t entry_id, const json& epochs) {
+    json out = json::array();
+    auto select = db.cached(
+        "SELECT id, reaction, priority, caption, caption_en, created FROM memes WHERE entry_id = ?1 ORDER BY id LIMIT ?2");
+    select.bind_all(entry_id, k_max_run_memes);
+    while (select.step())
+        out.push_back({{"id", select.column_int(0)},         {"reaction", select.column_text(1)},
+                       {"priority", select.column_int(2)},   {"caption", select.column_text(3)},
+                       {"caption_en", select.column_text(4)}, {"created", select.column_int(5)},
+                       {"epoch", epoch_at(epochs, select.column_int(5))}});
+    return out;
+}
+
+// Every row of `sql` (whose one parameter is its LIMIT) as JSON made by `row_json`.
+template <typename RowJson>
+json rows(storage::Database& db, const char* sql, int limit, RowJson row_json) {
+    json out = json::array();
+    auto select = db.cached(sql);
+    select.bind(1, limit);
+    while (select.step()) out.push_back(row_json(select));
+    return out;
+}
+
+std::string ci_outcome(const std::string& status) {
+    switch (meme::classify_ci_status(status)) {
+        case meme::CiOutcome::success: return "passed";
+        case meme::CiOutcome::failure: return "failed";
+        default: return "other";
+    }
+}
+
+}  // namespace
+
+json newest_memes(storage::Database& db, int limit) {
+    return rows(db,
+                "SELECT m.id, m.reaction, m.priority, m.caption, m.caption_en, m.created, e.id, e.kind, e.repo, "
+                "e.branch, e.run, e.tag, e.summary FROM memes m JOIN entries e ON e.id = m.entry_id "
+                "ORDER BY m.id DESC LIMIT ?1",
+                limit, [](const storage::Statement& row) {
+                    return json{{"id", row.column_int(0)},         {"reaction", row.column_text(1)},
+                                {"priority", row.column_int(2)},   {"caption", row.column_text(3)},
+                                {"caption_en", row.column_text(4)}, {"created", row.column_int(5)},
+                                {"entry", {{"id", row.column_int(6)}, {"kind", row.column_text(7)},
+                                           {"repo", optional_text(row, 8)}, {"branch", optional_text(row, 9)},
+                                           {"run", optional_text(row, 10)}, {"tag", optional_text(row, 11)},
+                                           {"summary", optional_text(row, 12)}}}};
+                });
+}
+
+json recent_entries(storage::Database& db, int limit) {
+    return rows(db, "SELECT id, kind, time, repo, branch, run, tag, summary FROM entries ORDER BY time DESC, id DESC LIMIT ?1",
+                limit, [](const storage::Statement& row) {
+                    return json{{"id", row.column_int(0)},       {"kind", row.column_text(1)},
+                                {"time", row.column_int(2)},      {"repo", optional_text(row, 3)},
+                                {"branch", optional_text(row, 4)}, {"run", optional_text(row, 5)},
+                                {"tag", optional_text(row, 6)},    {"summary", optional_text(row, 7)}};
+                });
+}
+
+json ci_board(storage::Database& db, int limit) {
+    return rows(db, "SELECT repo, branch, pipeline, status, time FROM ci_status ORDER BY time DESC LIMIT ?1", limit,
+                [](const storage::Statement& row) {
+                    std::string status = row.column_text(3);
+                    return json{{"repo", row.column_text(0)},     {"branch", row.column_text(1)},
+                                {"pipeline", row.column_text(2)}, {"status", status},
+                                {"outcome", ci_outcome(status)},  {"time", row.column_int(4)}};
+                });
+}
+
+json latest_versions(storage::Database& db, int limit) {
+    json out = rows(db,
+                    "SELECT id, time, repo, commit_sha, tag, display, docker_tag, run FROM entries "
+                    "WHERE kind = 'version' ORDER BY time DESC, id DESC LIMIT ?1",
+                    limit, [](const storage::Statement& row) {
+                        return json{{"id", row.column_int(0)},       {"time", row.column_int(1)},
+                                    {"repo", optional_text(row, 2)},  {"commit", optional_text(row, 3)},
+                                    {"tag", optional_text(row, 4)},   {"display", optional_text(row, 5)},
+                                    {"docker_tag", optional_text(row, 6)}, {"run", optional_text(row, 7)}};
+                    });
+    for (auto& version : out) version["metrics"] = entry_metrics(db, version["id"].get<std::int64_t>());
+    return out;
+}
+
+json runs(storage::Database& db, int limit) {
+    std::vector<std::int64_t> ids;
+    auto select = db.cached("SELECT id FROM entries WHERE kind = 'training' ORDER BY time DESC, id DESC LIMIT ?1");
+    select.bind(1, limit);
+    while (select.step()) ids.push_back(select.column_int(0));
+    json out = json::array();
+    for (auto id : ids) {
+        auto row = db.cached("SELECT id, run, time, repo, branch FROM entries WHERE id = ?1");
+        row.bind(1, id);
+        if (!row.step()) continue;
+        json summary = run_summary(db, row);
+        row.reset();
+        auto count = db.cached("SELECT count(*) FROM epochs WHERE entry_id = ?1");
+        count.bind(1, id);
+        count.step();
+        summary["epochs"] = count.column_int(0);
+        count.reset();
+        out.push_back(std::move(summary));
+    }
+    return out;
+}
+
+std::optional<json> run(storage::Database& db, const std::string& name) {
+    auto row = db.cached(
+        "SELECT id, run, time, repo, branch FROM entries WHERE run = ?1 AND +kind = 'training' ORDER BY time DESC LIMIT 1");
+    row.bind(1, name);
+    if (!row.step()) return std::nullopt;
+    json out = run_summary(db, row);
+    row.reset();
+    std::int64_t id = out["id"].get<std::int64_t>();
+    out["epochs"] = epochs_of(db, id);
+    out["memes"] = memes_of_run(db, id, out["epochs"]);
+    return out;
+}
+
+}  // namespace memeops::bot::dashboard

@@ -1,0 +1,210 @@
+// Drives Debian's Chromium (headless, through puppeteer-core) against a running `memeops serve`
+// whose archive tests/dashboard_test.cpp seeded through POST /v1/events, and checks what a
+// person would see. Usage: node browser_check.mjs MODULES_DIR PLAN.json
+//
+// PLAN: {"url","out","mode":"open"|"login","token","run","xss":[…],"epochs":N}. Prints one
+// "ok: …" line per check and "measured: …" lines; exits 1 with "FAIL: …" on the first failure.
+import {createRequire} from 'node:module';
+import {readFileSync} from 'node:fs';
+import path from 'node:path';
+
+const [modules, planPath] = process.argv.slice(2);
+const puppeteer = createRequire(path.join(modules, 'node_modules', 'x.js'))('puppeteer-core');
+const plan = JSON.parse(readFileSync(planPath, 'utf8'));
+const problems = [];   // console errors, page errors, dialogs: any one fails the run
+
+function fail(why) {
+  console.log(`FAIL: ${why}`);
+  process.exitCode = 1;
+  throw new Error(why);
+}
+
+function check(cond, what) {
+  if (!cond) fail(what);
+  console.log(`ok: ${what}`);
+}
+
+function watch(page) {
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console error: ${m.text()}`); });
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('dialog', async (d) => { problems.push(`a dialog opened (script ran): ${d.message()}`); await d.dismiss(); });
+  page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()}`));
+}
+
+function noProblems(where) {
+  check(problems.length === 0, `${where}: no console error, page error or dialog${problems.length ? ' — ' + problems.join('; ') : ''}`);
+}
+
+async function post(event) {
+  const headers = {'Content-Type': 'application/json'};
+  if (plan.token) headers.Authorization = `Bearer ${plan.token}`;
+  const res = await fetch(`${plan.url}/v1/events`, {method: 'POST', headers, body: JSON.stringify(event)});
+  if (res.status !== 202) fail(`POST /v1/events answered ${res.status}`);
+}
+
+async function shoot(page, name) {
+  await page.screenshot({path: path.join(plan.out, `${name}.png`), fullPage: true});
+}
+
+// The page shows no user text as markup: every XSS string is there as text, and no element
+// those strings would have created exists.
+async function checkEscaped(page, where) {
+  const found = await page.evaluate((xss) => ({
+    text: xss.map((s) => document.body.textContent.includes(s)),
+    injected: document.querySelectorAll('img, iframe, main script, b.xss, [onerror], [onclick]').length,
+    scripts: [...document.scripts].map((s) => s.src),
+  }), plan.xss);
+  check(found.injected === 0, `${where}: no element came from user text`);
+  check(found.scripts.every((s) => s.endsWith('/assets/dash.js')), `${where}: the only script is dash.js`);
+  return found.text;
+}
+
+async function overview(page, width) {
+  await page.goto(`${plan.url}/#/`, {waitUntil: 'networkidle0'});
+  await page.waitForSelector('main[aria-busy="false"] h1');
+  check(await page.$eval('main h1', (h) => h.textContent) === 'Overview', `overview at ${width}: its heading`);
+  check((await page.$$('.meme-card')).length > 0, `overview at ${width}: meme cards`);
+  const shown = await checkEscaped(page, `overview at ${width}`);
+  check(shown.some(Boolean), `overview at ${width}: XSS strings shown as text`);
+  await shoot(page, `dashboard-overview-${width}`);
+}
+
+async function runs(page, width) {
+  await page.goto(`${plan.url}/#/runs`, {waitUntil: 'networkidle0'});
+  await page.waitForSelector('main[aria-busy="false"] table');
+  const names = await page.$$eval('main table a', (as) => as.map((a) => a.textContent));
+  check(names.includes(plan.run), `runs at ${width}: the run's name as text`);
+  await checkEscaped(page, `runs at ${width}`);
+  await shoot(page, `dashboard-runs-${width}`);
+}
+
+async function openRun(page) {
+  const started = Date.now();
+  await page.goto(`${plan.url}/#/runs/${encodeURIComponent(plan.run)}`);
+  await page.waitForSelector('.chart svg circle.pt');
+  return Date.now() - started;
+}
+
+async function runPage(page, width) {
+  const ms = await openRun(page);
+  console.log(`measured: page load to the first chart at ${width}: ${ms} ms`);
+  const data = await page.evaluate(async (run) => (await fetch('/v1/dash/runs/' + encodeURIComponent(run))).json(), plan.run);
+  const lossPoints = await page.$$eval('.chart[data-group="Loss"] circle.pt[data-series="loss"]', (c) => c.length);
+  check(lossPoints === data.epochs.length && lossPoints >= plan.epochs, `run at ${width}: a point per epoch (${lossPoints})`);
+  const markers = await page.$$eval('.chart[data-group="Loss"] .meme-marker', (m) => m.length);
+  const placed = data.memes.filter((m) => m.epoch !== null);
+  check(placed.length > 0 && markers === placed.length, `run at ${width}: a marker per meme (${markers})`);
+  check(await page.$eval('main h1', (h) => h.textContent) === `Run ${plan.run}`, `run at ${width}: the run's name as text`);
+  await checkEscaped(page, `run at ${width}`);
+  await shoot(page, `dashboard-run-${width}`);
+  return data;
+}
+
+async function hover(page, data) {
+  await page.hover('.chart[data-group="Loss"] .meme-marker path');
+  const tip = await page.$eval('.chart[data-group="Loss"] .tooltip', (t) => (t.hidden ? '' : t.textContent));
+  const meme = data.memes.find((m) => m.epoch !== null);
+  check(tip.includes(meme.caption), 'hovering a meme marker shows its caption');
+  await page.hover('.chart[data-group="Loss"] svg circle.pt[data-series="loss"]');
+  const at = await page.$eval('.chart[data-group="Loss"] .tooltip', (t) => t.textContent);
+  check(/^epoch \d+\nloss: /.test(at), `hovering the curve shows the epoch and value ("${at.split('\n').join(' | ')}")`);
+  await shoot(page, 'dashboard-run-hover-1280');
+}
+
+async function keyboardAndToggles(page) {
+  await page.$eval('.chart[data-group="Loss"] svg', (svg) => svg.focus());
+  const tipText = () => page.$eval('.chart[data-group="Loss"] .tooltip', (t) => t.textContent);
+  await page.keyboard.press('Home');
+  const first = await tipText();
+  await page.keyboard.press('ArrowRight');
+  const second = await tipText();
+  check(first.startsWith('epoch 0\n') && second.startsWith('epoch 1\n'), 'Home and the arrow keys read the chart from the keyboard');
+  await page.click('.chart[data-group="Loss"] input[data-series-toggle="val_loss"]');
+  check((await page.$$('.chart[data-group="Loss"] circle[data-series="val_loss"]')).length === 0, 'a series can be turned off');
+  await page.click('.chart[data-group="Loss"] input[data-series-toggle="val_loss"]');
+  await page.click('.chart[data-group="Loss"] input[data-log-toggle]');
+  check(await page.$eval('.chart[data-group="Loss"] input[data-log-toggle]', (i) => i.checked), 'the log scale turns on');
+  await page.click('.chart[data-group="Loss"] input[data-log-toggle]');
+  check(await page.$$eval('.chart details table tbody tr', (r) => r.length) >= plan.epochs, 'each chart has a table of its values');
+}
+
+async function live(page) {
+  const before = await page.$$eval('.chart[data-group="Loss"] circle.pt[data-series="loss"]', (c) => c.length);
+  const sent = Date.now();
+  await post({kind: 'training.epoch', run: plan.run, epoch: plan.epochs, metrics: {loss: 0.05, val_loss: 0.9, accuracy: 0.97}});
+  await page.waitForFunction((n) => document.querySelectorAll('.chart[data-group="Loss"] circle.pt[data-series="loss"]').length > n,
+    {timeout: 2000}, before).catch(async () => fail(`the posted epoch did not show within 2 s (${before} points; ` +
+      `the page says "${await page.$eval('#live', (e) => e.textContent)}" at ${page.url()})`));
+  console.log(`measured: a posted epoch on the open run page after ${Date.now() - sent} ms`);
+  check(true, 'a posted epoch appears on the open run page within 2 s');
+  await page.goto(`${plan.url}/#/`, {waitUntil: 'networkidle0'});
+  await page.waitForSelector('main[aria-busy="false"] .meme-card');
+  const ciSent = Date.now();
+  await post({kind: 'ci.pipeline', name: 'live-check', repo: 'acme/live', branch: 'main', status: 'failure'});
+  await page.waitForFunction(() => document.body.textContent.includes('live-check'), {timeout: 2000})
+    .catch(async () => fail(`the posted CI result did not show within 2 s (the page says ` +
+      `"${await page.$eval('#live', (e) => e.textContent)}" at ${page.url()})`));
+  console.log(`measured: a posted CI result on the open overview after ${Date.now() - ciSent} ms`);
+  check(true, 'a posted CI result appears on the open overview within 2 s');
+}
+
+async function phone(page) {
+  await page.setViewport({width: 390, height: 844, deviceScaleFactor: 1, isMobile: true, hasTouch: true});
+  for (const [name, go] of [['overview', () => overview(page, 390)], ['runs', () => runs(page, 390)],
+                            ['run', () => runPage(page, 390)]]) {
+    await go();
+    const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+    check(wide <= 390, `${name} at 390: no sideways scrolling of the page (${wide} px)`);
+  }
+}
+
+async function login(page) {
+  const res = await page.goto(`${plan.url}/`, {waitUntil: 'networkidle0'});
+  check(page.url().endsWith('/login'), 'without a session / leads to the login page');
+  check(res.status() === 200, 'the login page loads');
+  const api = await page.evaluate(async () => (await fetch('/v1/dash/overview')).status);
+  check(api === 401, 'the JSON routes refuse a browser without the session');
+  problems.length = 0;  // Chromium logs that expected 401 as a console error
+  await shoot(page, 'dashboard-login-1280');
+  await page.type('#token', 'not-the-token');
+  await Promise.all([page.waitForNavigation(), page.click('#login-form button')]);
+  check(await page.$eval('#login-failed', (p) => !p.hidden), 'a wrong token is refused with a message');
+  await page.type('#token', plan.token);
+  await Promise.all([page.waitForNavigation(), page.click('#login-form button')]);
+  await page.waitForSelector('main[aria-busy="false"] h1');
+  check(await page.$eval('main h1', (h) => h.textContent) === 'Overview', 'the right token opens the dashboard');
+  const cookies = await page.cookies();
+  const session = cookies.find((c) => c.name === 'memeops_session');
+  check(session && session.httpOnly && session.sameSite === 'Strict' && !session.value.includes(plan.token),
+    'the session cookie is HttpOnly, SameSite=Strict and does not hold the token');
+  await runPage(page, 1280);
+  await live(page);
+  noProblems('logged in');
+}
+
+async function main() {
+  const browser = await puppeteer.launch({executablePath: plan.chromium, headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run']});
+  try {
+    const page = await browser.newPage();
+    watch(page);
+    await page.setViewport({width: 1280, height: 900});
+    if (plan.mode === 'login') return await login(page);
+    await overview(page, 1280);
+    await runs(page, 1280);
+    const data = await runPage(page, 1280);
+    await hover(page, data);
+    await keyboardAndToggles(page);
+    await live(page);
+    noProblems('desktop');
+    await phone(page);
+    noProblems('phone');
+  } finally {
+    await browser.close();
+  }
+}
+
+main().catch((e) => {
+  if (!process.exitCode) console.log(`FAIL: ${e.message}`);
+  process.exitCode = 1;
+});

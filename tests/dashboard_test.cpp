@@ -1,0 +1,215 @@
+// The web dashboard served by `memeops serve`: its HTTP rules (access, cookie, CSRF, headers) on
+// a real serve, and its pages in Debian's headless Chromium (tests/dashboard/browser_check.mjs)
+// over an archive the real pipeline seeded through POST /v1/events.
+#include <catch2/catch.hpp>
+#include <httplib.h>
+
+#include <cmath>
+#include <filesystem>
+
+#include "test_support.hpp"
+
+using namespace memeops;
+using nlohmann::json;
+
+namespace {
+
+const std::string k_token = "dash-t0ken-for-tests";
+// User text that would run as script or make elements if it ever reached the page as markup.
+const std::string k_run = "<img src=x onerror=alert('run')>-resnet";
+const std::string k_repo = "acme/<script>alert('repo')</script>";
+const std::string k_commit_message = "fix: <b class=xss onclick=alert(1)>bold</b> & <iframe src=x></iframe>";
+constexpr int k_epochs = 14;
+
+std::filesystem::path build_dir() { return std::filesystem::path(MEMEOPS_BINARY).parent_path(); }
+
+httplib::Client client(const test::ServeProcess& serve, const std::string& token = "") {
+    httplib::Client c("127.0.0.1", serve.port());
+    c.set_read_timeout(10, 0);
+    if (!token.empty()) c.set_bearer_token_auth(token);
+    return c;
+}
+
+void post(httplib::Client& c, const json& event) {
+    auto res = c.Post("/v1/events", event.dump(), "application/json");
+    REQUIRE(res);
+    REQUIRE(res->status == 202);
+}
+
+// A run whose loss falls while val_loss climbs (an overfitting meme) and whose accuracy breaks
+// 0.9 (a breakthrough meme), a failed pipeline and a commit, all with hostile names and text.
+void seed(const test::ServeProcess& serve, const std::string& token = "") {
+    auto c = client(serve, token);
+    for (int e = 0; e < k_epochs; ++e) {
+        double loss = 2.0 / (e + 1);
+        double val_loss = loss + (e > 6 ? 0.3 : 0.0) + 0.05 * e;
+        post(c, {{"kind", "training.epoch"}, {"run", k_run}, {"epoch", e},
+                 {"metrics", {{"loss", loss}, {"val_loss", val_loss}, {"accuracy", std::min(0.99, 0.5 + 0.05 * e)}}}});
+    }
+    post(c, {{"kind", "ci.pipeline"}, {"name", "build"}, {"repo", k_repo}, {"branch", "main"}, {"status", "failure"}});
+    post(c, {{"kind", "commit"}, {"repo", k_repo}, {"branch", "main"}, {"commit", test::fake_sha(7)},
+             {"message", k_commit_message}, {"text", k_commit_message}});
+}
+
+// Runs the browser checks with `plan`; returns what they printed.
+std::string run_browser(json plan) {
+    auto shots = build_dir() / "dashboard-screenshots";
+    std::filesystem::create_directories(shots);
+    plan["out"] = shots.string();
+    plan["chromium"] = "/usr/bin/chromium";
+    plan["xss"] = {k_run, k_repo};
+    plan["run"] = k_run;
+    plan["epochs"] = k_epochs;
+    test::TempDir dir;
+    test::write_file(dir.file("plan.json"), plan.dump());
+    auto result = test::run_process(std::string(MEMEOPS_SOURCE_DIR) + "/tests/dashboard/browser.sh",
+                                    {(build_dir() / "dash-npm").string(), dir.file("plan.json")}, {}, 240);
+    INFO(result.out << result.err);
+    CHECK(result.out.find("FAIL") == std::string::npos);
+    CHECK(result.code == 0);
+    return result.out;
+}
+
+std::map<std::string, std::string> serve_env(const test::TempDir& dir, const std::string& token = "") {
+    std::map<std::string, std::string> env{{"MEMEOPS_DB", dir.file("archive.db")}, {"HOME", dir.path().string()}};
+    if (!token.empty()) env["MEMEOPS_TOKEN"] = token;
+    return env;
+}
+
+// `text` with every byte but letters and digits as %XX, as a path segment.
+std::string percent_encoded(const std::string& text) {
+    std::string out;
+    for (unsigned char c : text) {
+        if (std::isalnum(c)) out += static_cast<char>(c);
+        else out += "%" + std::string(1, "0123456789ABCDEF"[c >> 4]) + "0123456789ABCDEF"[c & 15];
+    }
+    return out;
+}
+
+std::string header(const httplib::Result& res, const std::string& name) {
+    return res->has_header(name) ? res->get_header_value(name) : "";
+}
+
+}  // namespace
+
+TEST_CASE("dashboard: pages and charts and live updates and escaping in headless Chromium", "[dashboard][browser][serial]") {
+    test::TempDir dir;
+    test::ServeProcess serve(dir, serve_env(dir), "dash");
+    seed(serve);
+    std::string out = run_browser({{"url", "http://127.0.0.1:" + std::to_string(serve.port())}, {"mode", "open"}});
+    CHECK(out.find("ok: hovering a meme marker shows its caption") != std::string::npos);
+    CHECK(out.find("ok: a posted epoch appears on the open run page within 2 s") != std::string::npos);
+    CHECK(out.find("ok: run at 390: no sideways scrolling of the page") != std::string::npos);
+    for (const char* shot : {"overview", "runs", "run"})
+        for (int width : {1280, 390})
+            CHECK(std::filesystem::file_size(build_dir() / "dashboard-screenshots" /
+                                             ("dashboard-" + std::string(shot) + "-" + std::to_string(width) + ".png")) > 10000);
+}
+
+TEST_CASE("dashboard: with MEMEOPS_TOKEN the browser must log in", "[dashboard][browser][serial]") {
+    test::TempDir dir;
+    test::ServeProcess serve(dir, serve_env(dir, k_token), "dash-login");
+    seed(serve, k_token);
+    std::string out = run_browser({{"url", "http://127.0.0.1:" + std::to_string(serve.port())},
+                                   {"mode", "login"}, {"token", k_token}});
+    CHECK(out.find("ok: the right token opens the dashboard") != std::string::npos);
+}
+
+TEST_CASE("dashboard: access and cookie and CSRF and security headers over HTTP", "[dashboard]") {
+    test::TempDir dir;
+    test::ServeProcess serve(dir, serve_env(dir, k_token), "dash-http");
+    seed(serve, k_token);
+    auto anonymous = client(serve);
+    auto page = anonymous.Get("/");
+    REQUIRE(page);
+    CHECK(page->status == 303);
+    CHECK(header(page, "Location") == "/login");
+    CHECK(anonymous.Get("/v1/dash/runs")->status == 401);
+    CHECK(anonymous.Get("/assets/dash.js")->status == 200);  // the login page needs it
+    CHECK(anonymous.Get("/assets/index.html")->status == 404);
+    CHECK(anonymous.Get("/assets/nothing.js")->status == 404);
+
+    SECTION("the bearer token opens the JSON routes") {
+        auto api = client(serve, k_token);
+        auto runs = api.Get("/v1/dash/runs");
+        REQUIRE(runs->status == 200);
+        auto body = json::parse(runs->body);
+        REQUIRE(body["runs"].size() == 1);
+        CHECK(body["runs"][0]["run"] == k_run);
+        CHECK(body["runs"][0]["epochs"] == k_epochs);
+        CHECK(header(runs, "Content-Security-Policy") ==
+              "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'");
+        CHECK(api.Get("/v1/dash/runs/no-such-run")->status == 404);
+        CHECK(api.Get("/v1/dash/updates?after=abc")->status == 400);
+        auto overview = json::parse(api.Get("/v1/dash/overview")->body);
+        CHECK(overview["ci"][0]["repo"] == k_repo);
+        CHECK(overview["ci"][0]["outcome"] == "failed");
+        CHECK(overview["health"]["destinations"].size() == 1);
+    }
+    SECTION("a login posted from this server's page sets a hardened cookie, which opens the JSON routes") {
+        httplib::Headers https{{"Origin", "http://127.0.0.1:" + std::to_string(serve.port())}, {"X-Forwarded-Proto", "https"}};
+        auto login = anonymous.Post("/login", https, "token=" + k_token, "application/x-www-form-urlencoded");
+        REQUIRE(login);
+        CHECK(login->status == 303);
+        CHECK(header(login, "Location") == "/");
+        std::string cookie = header(login, "Set-Cookie");
+        CHECK(cookie.find("HttpOnly") != std::string::npos);
+        CHECK(cookie.find("SameSite=Strict") != std::string::npos);
+        CHECK(cookie.find("Secure") != std::string::npos);
+        CHECK(cookie.find(k_token) == std::string::npos);
+        std::string pair = cookie.substr(0, cookie.find(';'));
+        auto runs = anonymous.Get("/v1/dash/runs", {{"Cookie", "other=1; " + pair}});
+        CHECK(runs->status == 200);
+        CHECK(anonymous.Get("/", {{"Cookie", pair}})->status == 200);
+        auto plain = anonymous.Post("/login", "token=" + k_token, "application/x-www-form-urlencoded");
+        CHECK(header(plain, "Set-Cookie").find("Secure") == std::string::npos);  // plain HTTP: no Secure
+    }
+    SECTION("a wrong token or another site's form gets no cookie") {
+        auto wrong = anonymous.Post("/login", "token=guess", "application/x-www-form-urlencoded");
+        CHECK(wrong->status == 303);
+        CHECK(header(wrong, "Location") == "/login?failed=1");
+        CHECK(header(wrong, "Set-Cookie").empty());
+        auto forged = anonymous.Post("/login", {{"Origin", "http://evil.example"}}, "token=" + k_token,
+                                     "application/x-www-form-urlencoded");
+        CHECK(forged->status == 403);
+        CHECK(header(forged, "Set-Cookie").empty());
+        auto cross = anonymous.Post("/login", {{"Sec-Fetch-Site", "cross-site"}}, "token=" + k_token,
+                                    "application/x-www-form-urlencoded");
+        CHECK(cross->status == 403);
+        CHECK(anonymous.Get("/v1/dash/runs", {{"Cookie", "memeops_session=" + std::string(64, '0')}})->status == 401);
+    }
+}
+
+TEST_CASE("dashboard: open on loopback without a token and a run's memes sit at their epochs", "[dashboard]") {
+    test::TempDir dir;
+    test::ServeProcess serve(dir, serve_env(dir), "dash-open");
+    seed(serve);
+    auto c = client(serve);
+    auto page = c.Get("/");
+    REQUIRE(page->status == 200);
+    CHECK(page->body.find("/assets/dash.js") != std::string::npos);
+    CHECK(c.Get("/login")->status == 303);  // nothing to log in to
+    auto run = json::parse(c.Get("/v1/dash/runs/" + percent_encoded(k_run))->body);
+    REQUIRE(run["epochs"].size() == k_epochs);
+    REQUIRE(run["memes"].size() >= 2);
+    for (const auto& m : run["memes"]) {
+        REQUIRE(m["epoch"].is_number());
+        // the detectors' captions name the epoch they fired at ("epoch 8", "第 8 轮")
+        std::string caption = m["caption_en"];
+        if (m["reaction"] == "training.breakthrough")
+            CHECK(caption.find("epoch " + std::to_string(m["epoch"].get<int>())) != std::string::npos);
+    }
+    // what is posted next shows on the next read (no statement keeps an old snapshot open)
+    post(c, {{"kind", "training.epoch"}, {"run", k_run}, {"epoch", k_epochs}, {"metrics", {{"loss", 0.01}}}});
+    auto again = json::parse(c.Get("/v1/dash/runs/" + percent_encoded(k_run))->body);
+    CHECK(again["epochs"].size() == k_epochs + 1);
+    CHECK(json::parse(c.Get("/v1/dash/runs")->body)["runs"][0]["epochs"] == k_epochs + 1);
+    auto updates = json::parse(c.Get("/v1/dash/updates?after=0")->body);
+    CHECK(updates["seq"] == k_epochs + 3);
+    auto later = json::parse(c.Get("/v1/dash/updates?after=" + std::to_string(k_epochs + 1))->body);
+    REQUIRE(later["changes"].size() == 2);
+    CHECK(later["changes"][0]["kind"] == "commit");
+    CHECK(later["changes"][1]["kind"] == "training.epoch");
+    CHECK(later["changes"][1]["run"] == k_run);
+    CHECK(later["reset"] == false);
+}

@@ -1,0 +1,402 @@
+// The MemeOps dashboard: Overview, Runs and a page per run, drawn from /v1/dash/* JSON.
+//
+// Every piece of archive text (captions, commit messages, run names, repositories) is user text:
+// it only ever reaches the page through textContent and attribute values, never as markup. The
+// charts are a few SVG elements drawn here (no library, no build step): a line per metric, a dot
+// per epoch, a marker per meme, with hover and keyboard read-outs, series toggles and a log scale.
+'use strict';
+
+const SVG_NS = 'http://www.w3.org/2000/svg';
+const POLL_MS = 1000;       // live updates: a new event shows within about a second
+const COLOURS = ['#3554d1', '#c2410c', '#1b7f3b', '#7c3aed', '#0e7490', '#b3261e', '#8a5a00', '#475569'];
+const chartState = new Map(); // group title → {hidden: Set of series, log, tableOpen}, kept across redraws
+
+// --- building elements ------------------------------------------------------------------
+
+// An HTML element; strings among `children` become text nodes (never markup).
+function el(tag, attrs, ...children) {
+  const node = document.createElement(tag);
+  setAttrs(node, attrs);
+  for (const child of children.flat(Infinity)) {
+    if (child === null || child === undefined || child === false) continue;
+    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return node;
+}
+
+function svg(tag, attrs, ...children) {
+  const node = document.createElementNS(SVG_NS, tag);
+  setAttrs(node, attrs);
+  for (const child of children.flat(Infinity)) if (child) node.append(child);
+  return node;
+}
+
+function setAttrs(node, attrs) {
+  for (const [name, value] of Object.entries(attrs || {})) {
+    if (value === null || value === undefined || value === false) continue;
+    if (name.startsWith('on')) node.addEventListener(name.slice(2), value);
+    else node.setAttribute(name, value === true ? '' : String(value));
+  }
+}
+
+function svgTitle(text) {
+  const title = document.createElementNS(SVG_NS, 'title');
+  title.textContent = text;
+  return title;
+}
+
+// --- formatting -----------------------------------------------------------------------
+
+function when(ms) {
+  if (!ms) return '';
+  return new Date(ms).toISOString().slice(0, 16).replace('T', ' ') + ' UTC';
+}
+
+function number(value) {
+  if (typeof value !== 'number') return String(value); // "nan", "inf", "-inf"
+  if (value !== 0 && (Math.abs(value) < 0.001 || Math.abs(value) >= 1e6)) return value.toExponential(3);
+  return String(Math.round(value * 10000) / 10000);
+}
+
+function metricsText(metrics) {
+  return Object.entries(metrics || {}).map(([name, value]) => `${name} ${number(value)}`).join(' · ');
+}
+
+function status(word) {
+  return el('span', {class: `status ${word}`}, word);
+}
+
+function runLink(name) {
+  return el('a', {href: '#/runs/' + encodeURIComponent(name)}, name);
+}
+
+function table(caption, headings, rows) {
+  return el('div', {class: 'scroll'},
+    el('table', {},
+      el('caption', {}, caption),
+      el('thead', {}, el('tr', {}, headings.map((h) => el('th', {scope: 'col'}, h)))),
+      el('tbody', {}, rows.length ? rows.map((cells) => el('tr', {}, cells))
+        : el('tr', {}, el('td', {colspan: headings.length, class: 'muted'}, 'Nothing yet.')))));
+}
+
+function td(content, cls) {
+  return el('td', cls ? {class: cls} : {}, content);
+}
+
+// --- talking to serve -----------------------------------------------------------------
+
+async function api(path) {
+  const res = await fetch(path, {credentials: 'same-origin', headers: {Accept: 'application/json'}});
+  if (res.status === 401) {
+    location.assign('/login');
+    throw new Error('login required');
+  }
+  const body = await res.json();
+  if (!res.ok) throw new Error(body.error || `HTTP ${res.status}`);
+  return body;
+}
+
+// --- pages ----------------------------------------------------------------------------
+
+function memeCard(meme) {
+  const e = meme.entry;
+  const subject = [e.kind, e.repo, e.branch, e.run && `run ${e.run}`, e.tag, when(meme.created)].filter(Boolean).join(' · ');
+  return el('li', {class: 'card meme-card'},
+    el('h3', {}, el('span', {class: `badge p${meme.priority}`}, `P${meme.priority}`), ' ', meme.reaction),
+    el('p', {class: 'caption', lang: 'zh'}, meme.caption),
+    meme.caption_en !== meme.caption ? el('p', {class: 'caption-en', lang: 'en'}, meme.caption_en) : null,
+    el('p', {class: 'subject'}, e.run ? [runLink(e.run), ' · ', subject] : subject));
+}
+
+function ciTable(board) {
+  return table('Last status per repository, branch and pipeline', ['Repository', 'Branch', 'Pipeline', 'Status', 'When'],
+    board.map((c) => [td(c.repo), td(c.branch, 'nowrap'), td(c.pipeline, 'nowrap'), td(status(c.outcome === 'other' ? c.status : c.outcome)),
+      td(when(c.time), 'num')]));
+}
+
+function versionsTable(versions) {
+  return table('Newest model versions', ['Tag', 'Name', 'Docker tag', 'Commit', 'Run', 'Metrics'],
+    versions.map((v) => [td(el('code', {}, v.tag || '')), td(v.display), td(el('code', {}, v.docker_tag || '')),
+      td(el('code', {}, (v.commit || '').slice(0, 10))), td(v.run ? runLink(v.run) : ''), td(metricsText(v.metrics))]));
+}
+
+function healthTable(health) {
+  const rows = (health.destinations || []).map((d) => [td(d.name || d.key), td(d.type),
+    td(status(d.state)), td(String(d.pending), 'num'), td(d.last_error || '')]);
+  const pending = health.outbox_pending === undefined ? 'unknown' : String(health.outbox_pending);
+  return [el('p', {}, 'Outbox: ', el('strong', {}, pending), ' waiting to be sent.'),
+    table('Destinations', ['Destination', 'Type', 'State', 'Pending', 'Last error'], rows)];
+}
+
+function activityTable(entries) {
+  return table('Newest entries of the archive', ['When', 'Kind', 'Repository', 'Branch', 'Summary'],
+    entries.map((e) => [td(when(e.time), 'num'), td(e.kind, 'nowrap'), td(e.repo || ''), td(e.branch || '', 'nowrap'),
+      td(e.run && e.kind === 'training' ? [runLink(e.run), ' ', e.summary || ''] : e.summary || '')]));
+}
+
+async function overviewPage() {
+  const data = await api('/v1/dash/overview');
+  document.getElementById('logout').hidden = !data.login;
+  return [el('h1', {}, 'Overview'),
+    el('section', {'aria-labelledby': 'memes-h'}, el('h2', {id: 'memes-h'}, 'Newest memes'),
+      data.memes.length ? el('ul', {class: 'cards'}, data.memes.map(memeCard)) : el('p', {class: 'muted'}, 'No memes yet.')),
+    el('div', {class: 'grid2'},
+      el('section', {'aria-labelledby': 'ci-h'}, el('h2', {id: 'ci-h'}, 'CI board'), ciTable(data.ci)),
+      el('section', {'aria-labelledby': 'health-h'}, el('h2', {id: 'health-h'}, 'Outbox and destinations'),
+        healthTable(data.health))),
+    el('section', {'aria-labelledby': 'versions-h'}, el('h2', {id: 'versions-h'}, 'Latest versions'),
+      versionsTable(data.versions)),
+    el('section', {'aria-labelledby': 'activity-h'}, el('h2', {id: 'activity-h'}, 'Recent activity'),
+      activityTable(data.activity))];
+}
+
+async function runsPage() {
+  const data = await api('/v1/dash/runs');
+  return [el('h1', {}, 'Training runs'),
+    table('Runs, newest first', ['Run', 'Status', 'Epochs', 'Last metrics', 'Version', 'Updated'],
+      data.runs.map((r) => [td(runLink(r.run)), td(status(r.status)), td(String(r.epochs), 'num'),
+        td(metricsText(r.metrics)), td(r.version ? el('code', {}, r.version) : ''), td(when(r.time), 'num')]))];
+}
+
+async function runPage(name) {
+  const run = await api('/v1/dash/runs/' + encodeURIComponent(name));
+  const groups = metricGroups(run.epochs);
+  return [el('h1', {}, 'Run ', el('span', {class: 'run-name'}, run.run)),
+    el('p', {}, status(run.status), ` · ${run.epochs.length} epochs · ${run.memes.length} memes`,
+      run.repo ? ` · ${run.repo}` : '', run.branch ? ` · ${run.branch}` : '',
+      run.version ? [' · version ', el('code', {}, run.version)] : ''),
+    groups.length ? groups.map((g) => chart(g, run)) : el('p', {class: 'muted'}, 'No epochs archived yet.'),
+    el('section', {'aria-labelledby': 'run-memes-h'}, el('h2', {id: 'run-memes-h'}, 'Memes of this run'),
+      table('Memes by epoch', ['Epoch', 'Reaction', 'Caption', 'When'],
+        run.memes.map((m) => [td(m.epoch === null ? '—' : String(m.epoch), 'num'), td(m.reaction, 'nowrap'),
+          td(m.caption), td(when(m.created), 'num')])))];
+}
+
+// --- charts ---------------------------------------------------------------------------
+
+// Metric names grouped by what they measure, so a loss and its validation share one chart.
+function metricGroups(epochs) {
+  const groups = new Map();
+  for (const e of epochs) for (const name of Object.keys(e.metrics)) {
+    const title = /loss/i.test(name) ? 'Loss' : /acc/i.test(name) ? 'Accuracy'
+      : /^(lr|learning_rate)$/i.test(name) ? 'Learning rate' : name;
+    if (!groups.has(title)) groups.set(title, new Set());
+    groups.get(title).add(name);
+  }
+  return [...groups].map(([title, names]) => ({title, names: [...names].sort()}));
+}
+
+function stateOf(title) {
+  if (!chartState.has(title)) chartState.set(title, {hidden: new Set(), log: false, tableOpen: false});
+  return chartState.get(title);
+}
+
+// Geometry of one chart: scales from epochs and the visible series' finite values.
+function layout(group, run, state) {
+  // a narrower drawing on a phone, so its labels keep a readable size when scaled to the screen
+  const W = window.innerWidth < 700 ? 400 : 720, H = 290, left = 56, right = 12, top = 16, bottom = 42;
+  const epochs = run.epochs.map((e) => e.epoch);
+  const values = [];
+  for (const e of run.epochs) for (const name of group.names) {
+    const v = e.metrics[name];
+    if (!state.hidden.has(name) && typeof v === 'number' && isFinite(v) && (!state.log || v > 0)) values.push(v);
+  }
+  let lo = values.length ? Math.min(...values) : 0, hi = values.length ? Math.max(...values) : 1;
+  if (state.log) { lo = Math.log10(lo); hi = Math.log10(hi); }
+  if (lo === hi) { lo -= 0.5; hi += 0.5; }
+  const e0 = Math.min(...epochs), e1 = Math.max(...epochs);
+  const x = (epoch) => left + (e1 === e0 ? 0.5 : (epoch - e0) / (e1 - e0)) * (W - left - right);
+  const y = (v) => top + (1 - ((state.log ? Math.log10(v) : v) - lo) / (hi - lo)) * (H - top - bottom);
+  const plottable = (v) => typeof v === 'number' && isFinite(v) && (!state.log || v > 0);
+  return {W, H, left, right, top, bottom, lo, hi, e0, e1, x, y, plottable};
+}
+
+function axes(g, state) {
+  const ticks = [];
+  for (let i = 0; i <= 4; i++) {
+    const t = g.lo + (g.hi - g.lo) * i / 4;
+    const v = state.log ? Math.pow(10, t) : t;
+    const yy = g.top + (1 - i / 4) * (g.H - g.top - g.bottom);
+    ticks.push(svg('line', {x1: g.left, x2: g.W - g.right, y1: yy, y2: yy}));
+    ticks.push(svg('text', {x: g.left - 6, y: yy + 4, 'text-anchor': 'end'}, document.createTextNode(number(v))));
+  }
+  for (const epoch of [g.e0, Math.round((g.e0 + g.e1) / 2), g.e1])
+    ticks.push(svg('text', {x: g.x(epoch), y: g.H - g.bottom + 16, 'text-anchor': 'middle'}, document.createTextNode(String(epoch))));
+  ticks.push(svg('text', {x: (g.left + g.W - g.right) / 2, y: g.H - 4, 'text-anchor': 'middle'}, document.createTextNode('epoch')));
+  return svg('g', {class: 'axis', 'aria-hidden': 'true'}, ticks);
+}
+
+function seriesPaths(g, group, run, state) {
+  return group.names.filter((name) => !state.hidden.has(name)).map((name) => {
+    const colour = COLOURS[group.names.indexOf(name) % COLOURS.length];
+    const points = run.epochs.filter((e) => g.plottable(e.metrics[name]));
+    const d = points.map((e, i) => `${i ? 'L' : 'M'}${g.x(e.epoch).toFixed(1)},${g.y(e.metrics[name]).toFixed(1)}`).join('');
+    return svg('g', {class: 'series-group', 'data-series': name},
+      svg('path', {class: 'series', d, stroke: colour}),
+      points.map((e) => svg('circle', {class: 'pt', cx: g.x(e.epoch), cy: g.y(e.metrics[name]), r: 3, fill: colour,
+        'data-epoch': e.epoch, 'data-series': name})));
+  });
+}
+
+function memeMarkers(g, run, show) {
+  return run.memes.filter((m) => m.epoch !== null).map((m) => {
+    const xx = g.x(m.epoch);
+    const text = `epoch ${m.epoch}: ${m.reaction}\n${m.caption}`;
+    const marker = svg('g', {class: 'meme-marker', tabindex: 0, role: 'img', 'aria-label': text, 'data-epoch': m.epoch,
+      'data-meme': m.id},
+      svgTitle(text),
+      svg('line', {x1: xx, x2: xx, y1: g.top, y2: g.H - g.bottom}),
+      svg('path', {d: `M${xx - 6},${g.top - 12}L${xx + 6},${g.top - 12}L${xx},${g.top}Z`}));
+    for (const type of ['mouseenter', 'focus']) marker.addEventListener(type, (ev) => { ev.stopPropagation(); show(text, xx); });
+    return marker;
+  });
+}
+
+// What the read-out says at `epoch`: each visible series' value there.
+function readout(group, run, state, epoch) {
+  const e = run.epochs.find((x) => x.epoch === epoch);
+  if (!e) return '';
+  const lines = group.names.filter((n) => !state.hidden.has(n) && n in e.metrics)
+    .map((n) => `${n}: ${number(e.metrics[n])}`);
+  return [`epoch ${epoch}`, ...lines].join('\n');
+}
+
+// A colour key; set through the style object, which the page's CSP allows (a style attribute it would not).
+function swatch(colour) {
+  const span = el('span', {class: 'swatch', 'aria-hidden': 'true'});
+  span.style.background = colour;
+  return span;
+}
+
+function legend(group, state, redraw) {
+  const boxes = group.names.map((name, i) => el('label', {},
+    el('input', {type: 'checkbox', checked: !state.hidden.has(name), 'data-series-toggle': name,
+      onchange: (ev) => { ev.target.checked ? state.hidden.delete(name) : state.hidden.add(name); redraw(); }}),
+    swatch(COLOURS[i % COLOURS.length]), name));
+  const log = el('label', {}, el('input', {type: 'checkbox', checked: state.log, 'data-log-toggle': group.title,
+    onchange: (ev) => { state.log = ev.target.checked; redraw(); }}), 'log scale');
+  return el('div', {class: 'controls', role: 'group', 'aria-label': `${group.title}: series and scale`}, boxes, log);
+}
+
+function valuesTable(group, run, state) {
+  // stays open across live redraws once opened
+  return el('details', {open: state.tableOpen, ontoggle: (ev) => { state.tableOpen = ev.target.open; }},
+    el('summary', {}, `${group.title}: table of values`),
+    table(`${group.title} by epoch`, ['Epoch', ...group.names],
+      run.epochs.map((e) => [td(String(e.epoch), 'num'), group.names.map((n) => td(n in e.metrics ? number(e.metrics[n]) : '', 'num'))])));
+}
+
+function chart(group, run) {
+  const state = stateOf(group.title);
+  const id = 'chart-' + group.title.replace(/[^a-z0-9]+/gi, '-').toLowerCase();
+  const box = el('section', {class: 'chart', 'aria-labelledby': id + '-h', 'data-group': group.title});
+  const redraw = () => box.replaceChildren(...chartContent(group, run, state, id, redraw));
+  redraw();
+  return box;
+}
+
+function chartContent(group, run, state, id, redraw) {
+  const g = layout(group, run, state);
+  const tip = el('div', {class: 'tooltip', role: 'status', hidden: true});
+  const cursor = svg('line', {class: 'cursor', y1: g.top, y2: g.H - g.bottom, visibility: 'hidden'});
+  const plot = svg('svg', {viewBox: `0 0 ${g.W} ${g.H}`, tabindex: 0, role: 'img', focusable: 'true',
+    'aria-label': `${group.title} over ${run.epochs.length} epochs (${group.names.join(', ')}), ` +
+      `${run.memes.length} memes marked; left and right arrows read the values; the table below has them all`});
+  const show = (text, xx) => {
+    tip.textContent = text;
+    tip.hidden = false;
+    // beside the cursor, on whichever side has room, below the chart's controls
+    const px = plot.offsetLeft + xx / g.W * plot.clientWidth;
+    const right = px > plot.offsetLeft + plot.clientWidth * 0.6;
+    tip.style.left = right ? '' : `${px + 12}px`;
+    tip.style.right = right ? `${plot.offsetParent.clientWidth - px + 12}px` : '';
+    tip.style.top = `${plot.offsetTop + 8}px`;
+    cursor.setAttribute('x1', xx); cursor.setAttribute('x2', xx); cursor.setAttribute('visibility', 'visible');
+  };
+  const epochs = run.epochs.map((e) => e.epoch);
+  let at = -1;
+  const showEpoch = (i) => { at = Math.max(0, Math.min(epochs.length - 1, i)); show(readout(group, run, state, epochs[at]), g.x(epochs[at])); };
+  plot.append(axes(g, state), ...seriesPaths(g, group, run, state), cursor, ...memeMarkers(g, run, show));
+  plot.addEventListener('mousemove', (ev) => {
+    if (ev.target.closest && ev.target.closest('.meme-marker')) return;
+    const r = plot.getBoundingClientRect();
+    const xx = (ev.clientX - r.left) * g.W / r.width;
+    let best = 0;
+    epochs.forEach((e, i) => { if (Math.abs(g.x(e) - xx) < Math.abs(g.x(epochs[best]) - xx)) best = i; });
+    showEpoch(best);
+  });
+  plot.addEventListener('mouseleave', () => { tip.hidden = true; cursor.setAttribute('visibility', 'hidden'); });
+  plot.addEventListener('keydown', (ev) => {
+    const step = {ArrowRight: 1, ArrowLeft: -1, Home: -Infinity, End: Infinity}[ev.key];
+    if (step === undefined) return;
+    ev.preventDefault();
+    showEpoch(Number.isFinite(step) ? at + step : step < 0 ? 0 : epochs.length - 1);
+  });
+  plot.addEventListener('blur', () => { tip.hidden = true; });
+  return [el('h2', {id: id + '-h'}, group.title), legend(group, state, redraw), plot, tip, valuesTable(group, run, state)];
+}
+
+// --- routing and live updates ---------------------------------------------------------
+
+function route() {
+  const hash = location.hash.replace(/^#/, '') || '/';
+  if (hash.startsWith('/runs/')) return {nav: 'runs', title: 'Run', load: () => runPage(decodeURIComponent(hash.slice(6)))};
+  if (hash === '/runs') return {nav: 'runs', title: 'Runs', load: runsPage};
+  return {nav: 'overview', title: 'Overview', load: overviewPage};
+}
+
+let rendering = null;
+async function render(moveFocus) {
+  const r = route();
+  const main = document.getElementById('main');
+  for (const a of document.querySelectorAll('[data-nav]'))
+    a.toggleAttribute('aria-current', a.dataset.nav === r.nav) && a.setAttribute('aria-current', 'page');
+  document.title = `${r.title} · MemeOps dashboard`;
+  const mine = rendering = r.load().catch((err) => [el('h1', {}, r.title), el('p', {class: 'error', role: 'alert'}, String(err.message))]);
+  const content = await mine;
+  if (mine !== rendering) return; // a newer render started meanwhile
+  main.replaceChildren(...[content].flat(Infinity));
+  main.setAttribute('aria-busy', 'false');
+  if (moveFocus) main.focus();
+}
+
+const live = {boot: null, seq: 0, failures: 0};
+
+// Where the change log stands before the first page is drawn: a change after this point is news,
+// even when the page's first data already had it (drawing it again costs nothing).
+async function baseline() {
+  try {
+    const res = await api('/v1/dash/updates?after=0');
+    Object.assign(live, {boot: res.boot, seq: res.seq});
+    document.getElementById('live').textContent = 'live';
+  } catch (err) {
+    document.getElementById('live').textContent = 'offline: retrying';
+  }
+}
+
+async function poll() {
+  const note = document.getElementById('live');
+  try {
+    const res = await api(`/v1/dash/updates?after=${live.seq}`);
+    const changed = res.boot !== live.boot || res.reset || res.changes.length > 0;
+    Object.assign(live, {boot: res.boot, seq: res.seq, failures: 0});
+    if (changed) await render(false);
+    note.textContent = changed ? `updated ${new Date().toLocaleTimeString()}` : note.textContent.startsWith('offline') ? 'live' : note.textContent;
+  } catch (err) {
+    live.failures++;
+    note.textContent = 'offline: retrying';
+  }
+  setTimeout(poll, live.failures ? Math.min(POLL_MS * 2 ** live.failures, 15000) : POLL_MS);
+}
+
+function loginPage() {
+  if (new URLSearchParams(location.search).has('failed')) document.getElementById('login-failed').hidden = false;
+}
+
+function start() {
+  if (document.getElementById('login-form')) return loginPage();
+  window.addEventListener('hashchange', () => render(true));
+  baseline().then(() => render(false)).then(() => setTimeout(poll, POLL_MS));
+}
+
+document.addEventListener('DOMContentLoaded', start);
