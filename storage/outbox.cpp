@@ -204,4 +204,10 @@ std::optional<std::string> Outbox::last_error() {
     return error;
 }
 
+int queue_every_meme(Archive& archive, const std::string& key) {
+    Database& db = archive.database();
+    db.cached("INSERT OR IGNORE INTO deliveries(meme_id, destination) SELECT id, ?1 FROM memes").bind(1, key).run();
+    return db.changes();
+}
+
 }  // namespace memeops::storage

@@ -132,4 +132,9 @@ private:
     Archive& m_archive;
 };
 
+// Queues every meme of the archive for the destination `key` (core::Destination::key), each once:
+// a meme already queued there keeps its row. Returns how many were queued. For `demo --slack`
+// and `--discord`, which show a real channel what the demo made.
+int queue_every_meme(Archive& archive, const std::string& key);
+
 }  // namespace memeops::storage

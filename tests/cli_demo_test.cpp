@@ -4,8 +4,11 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <regex>
+#include <signal.h>
 
 #include "chat_standins.hpp"
+#include "test_repo.hpp"
 #include "storage/archive.hpp"
 #include "test_support.hpp"
 
@@ -87,4 +90,52 @@ TEST_CASE("memeops demo --keep leaves the repository with its hooks and commits 
     CHECK(fs::exists(folders[0] / "repo" / ".git" / "hooks" / "post-commit"));
     auto log = test::run_process("git", {"-C", (folders[0] / "repo").string(), "log", "--format=%s"});
     CHECK(log.out == "Stop early when val_loss climbs\nTune the learning rate\nAdd the training script\n");
+}
+
+TEST_CASE("memeops demo --discord --slack posts its memes and cards to those webhooks only, then --serve shows its dashboard") {
+    test::TempDir dir;
+    fs::create_directories(dir.path() / "tmp");
+    test::ChatStandIn slack(test::ChatStandIn::Platform::slack), discord(test::ChatStandIn::Platform::discord);
+    test::ChatStandIn users_own(test::ChatStandIn::Platform::slack);  // the user's settings: never posted to
+    std::string out = dir.file("demo.out"), err = dir.file("demo.err");
+    pid_t demo = test::spawn_process(MEMEOPS_BINARY,
+                                     {"demo", "--slack", slack.url(), "--discord", discord.url(), "--serve", "--listen", "127.0.0.1:0"},
+                                     {{"TMPDIR", (dir.path() / "tmp").string()}, {"HOME", dir.path().string()},
+                                      {"MEMEOPS_SLACK_WEBHOOK", users_own.url()}},
+                                     out, err);
+    std::smatch found;
+    const std::regex serving("serving on http://127\\.0\\.0\\.1:(\\d+)");
+    bool started = test::eventually([&] {
+        std::string log = test::read_text(err);
+        return std::regex_search(log, found, serving);
+    }, 120);
+    INFO(test::read_text(out) << test::read_text(err));
+    REQUIRE(started);
+    int port = std::stoi(found[1]);
+    CHECK(test::read_text(out).find("7/7  The same memes in your chat") != std::string::npos);
+
+    auto folders = demo_folders(dir.path() / "tmp");
+    REQUIRE(folders.size() == 1);
+    auto archive = storage::Archive::open((folders[0] / "archive.db").string());
+    std::int64_t memes = archive->database().query_int("SELECT count(*) FROM memes");
+    for (const auto* chat : {&slack, &discord}) {
+        std::string key = chat == &slack ? "slack:" : "discord:";
+        CHECK(test::count_where(archive->database(),
+                                "SELECT count(*) FROM deliveries WHERE state = 'delivered' AND destination LIKE ?1", key + "%") == memes);
+        CHECK_FALSE(chat->messages().empty());
+    }
+    bool card_attached = false;
+    for (const auto& request : discord.requests())
+        if (request.status / 100 == 2 && request.file_name.ends_with(".png") && request.file.starts_with("\x89PNG")) card_attached = true;
+    CHECK(card_attached);
+    CHECK(users_own.requests().empty());
+
+    httplib::Client dashboard("127.0.0.1", port);
+    auto runs = dashboard.Get("/v1/dash/runs");
+    REQUIRE(runs);
+    CHECK(runs->status == 200);
+    CHECK(runs->body.find("\"run\"") != std::string::npos);
+    CHECK(dashboard.Get("/")->status == 200);
+    kill(demo, SIGTERM);
+    CHECK(test::wait_for_children({demo}) == 0);
 }

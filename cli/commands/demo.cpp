@@ -9,6 +9,10 @@
 // destination and no git or memeops settings of the user's, so nothing is ever posted to a real
 // chat. Every meme's card is written as a PNG into the "cards" folder beside the archive. Only
 // the archive and the cards are left behind (everything with --keep).
+//
+// With --slack or --discord, and only then, the demo's memes are also posted to those webhooks
+// (through `memeops flush`, cards and all), so a team can see them in its own channel. With
+// --serve, the demo ends by serving its archive, dashboard included, on loopback.
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -22,11 +26,14 @@
 #include <limits>
 
 #include "bot/webhooks.hpp"
+#include "core/destinations.hpp"
+#include "core/url.hpp"
 #include "cli/card_output.hpp"
 #include "cli/command.hpp"
 #include "core/error.hpp"
 #include "delivery/meme_card.hpp"
 #include "meme/card/sources.hpp"
+#include "storage/outbox.hpp"
 #include "templates/templates.hpp"
 
 extern char** environ;
@@ -38,6 +45,9 @@ namespace fs = std::filesystem;
 
 struct DemoOptions {
     bool keep = false;
+    std::optional<std::string> slack, discord;  // webhooks to post the demo's memes to as well
+    bool serve = false;
+    std::string listen = "127.0.0.1:8088";
 };
 
 // The demo's own environment: the caller's, without anything that would reach the user's git
@@ -68,23 +78,27 @@ std::vector<std::string> demo_environment(const fs::path& root, const Terminal& 
 // Runs one step of the demo as a child process, its output straight on ours.
 class DemoSteps {
 public:
-    DemoSteps(Io& io, fs::path root) : m_io(io), m_root(std::move(root)), m_env(demo_environment(m_root, io.terminal)) {}
+    // `steps`: how many headings the demo will show.
+    DemoSteps(Io& io, fs::path root, int steps)
+        : m_io(io), m_root(std::move(root)), m_env(demo_environment(m_root, io.terminal)), m_steps(steps) {}
 
     const fs::path& root() const { return m_root; }
     fs::path repo() const { return m_root / "repo"; }
 
     void heading(int number, const std::string& what) {
-        m_io.out << "\n" << m_io.terminal.paint(std::to_string(number) + "/6  " + what, "1") << "\n";
+        m_io.out << "\n" << m_io.terminal.paint(std::to_string(number) + "/" + std::to_string(m_steps) + "  " + what, "1") << "\n";
     }
 
-    // `memeops ARGS` (or another program when `program` is set); stdin from `input` if given.
+    // `memeops ARGS` (or another program when `program` is set); stdin from `input` if given,
+    // `extra_env` ("NAME=value") added to the demo's environment.
     // Throws core::Fatal when the step fails: the demo stops there.
-    void run(const std::vector<std::string>& args, const std::string& program = {}, const fs::path& input = {}) {
+    void run(const std::vector<std::string>& args, const std::string& program = {}, const fs::path& input = {},
+             const std::vector<std::string>& extra_env = {}) {
         m_io.out.flush();
         m_io.err.flush();
         std::vector<std::string> argv{program.empty() ? self() : program};
         argv.insert(argv.end(), args.begin(), args.end());
-        int status = spawn_and_wait(argv, input);
+        int status = spawn_and_wait(argv, input, extra_env);
         if (status != 0)
             throw core::Fatal("demo", "the step `" + describe(argv) + "` failed (exit " + std::to_string(status) + ")");
     }
@@ -92,6 +106,20 @@ public:
     void write(const fs::path& path, std::string_view content) {
         fs::create_directories(path.parent_path());
         std::ofstream(path, std::ios::binary) << content;
+    }
+
+    // Replaces this process with `memeops ARGS` in the demo's environment plus `extra_env`.
+    [[noreturn]] void exec(const std::vector<std::string>& args, const std::vector<std::string>& extra_env) {
+        m_io.out.flush();
+        m_io.err.flush();
+        std::vector<std::string> argv{self()};
+        argv.insert(argv.end(), args.begin(), args.end());
+        auto c_args = c_strings(argv);
+        std::vector<std::string> env = m_env;
+        env.insert(env.end(), extra_env.begin(), extra_env.end());
+        auto c_env = c_strings(env);
+        execve(argv[0].c_str(), c_args.data(), c_env.data());
+        throw core::Fatal("demo", "cannot run " + argv[0] + ": " + std::strerror(errno));
     }
 
 private:
@@ -103,13 +131,18 @@ private:
         return out;
     }
 
-    int spawn_and_wait(const std::vector<std::string>& argv, const fs::path& input) {
-        std::vector<char*> args;
-        for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-        args.push_back(nullptr);
-        std::vector<char*> env;
-        for (const auto& e : m_env) env.push_back(const_cast<char*>(e.c_str()));
-        env.push_back(nullptr);
+    static std::vector<char*> c_strings(const std::vector<std::string>& strings) {
+        std::vector<char*> out;
+        for (const auto& s : strings) out.push_back(const_cast<char*>(s.c_str()));
+        out.push_back(nullptr);
+        return out;
+    }
+
+    int spawn_and_wait(const std::vector<std::string>& argv, const fs::path& input, const std::vector<std::string>& extra_env) {
+        auto args = c_strings(argv);
+        std::vector<std::string> environment = m_env;
+        environment.insert(environment.end(), extra_env.begin(), extra_env.end());
+        auto env = c_strings(environment);
         posix_spawn_file_actions_t actions;
         posix_spawn_file_actions_init(&actions);
         std::string stdin_path = input.empty() ? "/dev/null" : input.string();
@@ -129,6 +162,7 @@ private:
     Io& m_io;
     fs::path m_root;
     std::vector<std::string> m_env;
+    int m_steps;
 };
 
 const nlohmann::json& demo_data() { return templates::embedded_json("demo.json"); }
@@ -217,6 +251,30 @@ int write_cards(const fs::path& archive_path, const fs::path& folder, Context& c
     return written;
 }
 
+// With --slack or --discord: queues every meme of the demo's archive for those webhooks and
+// delivers them with `memeops flush` (cards, digests and pacing as `serve` would).
+void post_to_chat(DemoSteps& steps, const DemoOptions& options) {
+    std::vector<std::string> env;
+    std::vector<core::Destination> chats;
+    if (options.slack) chats.push_back({"slack", core::DestinationType::slack, *options.slack, 3, {}});
+    if (options.discord) chats.push_back({"discord", core::DestinationType::discord, *options.discord, 3, {}});
+    if (chats.empty()) return;
+    steps.heading(7, "The same memes in your chat: memeops flush");
+    auto archive = storage::Archive::open((steps.root() / "archive.db").string());
+    for (const auto& chat : chats) {
+        storage::queue_every_meme(*archive, chat.key());
+        env.push_back((chat.type == core::DestinationType::slack ? "MEMEOPS_SLACK_WEBHOOK=" : "MEMEOPS_DISCORD_WEBHOOK=") + chat.url);
+    }
+    archive.reset();
+    steps.run({"flush", "--timeout", "60"}, {}, {}, env);
+}
+
+// A webhook given to --slack or --discord, checked before the demo starts.
+void check_webhook(const std::optional<std::string>& url, const std::string& flag) {
+    if (url && !core::parse_url(*url))
+        throw core::UsageError(flag + " must be an http or https URL with a host, like https://hooks.slack.com/services/…");
+}
+
 // Removes everything the demo made but its archive and cards; the archive's log is folded into it first (the
 // last connection to close does that), so one file is left.
 void clean_up(const fs::path& root) {
@@ -227,12 +285,16 @@ void clean_up(const fs::path& root) {
 
 int run_demo(Context& context, const DemoOptions& options) {
     Io& io = context.io();
+    check_webhook(options.slack, "--slack");
+    check_webhook(options.discord, "--discord");
     std::string pattern = (fs::temp_directory_path() / "memeops-demo-XXXXXX").string();
     if (!mkdtemp(pattern.data())) throw core::Fatal("demo", "cannot make a folder in " + fs::temp_directory_path().string());
     fs::path root = pattern;
+    bool chat = options.slack || options.discord;
     io.out << io.terminal.paint("MemeOps demo", "1") << " in " << root.string()
-           << ": hooks, a model version, training, CI, chat and a confusion matrix, posted to this console only.\n";
-    DemoSteps steps(io, root);
+           << ": hooks, a model version, training, CI, chat and a confusion matrix, posted to this console"
+           << (chat ? ", then to the chat you named" : " only") << ".\n";
+    DemoSteps steps(io, root, chat ? 7 : 6);
     repository_with_hooks(steps);
     training_run(steps);
     ci_pipeline(steps);
@@ -242,11 +304,16 @@ int run_demo(Context& context, const DemoOptions& options) {
     steps.run({"history", "--limit", "12"});
     int cards = write_cards(root / "archive.db", root / "cards", context);
     io.out << "\nCards: " << cards << " PNG files, one per meme, in " << (root / "cards").string() << "\n";
+    post_to_chat(steps, options);
     if (!options.keep) clean_up(root);
     fs::path archive = root / "archive.db";
     io.out << "\nThe demo's archive is " << archive.string() << (options.keep ? " (its repository is beside it)" : "")
            << ". Look around with:\n  memeops history --db " << archive.string() << "\n  memeops search --db "
            << archive.string() << " overfitting\n";
+    if (options.serve) {
+        io.out << "\nServing it, dashboard included: http://" << options.listen << "/ (Ctrl-C to stop)\n";
+        steps.exec({"serve", "--listen", options.listen}, {"MEMEOPS_DB=" + archive.string()});
+    }
     return 0;
 }
 
@@ -254,8 +321,15 @@ int run_demo(Context& context, const DemoOptions& options) {
 
 Handler define_demo(CLI::App& app, Context& context) {
     auto options = std::make_shared<DemoOptions>();
-    app.footer("Example: memeops demo        (then: memeops history --db <the archive it prints>)");
+    app.footer("Examples:\n"
+               "  memeops demo                         then: memeops history --db <the archive it prints>\n"
+               "  memeops demo --serve                 then open http://127.0.0.1:8088/\n"
+               "  memeops demo --discord \"$DISCORD\"    the memes and their cards in your own channel");
     app.add_flag("--keep", options->keep, "Keep the demo's repository and files, not only its archive");
+    app.add_option("--slack", options->slack, "Also post the demo's memes to this Slack incoming webhook");
+    app.add_option("--discord", options->discord, "Also post the demo's memes (with their cards) to this Discord webhook");
+    app.add_flag("--serve", options->serve, "Then serve the demo's archive and its dashboard (until Ctrl-C)");
+    app.add_option("--listen", options->listen, "Where --serve listens, on loopback (default 127.0.0.1:8088)");
     return [&context, options] { return run_demo(context, *options); };
 }
 
