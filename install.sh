@@ -44,7 +44,7 @@ PACKAGES=(build-essential cmake pkg-config git sqlite3 tmux
           catch2 libcli11-dev ccache clang-14 libclang-rt-14-dev llvm-14
           python3 python3-pip python3-setuptools python3-torch python3-yaml
           python3-jsonschema systemd nodejs chromium
-          libcairo2-dev libpango1.0-dev fonts-noto-cjk fonts-noto-color-emoji)
+          libcairo2-dev libpango1.0-dev libpng-dev fonts-noto-cjk fonts-noto-color-emoji)
 
 run_tests=0
 sanitize=0

@@ -1,5 +1,7 @@
 #include "meme/card/canvas.hpp"
 
+#include "meme/card/png_encode.hpp"
+
 #include <pango/pangocairo.h>
 
 #include <algorithm>
@@ -57,11 +59,6 @@ TextSize size_of(PangoLayout* layout) {
     PangoRectangle logical;
     pango_layout_get_extents(layout, nullptr, &logical);
     return {logical.width / double(PANGO_SCALE), logical.height / double(PANGO_SCALE)};
-}
-
-cairo_status_t append_bytes(void* closure, const unsigned char* data, unsigned int length) {
-    static_cast<std::string*>(closure)->append(reinterpret_cast<const char*>(data), length);
-    return CAIRO_STATUS_SUCCESS;
 }
 
 }  // namespace
@@ -127,11 +124,8 @@ TextSize Canvas::text(const std::string& text, double x, double y, const TextSty
 
 std::string Canvas::png() {
     cairo_surface_flush(m_surface);
-    std::string out;
-    cairo_status_t status = cairo_surface_write_to_png_stream(m_surface, append_bytes, &out);
-    if (status != CAIRO_STATUS_SUCCESS)
-        throw std::runtime_error(std::string("cannot encode a card: ") + cairo_status_to_string(status));
-    return out;
+    return encode_png_rgb24(cairo_image_surface_get_data(m_surface), cairo_image_surface_get_width(m_surface),
+                            cairo_image_surface_get_height(m_surface), cairo_image_surface_get_stride(m_surface));
 }
 
 int count_unknown_glyphs(const std::string& text, const CardLayout& layout) {
