@@ -57,6 +57,10 @@ void print_memes(std::ostream& out, const Entry& entry, const Terminal& terminal
             out << "\n";
         }
     }
+    // Cards are drawn again on demand, the same bytes every time: where to get them.
+    std::string card = "memeops card '#" + std::to_string(entry.id) + "'";
+    if (entry.memes.size() > 1) card += " (the most urgent; --reaction for another)";
+    print_field(out, terminal, "card", card);
 }
 
 // What the SUMMARY column says: for commits and versions the commit subject first (people know a

@@ -3,6 +3,8 @@
 // repository; a revision past the root says so in words.
 #include <catch2/catch.hpp>
 
+#include <regex>
+
 #include "test_repo.hpp"
 
 using namespace memeops;
@@ -98,4 +100,10 @@ TEST_CASE("cli refs: card takes a git revision as show does, and draws the versi
     REQUIRE(png.size() > 1000);
     CHECK(png.compare(0, 8, "\x89PNG\r\n\x1a\n") == 0);
     CHECK(repo.run_in_repo({"card", "HEAD~7"}).code == 1);
+    // show points to the card, and what it names draws the same bytes.
+    auto shown = repo.run_in_repo({"show", "HEAD~1"});
+    std::smatch named;
+    REQUIRE(std::regex_search(shown.out, named, std::regex("card +memeops card '(#\\d+)'")));
+    REQUIRE(repo.run_in_repo({"card", named[1], "-o", "again.png"}).code == 0);
+    CHECK(test::read_text((std::filesystem::path(repo.path()) / "again.png").string()) == png);
 }
