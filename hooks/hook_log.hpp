@@ -7,12 +7,13 @@
 
 namespace memeops::hooks {
 
-// $XDG_STATE_HOME/memeops/hook.log, else ~/.local/state/memeops/hook.log, else
-// /tmp/memeops-hook.log.
+// $XDG_STATE_HOME/memeops/hook.log, else ~/.local/state/memeops/hook.log (the home from $HOME,
+// else from the password database); "" when there is no home.
 std::string hook_log_path();
 
-// Appends "<time> <hook> (pid N, in <folder>): <what>" to the hook log, creating its folder.
-// Never throws: a log that cannot be written loses the line.
+// Appends "<time> <hook> (pid N, in <folder>): <what>" to the hook log, creating its folder;
+// a log past 1 MiB is first moved to "hook.log.1" (replacing the previous one). Never throws: a
+// log that cannot be written loses the line.
 void append_hook_log(const std::string& hook, const std::string& what);
 
 // The last `n` lines of the hook log, oldest first; none when there is no log.
