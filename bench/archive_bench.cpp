@@ -164,6 +164,11 @@ void report_dashboard(storage::Archive& archive, double baseline_ms) {
     bench::report("dashboard runs data (100 runs)", figure(runs), runs.median_ms / baseline_ms, "<= 50 ms");
     auto run = bench::measure(200, [&] { bot::dashboard::run(db, "bench-run"); });
     bench::report("dashboard run data (1,000 epochs)", figure(run), run.median_ms / baseline_ms, "<= 50 ms");
+    auto versions = bench::measure(200, [&] {
+        storage::ReadSnapshot snapshot(db);
+        bot::dashboard::versions(db, 200);
+    });
+    bench::report("dashboard versions data (200 versions)", figure(versions), versions.median_ms / baseline_ms, "<= 50 ms");
 }
 
 int arg_int(int argc, char** argv, const std::string& name, int fallback) {

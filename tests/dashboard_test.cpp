@@ -19,6 +19,7 @@ const std::string k_token = "dash-t0ken-for-tests";
 const std::string k_run = "<img src=x onerror=alert('run')>-resnet";
 const std::string k_repo = "acme/<script>alert('repo')</script>";
 const std::string k_commit_message = "fix: <b class=xss onclick=alert(1)>bold</b> & <iframe src=x></iframe>";
+const std::string k_version_message = "model: <img src=x onerror=alert('version')> wider head";
 constexpr int k_epochs = 14;
 
 std::filesystem::path build_dir() { return std::filesystem::path(MEMEOPS_BINARY).parent_path(); }
@@ -51,13 +52,27 @@ void seed(const test::ServeProcess& serve, const std::string& token = "") {
              {"message", k_commit_message}, {"text", k_commit_message}});
 }
 
+// Two versions of k_repo: the run's model (training.end with its commit) and a tagged commit
+// whose message is hostile; and one of another repository. Returns the run's commit.
+std::string seed_versions(const test::ServeProcess& serve) {
+    auto c = client(serve);
+    std::string run_commit = test::fake_sha(8);
+    post(c, {{"kind", "training.end"}, {"run", k_run}, {"status", "success"}, {"repo", k_repo}, {"commit", run_commit},
+             {"metrics", {{"accuracy", 0.91}, {"loss", 0.2}}}});
+    post(c, {{"kind", "commit"}, {"repo", k_repo}, {"branch", "main"}, {"commit", test::fake_sha(9)}, {"version", true},
+             {"message", k_version_message}, {"text", k_version_message}, {"metrics", {{"accuracy", 0.94}, {"f1", 0.88}}}});
+    post(c, {{"kind", "commit"}, {"repo", "acme/other"}, {"branch", "main"}, {"commit", test::fake_sha(10)},
+             {"version", true}, {"message", "other model"}, {"text", "other model"}, {"metrics", {{"accuracy", 0.5}}}});
+    return run_commit;
+}
+
 // Runs the browser checks with `plan`; returns what they printed.
 std::string run_browser(json plan) {
     auto shots = build_dir() / "dashboard-screenshots";
     std::filesystem::create_directories(shots);
     plan["out"] = shots.string();
     plan["chromium"] = "/usr/bin/chromium";
-    plan["xss"] = {k_run, k_repo};
+    plan["xss"] = {k_run, k_repo, k_version_message};
     plan["run"] = k_run;
     plan["epochs"] = k_epochs;
     test::TempDir dir;
@@ -96,11 +111,14 @@ TEST_CASE("dashboard: pages and charts and live updates and escaping in headless
     test::TempDir dir;
     test::ServeProcess serve(dir, serve_env(dir), "dash");
     seed(serve);
+    seed_versions(serve);
     std::string out = run_browser({{"url", "http://127.0.0.1:" + std::to_string(serve.port())}, {"mode", "open"}});
+    CHECK(out.find("ok: versions compare shows both versions' metrics and their difference") != std::string::npos);
+    CHECK(out.find("ok: the run page links to its version") != std::string::npos);
     CHECK(out.find("ok: hovering a meme marker shows its caption") != std::string::npos);
     CHECK(out.find("ok: a posted epoch appears on the open run page within 2 s") != std::string::npos);
     CHECK(out.find("ok: run at 390: no sideways scrolling of the page") != std::string::npos);
-    for (const char* shot : {"overview", "runs", "run"})
+    for (const char* shot : {"overview", "runs", "run", "versions"})
         for (int width : {1280, 390})
             CHECK(std::filesystem::file_size(build_dir() / "dashboard-screenshots" /
                                              ("dashboard-" + std::string(shot) + "-" + std::to_string(width) + ".png")) > 10000);
@@ -212,4 +230,36 @@ TEST_CASE("dashboard: open on loopback without a token and a run's memes sit at 
     CHECK(later["changes"][1]["kind"] == "training.epoch");
     CHECK(later["changes"][1]["run"] == k_run);
     CHECK(later["reset"] == false);
+}
+
+TEST_CASE("dashboard: versions are timelines per repository with their commit and metrics and memes", "[dashboard]") {
+    test::TempDir dir;
+    test::ServeProcess serve(dir, serve_env(dir), "dash-versions");
+    seed(serve);
+    std::string run_commit = seed_versions(serve);
+    auto c = client(serve);
+    auto res = c.Get("/v1/dash/versions");
+    REQUIRE(res->status == 200);
+    auto repos = json::parse(res->body)["repos"];
+    REQUIRE(repos.size() == 2);
+    CHECK(repos[0]["repo"] == "acme/other");  // the newest version's repository comes first
+    REQUIRE(repos[1]["repo"] == k_repo);
+    auto versions = repos[1]["versions"];
+    REQUIRE(versions.size() == 2);
+    CHECK(versions[0]["summary"] == k_version_message);
+    CHECK(versions[0]["commit"] == test::fake_sha(9));
+    CHECK(versions[0]["metrics"]["f1"] == 0.88);
+    CHECK(versions[0]["memes"].size() == 1);
+    CHECK(versions[0]["memes"][0]["reaction"] == "version.tagged");
+    CHECK(versions[1]["commit"] == run_commit);
+    CHECK(versions[1]["run"] == k_run);
+    CHECK(versions[1]["metrics"]["accuracy"] == 0.91);
+    for (const auto& v : versions) {
+        CHECK(v["tag"].is_string());
+        CHECK(v["docker_tag"] == v["tag"]);
+        CHECK_FALSE(v.contains("repo"));
+    }
+    // the run names the version it produced, which the run page links to
+    auto run = json::parse(c.Get("/v1/dash/runs/" + percent_encoded(k_run))->body);
+    CHECK(run["version"] == versions[1]["tag"]);
 }

@@ -1,4 +1,4 @@
-// The MemeOps dashboard: Overview, Runs and a page per run, drawn from /v1/dash/* JSON.
+// The MemeOps dashboard: Overview, Runs and a page per run, Versions, drawn from /v1/dash/* JSON.
 //
 // Every piece of archive text (captions, commit messages, run names, repositories) is user text:
 // it only ever reaches the page through textContent and attribute values, never as markup. The
@@ -58,6 +58,10 @@ function number(value) {
   return String(Math.round(value * 10000) / 10000);
 }
 
+function plural(count, noun) {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+
 function metricsText(metrics) {
   return Object.entries(metrics || {}).map(([name, value]) => `${name} ${number(value)}`).join(' · ');
 }
@@ -68,6 +72,10 @@ function status(word) {
 
 function runLink(name) {
   return el('a', {href: '#/runs/' + encodeURIComponent(name)}, name);
+}
+
+function versionLink(tag) {
+  return el('a', {href: '#/versions/' + encodeURIComponent(tag)}, el('code', {}, tag));
 }
 
 function table(caption, headings, rows) {
@@ -116,7 +124,7 @@ function ciTable(board) {
 
 function versionsTable(versions) {
   return table('Newest model versions', ['Tag', 'Name', 'Docker tag', 'Commit', 'Run', 'Metrics'],
-    versions.map((v) => [td(el('code', {}, v.tag || '')), td(v.display), td(el('code', {}, v.docker_tag || '')),
+    versions.map((v) => [td(v.tag ? versionLink(v.tag) : ''), td(v.display), td(el('code', {}, v.docker_tag || '')),
       td(el('code', {}, (v.commit || '').slice(0, 10))), td(v.run ? runLink(v.run) : ''), td(metricsText(v.metrics))]));
 }
 
@@ -155,7 +163,7 @@ async function runsPage() {
   return [el('h1', {}, 'Training runs'),
     table('Runs, newest first', ['Run', 'Status', 'Epochs', 'Last metrics', 'Version', 'Updated'],
       data.runs.map((r) => [td(runLink(r.run)), td(status(r.status)), td(String(r.epochs), 'num'),
-        td(metricsText(r.metrics)), td(r.version ? el('code', {}, r.version) : ''), td(when(r.time), 'num')]))];
+        td(metricsText(r.metrics)), td(r.version ? versionLink(r.version) : ''), td(when(r.time), 'num')]))];
 }
 
 async function runPage(name) {
@@ -164,12 +172,86 @@ async function runPage(name) {
   return [el('h1', {}, 'Run ', el('span', {class: 'run-name'}, run.run)),
     el('p', {}, status(run.status), ` · ${run.epochs.length} epochs · ${run.memes.length} memes`,
       run.repo ? ` · ${run.repo}` : '', run.branch ? ` · ${run.branch}` : '',
-      run.version ? [' · version ', el('code', {}, run.version)] : ''),
+      run.version ? [' · version ', versionLink(run.version)] : ''),
     groups.length ? groups.map((g) => chart(g, run)) : el('p', {class: 'muted'}, 'No epochs archived yet.'),
     el('section', {'aria-labelledby': 'run-memes-h'}, el('h2', {id: 'run-memes-h'}, 'Memes of this run'),
       table('Memes by epoch', ['Epoch', 'Reaction', 'Caption', 'When'],
         run.memes.map((m) => [td(m.epoch === null ? '—' : String(m.epoch), 'num'), td(m.reaction, 'nowrap'),
           td(m.caption), td(when(m.created), 'num')])))];
+}
+
+// --- versions ---------------------------------------------------------------------------
+
+const compareState = {a: null, b: null}; // the two compared versions' ids, kept across live redraws
+
+function versionCard(v, focusTag) {
+  return el('li', {class: 'card version-card', id: `version-${v.id}`, 'data-tag': v.tag || '',
+    tabindex: v.tag === focusTag ? -1 : null, 'aria-current': v.tag === focusTag ? 'true' : null},
+    el('h3', {}, el('code', {}, v.tag || ''), v.display && v.display !== v.tag ? [' ', el('span', {class: 'muted'}, v.display)] : ''),
+    el('p', {class: 'subject'}, when(v.time), ' · commit ', el('code', {title: v.commit || ''}, (v.commit || '').slice(0, 7)),
+      v.docker_tag ? [' · docker ', el('code', {}, v.docker_tag)] : '', v.run ? [' · run ', runLink(v.run)] : ''),
+    v.summary ? el('p', {class: 'commit-message'}, v.summary) : null,
+    el('p', {class: 'metrics'}, Object.keys(v.metrics).length ? metricsText(v.metrics) : 'no metrics'),
+    v.memes.length ? el('ul', {class: 'version-memes'}, v.memes.map((m) => el('li', {},
+      el('span', {class: `badge p${m.priority}`}, `P${m.priority}`), ' ', el('span', {lang: 'zh'}, m.caption),
+      m.caption_en !== m.caption ? el('span', {class: 'caption-en', lang: 'en'}, ` — ${m.caption_en}`) : ''))) : null);
+}
+
+function timeline(repo, focusTag) {
+  const name = repo.repo === null ? 'No repository' : repo.repo;
+  const id = 'timeline-' + repo.versions[0].id;
+  return el('section', {class: 'timeline', 'aria-labelledby': id},
+    el('h2', {id}, name, el('span', {class: 'muted'}, ` · ${plural(repo.versions.length, 'version')}`)),
+    el('ol', {class: 'versions', reversed: true}, repo.versions.map((v) => versionCard(v, focusTag))));
+}
+
+function versionLabel(v, repo) {
+  return `${v.tag || v.id} · ${repo === null ? 'no repository' : repo} · ${when(v.time)}`;
+}
+
+// Differences read B − A: positive means B's value is larger.
+function difference(a, b) {
+  if (typeof a !== 'number' || typeof b !== 'number') return '';
+  const d = b - a;
+  return (d > 0 ? '+' : '') + number(d);
+}
+
+function compareTable(a, b) {
+  const names = [...new Set([...Object.keys(a.metrics), ...Object.keys(b.metrics)])].sort();
+  return table(`Metrics of ${a.tag} (A) and ${b.tag} (B)`, ['Metric', `A: ${a.tag}`, `B: ${b.tag}`, 'B − A'],
+    names.map((n) => [td(n), td(n in a.metrics ? number(a.metrics[n]) : '—', 'num'),
+      td(n in b.metrics ? number(b.metrics[n]) : '—', 'num'), td(difference(a.metrics[n], b.metrics[n]), 'num')]));
+}
+
+function versionPicker(label, key, all, redraw) {
+  return el('label', {}, label, ' ',
+    el('select', {'data-compare': key, onchange: (ev) => { compareState[key] = Number(ev.target.value); redraw(); }},
+      all.map(({v, repo}) => el('option', {value: v.id, selected: v.id === compareState[key]}, versionLabel(v, repo)))));
+}
+
+function comparison(all) {
+  const box = el('section', {class: 'compare', 'aria-labelledby': 'compare-h'});
+  const ids = all.map(({v}) => v.id);
+  if (!ids.includes(compareState.a)) compareState.a = ids[Math.min(1, ids.length - 1)];
+  if (!ids.includes(compareState.b)) compareState.b = ids[0];
+  const redraw = () => {
+    const a = all.find(({v}) => v.id === compareState.a).v, b = all.find(({v}) => v.id === compareState.b).v;
+    box.replaceChildren(el('h2', {id: 'compare-h'}, 'Compare two versions'),
+      el('div', {class: 'controls'}, versionPicker('A', 'a', all, redraw), versionPicker('B', 'b', all, redraw)),
+      compareTable(a, b));
+  };
+  redraw();
+  return box;
+}
+
+async function versionsPage(focusTag) {
+  const data = await api('/v1/dash/versions');
+  const all = data.repos.flatMap((r) => r.versions.map((v) => ({v, repo: r.repo})));
+  if (!all.length) return [el('h1', {}, 'Versions'), el('p', {class: 'muted'}, 'No model versions yet.')];
+  const focused = all.find(({v}) => v.tag === focusTag);
+  if (focused) setTimeout(() => { const card = document.getElementById(`version-${focused.v.id}`); if (card) card.focus(); }, 0);
+  return [el('h1', {}, 'Versions'), comparison(all), data.repos.map((r) => timeline(r, focusTag)),
+    focusTag && !focused ? el('p', {class: 'error', role: 'alert'}, `No version ${focusTag} among the newest.`) : []];
 }
 
 // --- charts ---------------------------------------------------------------------------
@@ -342,6 +424,8 @@ function route() {
   const hash = location.hash.replace(/^#/, '') || '/';
   if (hash.startsWith('/runs/')) return {nav: 'runs', title: 'Run', load: () => runPage(decodeURIComponent(hash.slice(6)))};
   if (hash === '/runs') return {nav: 'runs', title: 'Runs', load: runsPage};
+  if (hash.startsWith('/versions/')) return {nav: 'versions', title: 'Versions', load: () => versionsPage(decodeURIComponent(hash.slice(10)))};
+  if (hash === '/versions') return {nav: 'versions', title: 'Versions', load: () => versionsPage(null)};
   return {nav: 'overview', title: 'Overview', load: overviewPage};
 }
 

@@ -12,6 +12,9 @@ namespace {
 
 using nlohmann::json;
 
+// The versions page's timelines show this many of the newest versions, across repositories.
+constexpr int k_timeline_versions = 200;
+
 constexpr const char* k_csp = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'";
 
 // Headers every dashboard answer carries: the policy above, no MIME sniffing, no framing.
@@ -80,6 +83,7 @@ void Dashboard::add_routes(http::RouteTable& routes) {
     add(routes, "GET", "/v1/dash/overview", &Dashboard::overview, true);
     add(routes, "GET", "/v1/dash/runs", &Dashboard::runs, true);
     add(routes, "GET", "/v1/dash/runs/", &Dashboard::run, true);
+    add(routes, "GET", "/v1/dash/versions", &Dashboard::versions, true);
     add(routes, "GET", "/v1/dash/updates", &Dashboard::updates, true);
 }
 
@@ -158,6 +162,11 @@ http::Response Dashboard::run(const http::Request& req) const {
     auto found = dashboard::run(m_options.reader(), name);
     if (!found) return http::error_response(404, "no run " + name, "run");
     return http::json_response(200, *found);
+}
+
+http::Response Dashboard::versions(const http::Request&) const {
+    storage::ReadSnapshot snapshot(m_options.reader());
+    return http::json_response(200, dashboard::versions(m_options.reader(), k_timeline_versions));
 }
 
 http::Response Dashboard::updates(const http::Request& req) const {

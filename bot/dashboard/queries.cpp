@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 
 #include "core/json.hpp"
 #include "meme/ci_reactions.hpp"
@@ -15,6 +16,8 @@ using nlohmann::json;
 // A run's epochs and memes beyond these are not drawn: a chart of more points says no more.
 constexpr int k_max_epochs = 5000;
 constexpr int k_max_run_memes = 1000;
+// A version has a meme or two (its tag, an update); more would not fit its card.
+constexpr int k_max_version_memes = 20;
 
 json optional_text(const storage::Statement& row, int column) {
     auto text = row.column_optional_text(column);
@@ -80,16 +83,23 @@ json epoch_at(const json& epochs, std::int64_t created) {
     return found;
 }
 
-json memes_of_run(storage::Database& db, std::int64_t entry_id, const json& epochs) {
+// The first `limit` memes of an entry, oldest first: {"id","reaction","priority","caption",
+// "caption_en","created"}.
+json memes_of_entry(storage::Database& db, std::int64_t entry_id, int limit) {
     json out = json::array();
     auto select = db.cached(
         "SELECT id, reaction, priority, caption, caption_en, created FROM memes WHERE entry_id = ?1 ORDER BY id LIMIT ?2");
-    select.bind_all(entry_id, k_max_run_memes);
+    select.bind_all(entry_id, limit);
     while (select.step())
         out.push_back({{"id", select.column_int(0)},         {"reaction", select.column_text(1)},
                        {"priority", select.column_int(2)},   {"caption", select.column_text(3)},
-                       {"caption_en", select.column_text(4)}, {"created", select.column_int(5)},
-                       {"epoch", epoch_at(epochs, select.column_int(5))}});
+                       {"caption_en", select.column_text(4)}, {"created", select.column_int(5)}});
+    return out;
+}
+
+json memes_of_run(storage::Database& db, std::int64_t entry_id, const json& epochs) {
+    json out = memes_of_entry(db, entry_id, k_max_run_memes);
+    for (auto& meme : out) meme["epoch"] = epoch_at(epochs, meme["created"].get<std::int64_t>());
     return out;
 }
 
@@ -151,16 +161,31 @@ json ci_board(storage::Database& db, int limit) {
 
 json latest_versions(storage::Database& db, int limit) {
     json out = rows(db,
-                    "SELECT id, time, repo, commit_sha, tag, display, docker_tag, run FROM entries "
+                    "SELECT id, time, repo, commit_sha, tag, display, docker_tag, run, summary FROM entries "
                     "WHERE kind = 'version' ORDER BY time DESC, id DESC LIMIT ?1",
                     limit, [](const storage::Statement& row) {
                         return json{{"id", row.column_int(0)},       {"time", row.column_int(1)},
                                     {"repo", optional_text(row, 2)},  {"commit", optional_text(row, 3)},
                                     {"tag", optional_text(row, 4)},   {"display", optional_text(row, 5)},
-                                    {"docker_tag", optional_text(row, 6)}, {"run", optional_text(row, 7)}};
+                                    {"docker_tag", optional_text(row, 6)}, {"run", optional_text(row, 7)},
+                                    {"summary", optional_text(row, 8)}};
                     });
     for (auto& version : out) version["metrics"] = entry_metrics(db, version["id"].get<std::int64_t>());
     return out;
+}
+
+json versions(storage::Database& db, int limit) {
+    json repos = json::array();
+    std::map<std::string, size_t> index_of;  // repository (or "" for none) → its place in `repos`
+    for (auto& version : latest_versions(db, limit)) {
+        version["memes"] = memes_of_entry(db, version["id"].get<std::int64_t>(), k_max_version_memes);
+        json repo = version["repo"];
+        version.erase("repo");
+        auto [at, added] = index_of.try_emplace(repo.is_null() ? "" : repo.get<std::string>(), repos.size());
+        if (added) repos.push_back({{"repo", repo}, {"versions", json::array()}});
+        repos[at->second]["versions"].push_back(std::move(version));
+    }
+    return {{"repos", repos}};
 }
 
 json runs(storage::Database& db, int limit) {

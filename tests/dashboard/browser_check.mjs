@@ -78,6 +78,49 @@ async function runs(page, width) {
   await shoot(page, `dashboard-runs-${width}`);
 }
 
+// The versions page: a timeline per repository, and the comparison of two picked versions.
+async function versions(page, width) {
+  await page.goto(`${plan.url}/#/versions`, {waitUntil: 'networkidle0'});
+  await page.waitForSelector('main[aria-busy="false"] .compare table');
+  const data = await page.evaluate(async () => (await fetch('/v1/dash/versions')).json());
+  const all = data.repos.flatMap((r) => r.versions);
+  check(await page.$$eval('.timeline', (t) => t.length) === data.repos.length, `versions at ${width}: a timeline per repository`);
+  check(await page.$$eval('.version-card', (c) => c.length) === all.length, `versions at ${width}: a card per version`);
+  await checkEscaped(page, `versions at ${width}`);
+  const shown = await page.evaluate(() => document.body.textContent);
+  check(all.every((v) => shown.includes(v.commit.slice(0, 7)) && shown.includes(v.tag)),
+    `versions at ${width}: each version's short commit and tag`);
+  await shoot(page, `dashboard-versions-${width}`);
+  return all;
+}
+
+const shownNumber = (v) => String(Math.round(v * 10000) / 10000);
+
+async function compareVersions(page, all) {
+  const [a, b] = [all.find((v) => v.run === plan.run), all.find((v) => 'f1' in v.metrics)];
+  await page.select('select[data-compare="a"]', String(a.id));
+  await page.select('select[data-compare="b"]', String(b.id));
+  const rows = await page.$$eval('.compare tbody tr', (trs) => trs.map((tr) => [...tr.cells].map((c) => c.textContent)));
+  const byName = Object.fromEntries(rows.map((r) => [r[0], r.slice(1)]));
+  const names = [...new Set([...Object.keys(a.metrics), ...Object.keys(b.metrics)])];
+  const right = names.every((n) => byName[n] && byName[n][0] === (n in a.metrics ? shownNumber(a.metrics[n]) : '—') &&
+    byName[n][1] === (n in b.metrics ? shownNumber(b.metrics[n]) : '—'));
+  const diff = shownNumber(b.metrics.accuracy - a.metrics.accuracy);
+  check(right && byName.accuracy[2] === (diff.startsWith('-') ? diff : '+' + diff),
+    `versions compare shows both versions' metrics and their difference (${JSON.stringify(byName)})`);
+  await shoot(page, 'dashboard-versions-compare-1280');
+}
+
+async function runLinksVersion(page) {
+  await openRun(page);
+  const href = await page.$eval('main > p a[href^="#/versions/"]', (a) => a.getAttribute('href'));
+  await page.click('main > p a[href^="#/versions/"]');
+  await page.waitForSelector('.version-card[aria-current]');
+  const tag = await page.$eval('.version-card[aria-current]', (c) => c.dataset.tag);
+  const focused = await page.evaluate(() => document.activeElement.classList.contains('version-card'));
+  check(href === '#/versions/' + encodeURIComponent(tag) && focused, 'the run page links to its version');
+}
+
 async function openRun(page) {
   const started = Date.now();
   await page.goto(`${plan.url}/#/runs/${encodeURIComponent(plan.run)}`);
@@ -151,7 +194,7 @@ async function live(page) {
 async function phone(page) {
   await page.setViewport({width: 390, height: 844, deviceScaleFactor: 1, isMobile: true, hasTouch: true});
   for (const [name, go] of [['overview', () => overview(page, 390)], ['runs', () => runs(page, 390)],
-                            ['run', () => runPage(page, 390)]]) {
+                            ['run', () => runPage(page, 390)], ['versions', () => versions(page, 390)]]) {
     await go();
     const wide = await page.evaluate(() => document.documentElement.scrollWidth);
     check(wide <= 390, `${name} at 390: no sideways scrolling of the page (${wide} px)`);
@@ -196,6 +239,8 @@ async function main() {
     await hover(page, data);
     await keyboardAndToggles(page);
     await live(page);
+    await compareVersions(page, await versions(page, 1280));
+    await runLinksVersion(page);
     noProblems('desktop');
     await phone(page);
     noProblems('phone');
