@@ -20,6 +20,7 @@ const std::string k_run = "<img src=x onerror=alert('run')>-resnet";
 const std::string k_repo = "acme/<script>alert('repo')</script>";
 const std::string k_commit_message = "fix: <b class=xss onclick=alert(1)>bold</b> & <iframe src=x></iframe>";
 const std::string k_version_message = "model: <img src=x onerror=alert('version')> wider head";
+const std::string k_label = "<svg onload=alert('label')>cat";
 constexpr int k_epochs = 14;
 
 std::filesystem::path build_dir() { return std::filesystem::path(MEMEOPS_BINARY).parent_path(); }
@@ -66,13 +67,24 @@ std::string seed_versions(const test::ServeProcess& serve) {
     return run_commit;
 }
 
+// A three-class matrix with a hostile label, then a two-class one (the newest). Returns their
+// labels in that order.
+std::vector<std::vector<std::string>> seed_confusion(const test::ServeProcess& serve) {
+    auto c = client(serve);
+    std::vector<std::string> three{k_label, "dog", "猫头鹰"}, two{"negative", "positive"};
+    post(c, {{"kind", "confusion.matrix"}, {"run", k_run}, {"labels", three},
+             {"matrix", {{40, 8, 2}, {3, 30, 0}, {10, 5, 20}}}});
+    post(c, {{"kind", "confusion.matrix"}, {"run", "binary-run"}, {"labels", two}, {"matrix", {{50, 10}, {5, 35}}}});
+    return {three, two};
+}
+
 // Runs the browser checks with `plan`; returns what they printed.
 std::string run_browser(json plan) {
     auto shots = build_dir() / "dashboard-screenshots";
     std::filesystem::create_directories(shots);
     plan["out"] = shots.string();
     plan["chromium"] = "/usr/bin/chromium";
-    plan["xss"] = {k_run, k_repo, k_version_message};
+    plan["xss"] = {k_run, k_repo, k_version_message, k_label};
     plan["run"] = k_run;
     plan["epochs"] = k_epochs;
     test::TempDir dir;
@@ -112,13 +124,15 @@ TEST_CASE("dashboard: pages and charts and live updates and escaping in headless
     test::ServeProcess serve(dir, serve_env(dir), "dash");
     seed(serve);
     seed_versions(serve);
+    seed_confusion(serve);
     std::string out = run_browser({{"url", "http://127.0.0.1:" + std::to_string(serve.port())}, {"mode", "open"}});
     CHECK(out.find("ok: versions compare shows both versions' metrics and their difference") != std::string::npos);
     CHECK(out.find("ok: the run page links to its version") != std::string::npos);
+    CHECK(out.find("ok: confusion: hovering a cell shows its count, share, precision, recall and F1") != std::string::npos);
     CHECK(out.find("ok: hovering a meme marker shows its caption") != std::string::npos);
     CHECK(out.find("ok: a posted epoch appears on the open run page within 2 s") != std::string::npos);
     CHECK(out.find("ok: run at 390: no sideways scrolling of the page") != std::string::npos);
-    for (const char* shot : {"overview", "runs", "run", "versions"})
+    for (const char* shot : {"overview", "runs", "run", "versions", "confusion"})
         for (int width : {1280, 390})
             CHECK(std::filesystem::file_size(build_dir() / "dashboard-screenshots" /
                                              ("dashboard-" + std::string(shot) + "-" + std::to_string(width) + ".png")) > 10000);
@@ -262,4 +276,37 @@ TEST_CASE("dashboard: versions are timelines per repository with their commit an
     // the run names the version it produced, which the run page links to
     auto run = json::parse(c.Get("/v1/dash/runs/" + percent_encoded(k_run))->body);
     CHECK(run["version"] == versions[1]["tag"]);
+}
+
+TEST_CASE("dashboard: confusion matrices with the CLI's emoji and per-class scores", "[dashboard]") {
+    test::TempDir dir;
+    test::ServeProcess serve(dir, serve_env(dir), "dash-confusion");
+    seed(serve);
+    auto labels = seed_confusion(serve);
+    auto c = client(serve);
+    auto list = json::parse(c.Get("/v1/dash/confusion")->body)["matrices"];
+    REQUIRE(list.size() == 2);
+    CHECK(list[0]["run"] == "binary-run");
+    CHECK(list[0]["classes"] == 2);
+    CHECK(list[1]["classes"] == 3);
+    CHECK(list[1]["accuracy"].get<double>() == Approx(90.0 / 118));
+
+    auto binary = json::parse(c.Get("/v1/dash/confusion/" + std::to_string(list[0]["entry"].get<int>()))->body);
+    CHECK(binary["emoji"] == json::array({json::array({"🔥 TN", "❌ FP"}), json::array({"⚠️ FN", "💯 TP"})}));
+    CHECK(binary["per_class"]["positive"]["recall"].get<double>() == Approx(35.0 / 40));
+    CHECK(binary["per_class"]["positive"]["precision"].get<double>() == Approx(35.0 / 45));
+
+    auto three = json::parse(c.Get("/v1/dash/confusion/" + std::to_string(list[1]["entry"].get<int>()))->body);
+    CHECK(three["labels"] == labels[0]);
+    CHECK(three["matrix"][2][0] == 10);
+    CHECK(three["run"] == k_run);
+    REQUIRE(three["emoji"].size() == 3);
+    CHECK(three["emoji"][0][0].get<std::string>().starts_with("🟩"));  // the diagonal is correct
+    CHECK(three["per_class"][k_label]["support"] == 50);
+
+    // a run entry is not a confusion matrix; an id must be a number
+    auto run = json::parse(c.Get("/v1/dash/runs/" + percent_encoded(k_run))->body);
+    CHECK(c.Get("/v1/dash/confusion/" + std::to_string(run["id"].get<int>()))->status == 404);
+    CHECK(c.Get("/v1/dash/confusion/12x")->status == 400);
+    CHECK(c.Get("/v1/dash/confusion/99999999999999999999999")->status == 400);
 }

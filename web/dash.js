@@ -1,4 +1,5 @@
-// The MemeOps dashboard: Overview, Runs and a page per run, Versions, drawn from /v1/dash/* JSON.
+// The MemeOps dashboard: Overview, Runs and a page per run, Versions, Confusion matrices, drawn
+// from /v1/dash/* JSON.
 //
 // Every piece of archive text (captions, commit messages, run names, repositories) is user text:
 // it only ever reaches the page through textContent and attribute values, never as markup. The
@@ -254,6 +255,97 @@ async function versionsPage(focusTag) {
     focusTag && !focused ? el('p', {class: 'error', role: 'alert'}, `No version ${focusTag} among the newest.`) : []];
 }
 
+// --- confusion matrices -----------------------------------------------------------------
+
+const heatState = {normalised: false, colours: false}; // the page's two switches, kept across redraws
+
+function percent(share) {
+  return `${Math.round(share * 1000) / 10}%`;
+}
+
+function rowTotals(m) {
+  return m.matrix.map((row) => row.reduce((a, b) => a + b, 0));
+}
+
+// What hovering or focusing a cell says: its count and share, and both classes' scores.
+function cellText(m, r, c, totals) {
+  const scores = (label) => {
+    const s = m.per_class[label];
+    return `${label}: precision ${number(s.precision)} · recall ${number(s.recall)} · F1 ${number(s.f1)} · support ${s.support}`;
+  };
+  const count = m.matrix[r][c];
+  const lines = [`true ${m.labels[r]}, predicted ${m.labels[c]}: ${m.emoji[r][c]}`,
+    `count ${count} · share ${percent(totals[r] ? count / totals[r] : 0)} of true ${m.labels[r]}`, scores(m.labels[r])];
+  if (r !== c) lines.push(scores(m.labels[c]));
+  return lines.join('\n');
+}
+
+// A heat colour: correct cells green, errors amber to red, deeper as their share of the row grows.
+function heatColour(share, correct) {
+  const hue = correct ? 140 : 40 - 40 * share;
+  return `hsl(${hue} 70% ${95 - share * 40}%)`; // never so dark that the dark text is hard to read
+}
+
+function heatCell(m, r, c, totals, show) {
+  const count = m.matrix[r][c], share = totals[r] ? count / totals[r] : 0;
+  const value = heatState.normalised ? percent(share) : String(count);
+  const text = cellText(m, r, c, totals);
+  const cell = el('td', {class: 'heat-cell', tabindex: 0, 'data-row': r, 'data-col': c, 'aria-label': text.split('\n').join('; ')},
+    heatState.colours ? null : el('span', {class: 'emoji', 'aria-hidden': 'true'}, m.emoji[r][c].split(' ')[0]), ' ',
+    el('span', {class: 'value'}, value));
+  if (heatState.colours) cell.style.background = heatColour(share, r === c);
+  for (const type of ['mouseenter', 'focus']) cell.addEventListener(type, () => show(text));
+  return cell;
+}
+
+function heatMap(m, show) {
+  const totals = rowTotals(m);
+  return el('div', {class: 'scroll'}, el('table', {class: 'heat'},
+    el('caption', {}, `Rows: true class; columns: predicted class (${heatState.normalised ? 'share of the row' : 'counts'})`),
+    el('thead', {}, el('tr', {}, el('td', {}), m.labels.map((l) => el('th', {scope: 'col'}, 'pred ', l)))),
+    el('tbody', {}, m.labels.map((l, r) => el('tr', {}, el('th', {scope: 'row'}, 'true ', l),
+      m.labels.map((_, c) => heatCell(m, r, c, totals, show)))))));
+}
+
+function scoresTable(m) {
+  return table('Per-class scores', ['Class', 'Precision', 'Recall', 'F1', 'Support'],
+    m.labels.map((l) => { const s = m.per_class[l];
+      return [td(l), td(number(s.precision), 'num'), td(number(s.recall), 'num'), td(number(s.f1), 'num'), td(String(s.support), 'num')]; }));
+}
+
+function heatSwitches(redraw) {
+  const toggle = (key, label) => el('label', {}, el('input', {type: 'checkbox', checked: heatState[key], 'data-heat-toggle': key,
+    onchange: (ev) => { heatState[key] = ev.target.checked; redraw(); }}), label);
+  return el('div', {class: 'controls', role: 'group', 'aria-label': 'How the cells are shown'},
+    toggle('normalised', 'normalised (share of the true class)'), toggle('colours', 'heat colours instead of emoji'));
+}
+
+function matrixView(m) {
+  const box = el('section', {class: 'chart matrix', 'aria-labelledby': 'matrix-h', 'data-entry': m.entry});
+  const detail = el('p', {class: 'cell-detail', role: 'status', 'aria-live': 'polite'}, 'Hover or focus a cell for its count, share and scores.');
+  const show = (text) => { detail.textContent = text; };
+  const redraw = () => box.replaceChildren(
+    el('h2', {id: 'matrix-h'}, 'Run ', m.run ? runLink(m.run) : '—', ` · accuracy ${number(m.accuracy)} · ${when(m.time)}`),
+    heatSwitches(redraw), heatMap(m, show), detail, scoresTable(m));
+  redraw();
+  return box;
+}
+
+function confusionLink(entry, text) {
+  return el('a', {href: '#/confusion/' + entry}, text);
+}
+
+async function confusionPage(entry) {
+  const list = await api('/v1/dash/confusion');
+  const chosen = entry || (list.matrices[0] && list.matrices[0].entry);
+  const m = chosen ? await api('/v1/dash/confusion/' + encodeURIComponent(chosen)) : null;
+  return [el('h1', {}, 'Confusion matrices'),
+    m ? matrixView(m) : el('p', {class: 'muted'}, 'No confusion matrices archived yet.'),
+    table('Archived matrices, newest first', ['When', 'Run', 'Repository', 'Classes', 'Accuracy'],
+      list.matrices.map((x) => [td(confusionLink(x.entry, when(x.time)), 'num'), td(x.run || ''), td(x.repo || ''),
+        td(String(x.classes), 'num'), td(number(x.accuracy), 'num')]))];
+}
+
 // --- charts ---------------------------------------------------------------------------
 
 // Metric names grouped by what they measure, so a loss and its validation share one chart.
@@ -425,6 +517,8 @@ function route() {
   if (hash.startsWith('/runs/')) return {nav: 'runs', title: 'Run', load: () => runPage(decodeURIComponent(hash.slice(6)))};
   if (hash === '/runs') return {nav: 'runs', title: 'Runs', load: runsPage};
   if (hash.startsWith('/versions/')) return {nav: 'versions', title: 'Versions', load: () => versionsPage(decodeURIComponent(hash.slice(10)))};
+  if (hash.startsWith('/confusion/')) return {nav: 'confusion', title: 'Confusion matrix', load: () => confusionPage(hash.slice(11))};
+  if (hash === '/confusion') return {nav: 'confusion', title: 'Confusion matrices', load: () => confusionPage(null)};
   if (hash === '/versions') return {nav: 'versions', title: 'Versions', load: () => versionsPage(null)};
   return {nav: 'overview', title: 'Overview', load: overviewPage};
 }

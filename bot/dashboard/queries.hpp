@@ -35,6 +35,17 @@ nlohmann::json latest_versions(storage::Database& db, int limit);
 // is the commit message's subject. A version without a repository is under "repo": null.
 nlohmann::json versions(storage::Database& db, int limit);
 
+// The newest `limit` archived confusion matrices: [{"entry","time","run","repo","branch",
+// "accuracy","classes"}].
+nlohmann::json confusion_matrices(storage::Database& db, int limit);
+
+// One archived confusion matrix: {"entry","time","run","repo","branch","labels","matrix" (rows:
+// true label, columns: predicted),"per_class":{label:{"precision","recall","f1","support"}},
+// "accuracy","emoji":[[cell]]}, each cell's emoji as the CLI's grid draws it
+// (meme::cell_emoji: "💯 TP", "🔥 TN", "⚠️ FN", "❌ FP" for two classes, a heat emoji for more).
+// nullopt when `entry` is not a confusion matrix.
+std::optional<nlohmann::json> confusion_matrix(storage::Database& db, std::int64_t entry);
+
 // The newest `limit` training runs: [{"id","run","time","repo","branch","status","epochs",
 // "metrics":{last value by name},"version":tag|null}]. status is "crashed" or "finished" when a
 // meme says so, else "running".

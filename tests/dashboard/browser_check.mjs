@@ -121,6 +121,43 @@ async function runLinksVersion(page) {
   check(href === '#/versions/' + encodeURIComponent(tag) && focused, 'the run page links to its version');
 }
 
+// The newest matrix of three classes, as an emoji heat map; returns it.
+async function confusion(page, width) {
+  const list = await page.evaluate(async () => (await fetch('/v1/dash/confusion')).json());
+  const entry = list.matrices.find((x) => x.classes === 3).entry;
+  await page.goto(`${plan.url}/#/confusion/${entry}`, {waitUntil: 'networkidle0'});
+  await page.waitForSelector('main[aria-busy="false"] table.heat');
+  const m = await page.evaluate(async (e) => (await fetch('/v1/dash/confusion/' + e)).json(), entry);
+  const cells = await page.$$eval('.heat-cell', (c) => c.map((x) => x.textContent.trim()));
+  check(cells.length === m.labels.length ** 2 && cells[1] === `${m.emoji[0][1].split(' ')[0]} ${m.matrix[0][1]}`,
+    `confusion at ${width}: a cell per class pair with its emoji and count (${cells.join(' | ')})`);
+  await checkEscaped(page, `confusion at ${width}`);
+  check(await page.$eval('table.heat', (t) => t.textContent).then((t) => m.labels.every((l) => t.includes(l))),
+    `confusion at ${width}: every label as text`);
+  await shoot(page, `dashboard-confusion-${width}`);
+  return m;
+}
+
+async function confusionHover(page, m) {
+  await page.hover('.heat-cell[data-row="0"][data-col="1"]');
+  const text = await page.$eval('.cell-detail', (p) => p.textContent);
+  const s = m.per_class[m.labels[0]];
+  const wanted = [`count ${m.matrix[0][1]}`, `share 16%`, `precision ${shownNumber(s.precision)}`,
+    `recall ${shownNumber(s.recall)}`, `F1 ${shownNumber(s.f1)}`];
+  check(wanted.every((w) => text.includes(w)),
+    `confusion: hovering a cell shows its count, share, precision, recall and F1 ("${text.split('\n').join(' | ')}")`);
+  await page.focus('.heat-cell[data-row="2"][data-col="2"]');
+  check((await page.$eval('.cell-detail', (p) => p.textContent)).includes(`count ${m.matrix[2][2]}`), 'confusion: focusing a cell says the same');
+  await page.click('input[data-heat-toggle="normalised"]');
+  check(await page.$eval('.heat-cell[data-row="0"][data-col="1"] .value', (v) => v.textContent) === '16%', 'confusion: the normalised switch shows shares');
+  await page.click('input[data-heat-toggle="colours"]');
+  const coloured = await page.$$eval('.heat-cell', (c) => c.filter((x) => x.style.background && !x.querySelector('.emoji')).length);
+  check(coloured === m.labels.length ** 2, 'confusion: the colour switch paints heat colours instead of emoji');
+  await shoot(page, 'dashboard-confusion-colours-1280');
+  await page.click('input[data-heat-toggle="normalised"]');
+  await page.click('input[data-heat-toggle="colours"]');
+}
+
 async function openRun(page) {
   const started = Date.now();
   await page.goto(`${plan.url}/#/runs/${encodeURIComponent(plan.run)}`);
@@ -194,7 +231,8 @@ async function live(page) {
 async function phone(page) {
   await page.setViewport({width: 390, height: 844, deviceScaleFactor: 1, isMobile: true, hasTouch: true});
   for (const [name, go] of [['overview', () => overview(page, 390)], ['runs', () => runs(page, 390)],
-                            ['run', () => runPage(page, 390)], ['versions', () => versions(page, 390)]]) {
+                            ['run', () => runPage(page, 390)], ['versions', () => versions(page, 390)],
+                            ['confusion', () => confusion(page, 390)]]) {
     await go();
     const wide = await page.evaluate(() => document.documentElement.scrollWidth);
     check(wide <= 390, `${name} at 390: no sideways scrolling of the page (${wide} px)`);
@@ -241,6 +279,7 @@ async function main() {
     await live(page);
     await compareVersions(page, await versions(page, 1280));
     await runLinksVersion(page);
+    await confusionHover(page, await confusion(page, 1280));
     noProblems('desktop');
     await phone(page);
     noProblems('phone');
