@@ -21,6 +21,7 @@ const std::string k_repo = "acme/<script>alert('repo')</script>";
 const std::string k_commit_message = "fix: <b class=xss onclick=alert(1)>bold</b> & <iframe src=x></iframe>";
 const std::string k_version_message = "model: <img src=x onerror=alert('version')> wider head";
 const std::string k_label = "<svg onload=alert('label')>cat";
+const std::string k_chinese_label = "猫头鹰";
 constexpr int k_epochs = 14;
 
 std::filesystem::path build_dir() { return std::filesystem::path(MEMEOPS_BINARY).parent_path(); }
@@ -71,7 +72,7 @@ std::string seed_versions(const test::ServeProcess& serve) {
 // labels in that order.
 std::vector<std::vector<std::string>> seed_confusion(const test::ServeProcess& serve) {
     auto c = client(serve);
-    std::vector<std::string> three{k_label, "dog", "猫头鹰"}, two{"negative", "positive"};
+    std::vector<std::string> three{k_label, "dog", k_chinese_label}, two{"negative", "positive"};
     post(c, {{"kind", "confusion.matrix"}, {"run", k_run}, {"labels", three},
              {"matrix", {{40, 8, 2}, {3, 30, 0}, {10, 5, 20}}}});
     post(c, {{"kind", "confusion.matrix"}, {"run", "binary-run"}, {"labels", two}, {"matrix", {{50, 10}, {5, 35}}}});
@@ -87,6 +88,7 @@ std::string run_browser(json plan) {
     plan["xss"] = {k_run, k_repo, k_version_message, k_label};
     plan["run"] = k_run;
     plan["epochs"] = k_epochs;
+    plan["chinese"] = k_chinese_label;
     test::TempDir dir;
     test::write_file(dir.file("plan.json"), plan.dump());
     auto result = test::run_process(std::string(MEMEOPS_SOURCE_DIR) + "/tests/dashboard/browser.sh",
@@ -129,10 +131,11 @@ TEST_CASE("dashboard: pages and charts and live updates and escaping in headless
     CHECK(out.find("ok: versions compare shows both versions' metrics and their difference") != std::string::npos);
     CHECK(out.find("ok: the run page links to its version") != std::string::npos);
     CHECK(out.find("ok: confusion: hovering a cell shows its count, share, precision, recall and F1") != std::string::npos);
+    CHECK(out.find("ok: search at 390: \"" + k_chinese_label + "\" finds its confusion matrix") != std::string::npos);
     CHECK(out.find("ok: hovering a meme marker shows its caption") != std::string::npos);
     CHECK(out.find("ok: a posted epoch appears on the open run page within 2 s") != std::string::npos);
     CHECK(out.find("ok: run at 390: no sideways scrolling of the page") != std::string::npos);
-    for (const char* shot : {"overview", "runs", "run", "versions", "confusion"})
+    for (const char* shot : {"overview", "runs", "run", "versions", "confusion", "search"})
         for (int width : {1280, 390})
             CHECK(std::filesystem::file_size(build_dir() / "dashboard-screenshots" /
                                              ("dashboard-" + std::string(shot) + "-" + std::to_string(width) + ".png")) > 10000);

@@ -1,5 +1,5 @@
 // The MemeOps dashboard: Overview, Runs and a page per run, Versions, Confusion matrices, drawn
-// from /v1/dash/* JSON.
+// from /v1/dash/* JSON, and Search, drawn from the API's /v1/search.
 //
 // Every piece of archive text (captions, commit messages, run names, repositories) is user text:
 // it only ever reaches the page through textContent and attribute values, never as markup. The
@@ -346,6 +346,41 @@ async function confusionPage(entry) {
         td(String(x.classes), 'num'), td(number(x.accuracy), 'num')]))];
 }
 
+// --- search -------------------------------------------------------------------------------
+
+// Where a search result has a page of its own: its version, its confusion matrix, its run.
+function resultLink(e) {
+  if (e.kind === 'version' && e.tag) return versionLink(e.tag);
+  if (e.details && e.details.confusion) return confusionLink(e.id, 'confusion matrix');
+  if (e.kind === 'training' && e.run) return runLink(e.run);
+  return null;
+}
+
+function searchResult(e) {
+  const link = resultLink(e);
+  return el('li', {class: 'card search-result', 'data-entry': e.id},
+    el('h3', {}, e.kind, ' · ', e.time.slice(0, 16).replace('T', ' '), ' UTC', link ? [' · ', link] : ''),
+    e.repo || e.branch ? el('p', {class: 'subject'}, [e.repo, e.branch].filter(Boolean).join(' · ')) : null,
+    e.summary ? el('p', {class: 'commit-message'}, e.summary) : null,
+    e.memes.length ? el('ul', {class: 'version-memes'}, e.memes.map((m) => el('li', {lang: 'zh'}, m.caption))) : null);
+}
+
+function searchForm(q) {
+  const input = el('input', {type: 'search', id: 'search-q', name: 'q', value: q, required: true, autocomplete: 'off'});
+  return el('form', {class: 'search-form', role: 'search', onsubmit: (ev) => {
+    ev.preventDefault();
+    location.hash = '#/search?q=' + encodeURIComponent(input.value.trim());
+  }}, el('label', {for: 'search-q'}, 'Search the archive (English or Chinese)'), el('div', {}, input, ' ', el('button', {type: 'submit'}, 'Search')));
+}
+
+async function searchPage(q) {
+  const head = [el('h1', {}, 'Search'), searchForm(q)];
+  if (!q) return head;
+  const results = await api('/v1/search?q=' + encodeURIComponent(q) + '&limit=50');
+  return [...head, el('p', {role: 'status'}, `${plural(results.length, 'result')} for “`, q, '”'),
+    el('ul', {class: 'cards search-results'}, results.map(searchResult))];
+}
+
 // --- charts ---------------------------------------------------------------------------
 
 // Metric names grouped by what they measure, so a loss and its validation share one chart.
@@ -517,6 +552,8 @@ function route() {
   if (hash.startsWith('/runs/')) return {nav: 'runs', title: 'Run', load: () => runPage(decodeURIComponent(hash.slice(6)))};
   if (hash === '/runs') return {nav: 'runs', title: 'Runs', load: runsPage};
   if (hash.startsWith('/versions/')) return {nav: 'versions', title: 'Versions', load: () => versionsPage(decodeURIComponent(hash.slice(10)))};
+  if (hash === '/search' || hash.startsWith('/search?'))
+    return {nav: 'search', title: 'Search', load: () => searchPage(new URLSearchParams(hash.slice(8)).get('q') || '')};
   if (hash.startsWith('/confusion/')) return {nav: 'confusion', title: 'Confusion matrix', load: () => confusionPage(hash.slice(11))};
   if (hash === '/confusion') return {nav: 'confusion', title: 'Confusion matrices', load: () => confusionPage(null)};
   if (hash === '/versions') return {nav: 'versions', title: 'Versions', load: () => versionsPage(null)};

@@ -2,7 +2,7 @@
 // whose archive tests/dashboard_test.cpp seeded through POST /v1/events, and checks what a
 // person would see. Usage: node browser_check.mjs MODULES_DIR PLAN.json
 //
-// PLAN: {"url","out","mode":"open"|"login","token","run","xss":[…],"epochs":N}. Prints one
+// PLAN: {"url","out","mode":"open"|"login","token","run","xss":[…],"epochs":N,"chinese"}. Prints one
 // "ok: …" line per check and "measured: …" lines; exits 1 with "FAIL: …" on the first failure.
 import {createRequire} from 'node:module';
 import {readFileSync} from 'node:fs';
@@ -158,6 +158,25 @@ async function confusionHover(page, m) {
   await page.click('input[data-heat-toggle="colours"]');
 }
 
+// Search for a Chinese word of a confusion matrix's labels, typed into the form at 1280.
+async function search(page, width) {
+  const word = plan.chinese;
+  if (width === 1280) {
+    await page.goto(`${plan.url}/#/search`, {waitUntil: 'networkidle0'});
+    await page.waitForSelector('#search-q');
+    await page.type('#search-q', word);
+    await page.keyboard.press('Enter');
+  } else {
+    await page.goto(`${plan.url}/#/search?q=${encodeURIComponent(word)}`, {waitUntil: 'networkidle0'});
+  }
+  await page.waitForSelector('main[aria-busy="false"] .search-results');
+  await page.waitForFunction(() => location.hash.startsWith('#/search?q='));
+  const links = await page.$$eval('.search-result a[href^="#/confusion/"]', (as) => as.map((a) => a.getAttribute('href')));
+  check(links.length > 0, `search at ${width}: "${word}" finds its confusion matrix, linked to its page`);
+  await checkEscaped(page, `search at ${width}`);
+  await shoot(page, `dashboard-search-${width}`);
+}
+
 async function openRun(page) {
   const started = Date.now();
   await page.goto(`${plan.url}/#/runs/${encodeURIComponent(plan.run)}`);
@@ -232,7 +251,7 @@ async function phone(page) {
   await page.setViewport({width: 390, height: 844, deviceScaleFactor: 1, isMobile: true, hasTouch: true});
   for (const [name, go] of [['overview', () => overview(page, 390)], ['runs', () => runs(page, 390)],
                             ['run', () => runPage(page, 390)], ['versions', () => versions(page, 390)],
-                            ['confusion', () => confusion(page, 390)]]) {
+                            ['confusion', () => confusion(page, 390)], ['search', () => search(page, 390)]]) {
     await go();
     const wide = await page.evaluate(() => document.documentElement.scrollWidth);
     check(wide <= 390, `${name} at 390: no sideways scrolling of the page (${wide} px)`);
@@ -280,6 +299,7 @@ async function main() {
     await compareVersions(page, await versions(page, 1280));
     await runLinksVersion(page);
     await confusionHover(page, await confusion(page, 1280));
+    await search(page, 1280);
     noProblems('desktop');
     await phone(page);
     noProblems('phone');
