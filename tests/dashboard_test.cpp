@@ -130,6 +130,7 @@ TEST_CASE("dashboard: pages and charts and live updates and escaping in headless
     std::string out = run_browser({{"url", "http://127.0.0.1:" + std::to_string(serve.port())}, {"mode", "open"}});
     CHECK(out.find("ok: versions compare shows both versions' metrics and their difference") != std::string::npos);
     CHECK(out.find("ok: the run page links to its version") != std::string::npos);
+    CHECK(out.find("ok: the reset button shows every epoch again") != std::string::npos);
     CHECK(out.find("ok: confusion: hovering a cell shows its count, share, precision, recall and F1") != std::string::npos);
     CHECK(out.find("ok: search at 390: \"" + k_chinese_label + "\" finds its confusion matrix") != std::string::npos);
     CHECK(out.find("ok: hovering a meme marker shows its caption") != std::string::npos);

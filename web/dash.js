@@ -10,7 +10,7 @@
 const SVG_NS = 'http://www.w3.org/2000/svg';
 const POLL_MS = 1000;       // live updates: a new event shows within about a second
 const COLOURS = ['#3554d1', '#c2410c', '#1b7f3b', '#7c3aed', '#0e7490', '#b3261e', '#8a5a00', '#475569'];
-const chartState = new Map(); // group title → {hidden: Set of series, log, tableOpen}, kept across redraws
+const chartState = new Map(); // group title → {hidden: Set of series, log, tableOpen, zoom}, kept across redraws
 
 // --- building elements ------------------------------------------------------------------
 
@@ -396,7 +396,7 @@ function metricGroups(epochs) {
 }
 
 function stateOf(title) {
-  if (!chartState.has(title)) chartState.set(title, {hidden: new Set(), log: false, tableOpen: false});
+  if (!chartState.has(title)) chartState.set(title, {hidden: new Set(), log: false, tableOpen: false, zoom: null});
   return chartState.get(title);
 }
 
@@ -477,14 +477,14 @@ function swatch(colour) {
   return span;
 }
 
-function legend(group, state, redraw) {
+function legend(group, state, redraw, ...more) {
   const boxes = group.names.map((name, i) => el('label', {},
     el('input', {type: 'checkbox', checked: !state.hidden.has(name), 'data-series-toggle': name,
       onchange: (ev) => { ev.target.checked ? state.hidden.delete(name) : state.hidden.add(name); redraw(); }}),
     swatch(COLOURS[i % COLOURS.length]), name));
   const log = el('label', {}, el('input', {type: 'checkbox', checked: state.log, 'data-log-toggle': group.title,
     onchange: (ev) => { state.log = ev.target.checked; redraw(); }}), 'log scale');
-  return el('div', {class: 'controls', role: 'group', 'aria-label': `${group.title}: series and scale`}, boxes, log);
+  return el('div', {class: 'controls', role: 'group', 'aria-label': `${group.title}: series and scale`}, boxes, log, more);
 }
 
 function valuesTable(group, run, state) {
@@ -499,18 +499,87 @@ function chart(group, run) {
   const state = stateOf(group.title);
   const id = 'chart-' + group.title.replace(/[^a-z0-9]+/gi, '-').toLowerCase();
   const box = el('section', {class: 'chart', 'aria-labelledby': id + '-h', 'data-group': group.title});
-  const redraw = () => box.replaceChildren(...chartContent(group, run, state, id, redraw));
+  const redraw = (keepFocus) => {
+    box.replaceChildren(...chartContent(group, run, state, id, redraw));
+    if (keepFocus === true) box.querySelector('svg').focus();
+  };
   redraw();
   return box;
 }
 
+// --- zoom: drag across epochs, + and - on the focused chart, a reset button ---------------
+
+// The run as the chart shows it: only the epochs and memes inside the zoomed range, when one is
+// set for this run and still holds two epochs.
+function zoomedView(run, state) {
+  const z = state.zoom;
+  if (!z || z.run !== run.run) return run;
+  const inside = (epoch) => epoch !== null && epoch >= z.from && epoch <= z.to;
+  const epochs = run.epochs.filter((e) => inside(e.epoch));
+  return epochs.length < 2 ? run : {...run, epochs, memes: run.memes.filter((m) => inside(m.epoch))};
+}
+
+// Zooms to [from, to] (epochs); a range as wide as the run resets the zoom.
+function zoomTo(run, state, from, to) {
+  const all = run.epochs.map((e) => e.epoch);
+  const lo = Math.min(...all), hi = Math.max(...all);
+  const inside = all.filter((e) => e >= from && e <= to).length;
+  if (inside < 2 && from > lo && to < hi) return false;
+  state.zoom = from <= lo && to >= hi ? null : {run: run.run, from, to};
+  return true;
+}
+
+// + and - halve and double the shown range around the epoch the read-out is at (else its middle).
+function keyZoom(run, state, g, centre, key) {
+  const half = (g.e1 - g.e0) / (key === '-' ? 1 : 4);
+  const c = centre === undefined ? (g.e0 + g.e1) / 2 : centre;
+  return zoomTo(run, state, Math.floor(c - Math.max(half, 1)), Math.ceil(c + Math.max(half, 1)));
+}
+
+// Dragging across the plot zooms to the epochs under the drag; a band shows the range meanwhile.
+function addDragZoom(plot, g, run, state, redraw) {
+  const band = svg('rect', {class: 'zoom-band', y: g.top, height: g.H - g.top - g.bottom, visibility: 'hidden'});
+  plot.append(band);
+  const xOf = (ev) => { const r = plot.getBoundingClientRect(); return (ev.clientX - r.left) * g.W / r.width; };
+  const epochOf = (xx) => g.e0 + (xx - g.left) / (g.W - g.left - g.right) * (g.e1 - g.e0);
+  let from = null;
+  plot.addEventListener('mousedown', (ev) => {
+    if (ev.button !== 0 || (ev.target.closest && ev.target.closest('.meme-marker'))) return;
+    from = xOf(ev);
+    ev.preventDefault();
+  });
+  plot.addEventListener('mousemove', (ev) => {
+    if (from === null) return;
+    const to = xOf(ev);
+    band.setAttribute('x', Math.min(from, to)); band.setAttribute('width', Math.abs(to - from));
+    band.setAttribute('visibility', 'visible');
+  });
+  const end = (ev) => {
+    if (from === null) return;
+    const a = from, b = xOf(ev);
+    from = null;
+    band.setAttribute('visibility', 'hidden');
+    if (Math.abs(b - a) >= 8 && zoomTo(run, state, Math.ceil(epochOf(Math.min(a, b))), Math.floor(epochOf(Math.max(a, b))))) redraw();
+  };
+  plot.addEventListener('mouseup', end);
+  plot.addEventListener('mouseleave', end);
+}
+
+function zoomReset(state, redraw) {
+  return el('button', {type: 'button', class: 'zoom-reset', 'data-zoom-reset': true, hidden: !state.zoom,
+    onclick: () => { state.zoom = null; redraw(); }}, 'Reset zoom');
+}
+
 function chartContent(group, run, state, id, redraw) {
+  const full = run;
+  run = zoomedView(full, state);
   const g = layout(group, run, state);
   const tip = el('div', {class: 'tooltip', role: 'status', hidden: true});
   const cursor = svg('line', {class: 'cursor', y1: g.top, y2: g.H - g.bottom, visibility: 'hidden'});
   const plot = svg('svg', {viewBox: `0 0 ${g.W} ${g.H}`, tabindex: 0, role: 'img', focusable: 'true',
     'aria-label': `${group.title} over ${run.epochs.length} epochs (${group.names.join(', ')}), ` +
-      `${run.memes.length} memes marked; left and right arrows read the values; the table below has them all`});
+      `${run.memes.length} memes marked; left and right arrows read the values, plus and minus zoom; ` +
+      'the table below has them all'});
   const show = (text, xx) => {
     tip.textContent = text;
     tip.hidden = false;
@@ -535,14 +604,21 @@ function chartContent(group, run, state, id, redraw) {
     showEpoch(best);
   });
   plot.addEventListener('mouseleave', () => { tip.hidden = true; cursor.setAttribute('visibility', 'hidden'); });
+  addDragZoom(plot, g, full, state, redraw);
   plot.addEventListener('keydown', (ev) => {
+    if (['+', '=', '-'].includes(ev.key)) {
+      ev.preventDefault();
+      if (keyZoom(full, state, g, at < 0 ? undefined : epochs[at], ev.key === '-' ? '-' : '+')) redraw(true);
+      return;
+    }
     const step = {ArrowRight: 1, ArrowLeft: -1, Home: -Infinity, End: Infinity}[ev.key];
     if (step === undefined) return;
     ev.preventDefault();
     showEpoch(Number.isFinite(step) ? at + step : step < 0 ? 0 : epochs.length - 1);
   });
   plot.addEventListener('blur', () => { tip.hidden = true; });
-  return [el('h2', {id: id + '-h'}, group.title), legend(group, state, redraw), plot, tip, valuesTable(group, run, state)];
+  return [el('h2', {id: id + '-h'}, group.title), legend(group, state, redraw, zoomReset(state, redraw)), plot, tip,
+    valuesTable(group, full, state)];
 }
 
 // --- routing and live updates ---------------------------------------------------------

@@ -227,6 +227,29 @@ async function keyboardAndToggles(page) {
   check(await page.$$eval('.chart details table tbody tr', (r) => r.length) >= plan.epochs, 'each chart has a table of its values');
 }
 
+// Zoom on the Loss chart: a drag across part of it, the reset button, + and - from the keyboard.
+async function zoom(page) {
+  const points = () => page.$$eval('.chart[data-group="Loss"] circle.pt[data-series="loss"]', (c) => c.length);
+  const all = await points();
+  const box = await (await page.$('.chart[data-group="Loss"] svg')).boundingBox();
+  await page.mouse.move(box.x + box.width * 0.3, box.y + box.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width * 0.7, box.y + box.height / 2, {steps: 5});
+  await page.mouse.up();
+  const dragged = await points();
+  check(dragged >= 2 && dragged < all, `dragging across the chart zooms to those epochs (${all} → ${dragged} points)`);
+  await shoot(page, 'dashboard-run-zoom-1280');
+  await page.click('.chart[data-group="Loss"] button[data-zoom-reset]');
+  check(await points() === all && await page.$eval('.chart[data-group="Loss"] button[data-zoom-reset]', (b) => b.hidden),
+    'the reset button shows every epoch again');
+  await page.$eval('.chart[data-group="Loss"] svg', (svg) => svg.focus());
+  await page.keyboard.press('+');
+  const zoomedIn = await points();
+  await page.keyboard.press('-');
+  await page.keyboard.press('-');
+  check(zoomedIn < all && await points() === all, `+ and - zoom in and out from the keyboard (${all} → ${zoomedIn} → ${all})`);
+}
+
 async function live(page) {
   const before = await page.$$eval('.chart[data-group="Loss"] circle.pt[data-series="loss"]', (c) => c.length);
   const sent = Date.now();
@@ -295,6 +318,7 @@ async function main() {
     const data = await runPage(page, 1280);
     await hover(page, data);
     await keyboardAndToggles(page);
+    await zoom(page);
     await live(page);
     await compareVersions(page, await versions(page, 1280));
     await runLinksVersion(page);
