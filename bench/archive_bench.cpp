@@ -18,6 +18,7 @@
 
 #include "bench/bench_util.hpp"
 #include "bot/dashboard/queries.hpp"
+#include "meme/confusion.hpp"
 #include "storage/archive.hpp"
 #include "storage/ingest_store.hpp"
 
@@ -136,6 +137,16 @@ void add_dashboard_data(storage::Archive& archive, int epochs) {
     storage::Transaction t(archive.database());
     for (int e = 0; e < epochs; ++e)
         store.add_epoch(run.id, e, run.time + e, {{"loss", 1.0 / (e + 1)}, {"val_loss", 1.2 / (e + 1)}}, "bench-run");
+    for (int i = 0; i < 200; ++i) {  // confusion matrices as the pipeline archives them
+        storage::Entry matrix;
+        matrix.kind = storage::EntryKind::training;
+        matrix.time = run.time - 1'000'000 * i;
+        matrix.run = "bench-run-" + std::to_string(i);
+        matrix.summary = "confusion matrix of " + *matrix.run + ": accuracy 0.800";
+        matrix.details = {{"confusion", meme::to_json(meme::confusion_from_counts({"cat", "dog", "owl"},
+                                                                                   {{40, 8, 2}, {3, 30, 0}, {10, 5, 20}}))}};
+        archive.add(matrix);
+    }
     for (int repo = 0; repo < 10; ++repo)
         for (int branch = 0; branch < 20; ++branch)
             for (const char* pipeline : {"build", "test", "deploy"})
@@ -164,6 +175,17 @@ void report_dashboard(storage::Archive& archive, double baseline_ms) {
     bench::report("dashboard runs data (100 runs)", figure(runs), runs.median_ms / baseline_ms, "<= 50 ms");
     auto run = bench::measure(200, [&] { bot::dashboard::run(db, "bench-run"); });
     bench::report("dashboard run data (1,000 epochs)", figure(run), run.median_ms / baseline_ms, "<= 50 ms");
+    auto matrices = bench::measure(200, [&] {
+        storage::ReadSnapshot snapshot(db);
+        auto list = bot::dashboard::confusion_matrices(db, 100);
+        bot::dashboard::confusion_matrix(db, list[0]["entry"].get<std::int64_t>());
+    });
+    bench::report("dashboard confusion data (list of 100, one matrix)", figure(matrices), matrices.median_ms / baseline_ms, "<= 50 ms");
+    auto versions = bench::measure(200, [&] {
+        storage::ReadSnapshot snapshot(db);
+        bot::dashboard::versions(db, 200);
+    });
+    bench::report("dashboard versions data (200 versions)", figure(versions), versions.median_ms / baseline_ms, "<= 50 ms");
 }
 
 int arg_int(int argc, char** argv, const std::string& name, int fallback) {

@@ -208,6 +208,14 @@ CREATE TABLE secrets(
 ) WITHOUT ROWID;
 )sql";
 
+// Version 8: the archived confusion matrices (training entries the pipeline sums up as
+// "confusion matrix of <run>: …", pipeline/pipeline.cpp), newest first, for the dashboard's
+// confusion page. A query uses the index only when it repeats this WHERE clause exactly.
+constexpr const char* k_schema_v8 = R"sql(
+CREATE INDEX entries_by_confusion ON entries(time, id)
+  WHERE kind = 'training' AND substr(summary, 1, 20) = 'confusion matrix of ';
+)sql";
+
 struct Migration {
     int version;
     const char* sql;
@@ -241,6 +249,7 @@ const std::vector<Migration>& migrations() {
         {5, k_schema_v5, false},
         {6, k_schema_v6, false, normalise_repo_identities},
         {7, k_schema_v7, false},
+        {8, k_schema_v8, false},
     };
     return list;
 }

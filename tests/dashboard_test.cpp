@@ -19,6 +19,9 @@ const std::string k_token = "dash-t0ken-for-tests";
 const std::string k_run = "<img src=x onerror=alert('run')>-resnet";
 const std::string k_repo = "acme/<script>alert('repo')</script>";
 const std::string k_commit_message = "fix: <b class=xss onclick=alert(1)>bold</b> & <iframe src=x></iframe>";
+const std::string k_version_message = "model: <img src=x onerror=alert('version')> wider head";
+const std::string k_label = "<svg onload=alert('label')>cat";
+const std::string k_chinese_label = "猫头鹰";
 constexpr int k_epochs = 14;
 
 std::filesystem::path build_dir() { return std::filesystem::path(MEMEOPS_BINARY).parent_path(); }
@@ -51,15 +54,41 @@ void seed(const test::ServeProcess& serve, const std::string& token = "") {
              {"message", k_commit_message}, {"text", k_commit_message}});
 }
 
+// Two versions of k_repo: the run's model (training.end with its commit) and a tagged commit
+// whose message is hostile; and one of another repository. Returns the run's commit.
+std::string seed_versions(const test::ServeProcess& serve) {
+    auto c = client(serve);
+    std::string run_commit = test::fake_sha(8);
+    post(c, {{"kind", "training.end"}, {"run", k_run}, {"status", "success"}, {"repo", k_repo}, {"commit", run_commit},
+             {"metrics", {{"accuracy", 0.91}, {"loss", 0.2}}}});
+    post(c, {{"kind", "commit"}, {"repo", k_repo}, {"branch", "main"}, {"commit", test::fake_sha(9)}, {"version", true},
+             {"message", k_version_message}, {"text", k_version_message}, {"metrics", {{"accuracy", 0.94}, {"f1", 0.88}}}});
+    post(c, {{"kind", "commit"}, {"repo", "acme/other"}, {"branch", "main"}, {"commit", test::fake_sha(10)},
+             {"version", true}, {"message", "other model"}, {"text", "other model"}, {"metrics", {{"accuracy", 0.5}}}});
+    return run_commit;
+}
+
+// A three-class matrix with a hostile label, then a two-class one (the newest). Returns their
+// labels in that order.
+std::vector<std::vector<std::string>> seed_confusion(const test::ServeProcess& serve) {
+    auto c = client(serve);
+    std::vector<std::string> three{k_label, "dog", k_chinese_label}, two{"negative", "positive"};
+    post(c, {{"kind", "confusion.matrix"}, {"run", k_run}, {"labels", three},
+             {"matrix", {{40, 8, 2}, {3, 30, 0}, {10, 5, 20}}}});
+    post(c, {{"kind", "confusion.matrix"}, {"run", "binary-run"}, {"labels", two}, {"matrix", {{50, 10}, {5, 35}}}});
+    return {three, two};
+}
+
 // Runs the browser checks with `plan`; returns what they printed.
 std::string run_browser(json plan) {
     auto shots = build_dir() / "dashboard-screenshots";
     std::filesystem::create_directories(shots);
     plan["out"] = shots.string();
     plan["chromium"] = "/usr/bin/chromium";
-    plan["xss"] = {k_run, k_repo};
+    plan["xss"] = {k_run, k_repo, k_version_message, k_label};
     plan["run"] = k_run;
     plan["epochs"] = k_epochs;
+    plan["chinese"] = k_chinese_label;
     test::TempDir dir;
     test::write_file(dir.file("plan.json"), plan.dump());
     auto result = test::run_process(std::string(MEMEOPS_SOURCE_DIR) + "/tests/dashboard/browser.sh",
@@ -96,11 +125,18 @@ TEST_CASE("dashboard: pages and charts and live updates and escaping in headless
     test::TempDir dir;
     test::ServeProcess serve(dir, serve_env(dir), "dash");
     seed(serve);
+    seed_versions(serve);
+    seed_confusion(serve);
     std::string out = run_browser({{"url", "http://127.0.0.1:" + std::to_string(serve.port())}, {"mode", "open"}});
+    CHECK(out.find("ok: versions compare shows both versions' metrics and their difference") != std::string::npos);
+    CHECK(out.find("ok: the run page links to its version") != std::string::npos);
+    CHECK(out.find("ok: the reset button shows every epoch again") != std::string::npos);
+    CHECK(out.find("ok: confusion: hovering a cell shows its count, share, precision, recall and F1") != std::string::npos);
+    CHECK(out.find("ok: search at 390: \"" + k_chinese_label + "\" finds its confusion matrix") != std::string::npos);
     CHECK(out.find("ok: hovering a meme marker shows its caption") != std::string::npos);
     CHECK(out.find("ok: a posted epoch appears on the open run page within 2 s") != std::string::npos);
     CHECK(out.find("ok: run at 390: no sideways scrolling of the page") != std::string::npos);
-    for (const char* shot : {"overview", "runs", "run"})
+    for (const char* shot : {"overview", "runs", "run", "versions", "confusion", "search"})
         for (int width : {1280, 390})
             CHECK(std::filesystem::file_size(build_dir() / "dashboard-screenshots" /
                                              ("dashboard-" + std::string(shot) + "-" + std::to_string(width) + ".png")) > 10000);
@@ -212,4 +248,69 @@ TEST_CASE("dashboard: open on loopback without a token and a run's memes sit at 
     CHECK(later["changes"][1]["kind"] == "training.epoch");
     CHECK(later["changes"][1]["run"] == k_run);
     CHECK(later["reset"] == false);
+}
+
+TEST_CASE("dashboard: versions are timelines per repository with their commit and metrics and memes", "[dashboard]") {
+    test::TempDir dir;
+    test::ServeProcess serve(dir, serve_env(dir), "dash-versions");
+    seed(serve);
+    std::string run_commit = seed_versions(serve);
+    auto c = client(serve);
+    auto res = c.Get("/v1/dash/versions");
+    REQUIRE(res->status == 200);
+    auto repos = json::parse(res->body)["repos"];
+    REQUIRE(repos.size() == 2);
+    CHECK(repos[0]["repo"] == "acme/other");  // the newest version's repository comes first
+    REQUIRE(repos[1]["repo"] == k_repo);
+    auto versions = repos[1]["versions"];
+    REQUIRE(versions.size() == 2);
+    CHECK(versions[0]["summary"] == k_version_message);
+    CHECK(versions[0]["commit"] == test::fake_sha(9));
+    CHECK(versions[0]["metrics"]["f1"] == 0.88);
+    CHECK(versions[0]["memes"].size() == 1);
+    CHECK(versions[0]["memes"][0]["reaction"] == "version.tagged");
+    CHECK(versions[1]["commit"] == run_commit);
+    CHECK(versions[1]["run"] == k_run);
+    CHECK(versions[1]["metrics"]["accuracy"] == 0.91);
+    for (const auto& v : versions) {
+        CHECK(v["tag"].is_string());
+        CHECK(v["docker_tag"] == v["tag"]);
+        CHECK_FALSE(v.contains("repo"));
+    }
+    // the run names the version it produced, which the run page links to
+    auto run = json::parse(c.Get("/v1/dash/runs/" + percent_encoded(k_run))->body);
+    CHECK(run["version"] == versions[1]["tag"]);
+}
+
+TEST_CASE("dashboard: confusion matrices with the CLI's emoji and per-class scores", "[dashboard]") {
+    test::TempDir dir;
+    test::ServeProcess serve(dir, serve_env(dir), "dash-confusion");
+    seed(serve);
+    auto labels = seed_confusion(serve);
+    auto c = client(serve);
+    auto list = json::parse(c.Get("/v1/dash/confusion")->body)["matrices"];
+    REQUIRE(list.size() == 2);
+    CHECK(list[0]["run"] == "binary-run");
+    CHECK(list[0]["classes"] == 2);
+    CHECK(list[1]["classes"] == 3);
+    CHECK(list[1]["accuracy"].get<double>() == Approx(90.0 / 118));
+
+    auto binary = json::parse(c.Get("/v1/dash/confusion/" + std::to_string(list[0]["entry"].get<int>()))->body);
+    CHECK(binary["emoji"] == json::array({json::array({"🔥 TN", "❌ FP"}), json::array({"⚠️ FN", "💯 TP"})}));
+    CHECK(binary["per_class"]["positive"]["recall"].get<double>() == Approx(35.0 / 40));
+    CHECK(binary["per_class"]["positive"]["precision"].get<double>() == Approx(35.0 / 45));
+
+    auto three = json::parse(c.Get("/v1/dash/confusion/" + std::to_string(list[1]["entry"].get<int>()))->body);
+    CHECK(three["labels"] == labels[0]);
+    CHECK(three["matrix"][2][0] == 10);
+    CHECK(three["run"] == k_run);
+    REQUIRE(three["emoji"].size() == 3);
+    CHECK(three["emoji"][0][0].get<std::string>().starts_with("🟩"));  // the diagonal is correct
+    CHECK(three["per_class"][k_label]["support"] == 50);
+
+    // a run entry is not a confusion matrix; an id must be a number
+    auto run = json::parse(c.Get("/v1/dash/runs/" + percent_encoded(k_run))->body);
+    CHECK(c.Get("/v1/dash/confusion/" + std::to_string(run["id"].get<int>()))->status == 404);
+    CHECK(c.Get("/v1/dash/confusion/12x")->status == 400);
+    CHECK(c.Get("/v1/dash/confusion/99999999999999999999999")->status == 400);
 }

@@ -1,4 +1,5 @@
-// The MemeOps dashboard: Overview, Runs and a page per run, drawn from /v1/dash/* JSON.
+// The MemeOps dashboard: Overview, Runs and a page per run, Versions, Confusion matrices, drawn
+// from /v1/dash/* JSON, and Search, drawn from the API's /v1/search.
 //
 // Every piece of archive text (captions, commit messages, run names, repositories) is user text:
 // it only ever reaches the page through textContent and attribute values, never as markup. The
@@ -9,7 +10,7 @@
 const SVG_NS = 'http://www.w3.org/2000/svg';
 const POLL_MS = 1000;       // live updates: a new event shows within about a second
 const COLOURS = ['#3554d1', '#c2410c', '#1b7f3b', '#7c3aed', '#0e7490', '#b3261e', '#8a5a00', '#475569'];
-const chartState = new Map(); // group title → {hidden: Set of series, log, tableOpen}, kept across redraws
+const chartState = new Map(); // group title → {hidden: Set of series, log, tableOpen, zoom}, kept across redraws
 
 // --- building elements ------------------------------------------------------------------
 
@@ -58,6 +59,10 @@ function number(value) {
   return String(Math.round(value * 10000) / 10000);
 }
 
+function plural(count, noun) {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+
 function metricsText(metrics) {
   return Object.entries(metrics || {}).map(([name, value]) => `${name} ${number(value)}`).join(' · ');
 }
@@ -68,6 +73,10 @@ function status(word) {
 
 function runLink(name) {
   return el('a', {href: '#/runs/' + encodeURIComponent(name)}, name);
+}
+
+function versionLink(tag) {
+  return el('a', {href: '#/versions/' + encodeURIComponent(tag)}, el('code', {}, tag));
 }
 
 function table(caption, headings, rows) {
@@ -116,7 +125,7 @@ function ciTable(board) {
 
 function versionsTable(versions) {
   return table('Newest model versions', ['Tag', 'Name', 'Docker tag', 'Commit', 'Run', 'Metrics'],
-    versions.map((v) => [td(el('code', {}, v.tag || '')), td(v.display), td(el('code', {}, v.docker_tag || '')),
+    versions.map((v) => [td(v.tag ? versionLink(v.tag) : ''), td(v.display), td(el('code', {}, v.docker_tag || '')),
       td(el('code', {}, (v.commit || '').slice(0, 10))), td(v.run ? runLink(v.run) : ''), td(metricsText(v.metrics))]));
 }
 
@@ -155,7 +164,7 @@ async function runsPage() {
   return [el('h1', {}, 'Training runs'),
     table('Runs, newest first', ['Run', 'Status', 'Epochs', 'Last metrics', 'Version', 'Updated'],
       data.runs.map((r) => [td(runLink(r.run)), td(status(r.status)), td(String(r.epochs), 'num'),
-        td(metricsText(r.metrics)), td(r.version ? el('code', {}, r.version) : ''), td(when(r.time), 'num')]))];
+        td(metricsText(r.metrics)), td(r.version ? versionLink(r.version) : ''), td(when(r.time), 'num')]))];
 }
 
 async function runPage(name) {
@@ -164,12 +173,212 @@ async function runPage(name) {
   return [el('h1', {}, 'Run ', el('span', {class: 'run-name'}, run.run)),
     el('p', {}, status(run.status), ` · ${run.epochs.length} epochs · ${run.memes.length} memes`,
       run.repo ? ` · ${run.repo}` : '', run.branch ? ` · ${run.branch}` : '',
-      run.version ? [' · version ', el('code', {}, run.version)] : ''),
+      run.version ? [' · version ', versionLink(run.version)] : ''),
     groups.length ? groups.map((g) => chart(g, run)) : el('p', {class: 'muted'}, 'No epochs archived yet.'),
     el('section', {'aria-labelledby': 'run-memes-h'}, el('h2', {id: 'run-memes-h'}, 'Memes of this run'),
       table('Memes by epoch', ['Epoch', 'Reaction', 'Caption', 'When'],
         run.memes.map((m) => [td(m.epoch === null ? '—' : String(m.epoch), 'num'), td(m.reaction, 'nowrap'),
           td(m.caption), td(when(m.created), 'num')])))];
+}
+
+// --- versions ---------------------------------------------------------------------------
+
+const compareState = {a: null, b: null}; // the two compared versions' ids, kept across live redraws
+
+function versionCard(v, focusTag) {
+  return el('li', {class: 'card version-card', id: `version-${v.id}`, 'data-tag': v.tag || '',
+    tabindex: v.tag === focusTag ? -1 : null, 'aria-current': v.tag === focusTag ? 'true' : null},
+    el('h3', {}, el('code', {}, v.tag || ''), v.display && v.display !== v.tag ? [' ', el('span', {class: 'muted'}, v.display)] : ''),
+    el('p', {class: 'subject'}, when(v.time), ' · commit ', el('code', {title: v.commit || ''}, (v.commit || '').slice(0, 7)),
+      v.docker_tag ? [' · docker ', el('code', {}, v.docker_tag)] : '', v.run ? [' · run ', runLink(v.run)] : ''),
+    v.summary ? el('p', {class: 'commit-message'}, v.summary) : null,
+    el('p', {class: 'metrics'}, Object.keys(v.metrics).length ? metricsText(v.metrics) : 'no metrics'),
+    v.memes.length ? el('ul', {class: 'version-memes'}, v.memes.map((m) => el('li', {},
+      el('span', {class: `badge p${m.priority}`}, `P${m.priority}`), ' ', el('span', {lang: 'zh'}, m.caption),
+      m.caption_en !== m.caption ? el('span', {class: 'caption-en', lang: 'en'}, ` — ${m.caption_en}`) : ''))) : null);
+}
+
+function timeline(repo, focusTag) {
+  const name = repo.repo === null ? 'No repository' : repo.repo;
+  const id = 'timeline-' + repo.versions[0].id;
+  return el('section', {class: 'timeline', 'aria-labelledby': id},
+    el('h2', {id}, name, el('span', {class: 'muted'}, ` · ${plural(repo.versions.length, 'version')}`)),
+    el('ol', {class: 'versions', reversed: true}, repo.versions.map((v) => versionCard(v, focusTag))));
+}
+
+function versionLabel(v, repo) {
+  return `${v.tag || v.id} · ${repo === null ? 'no repository' : repo} · ${when(v.time)}`;
+}
+
+// Differences read B − A: positive means B's value is larger.
+function difference(a, b) {
+  if (typeof a !== 'number' || typeof b !== 'number') return '';
+  const d = b - a;
+  return (d > 0 ? '+' : '') + number(d);
+}
+
+function compareTable(a, b) {
+  const names = [...new Set([...Object.keys(a.metrics), ...Object.keys(b.metrics)])].sort();
+  return table(`Metrics of ${a.tag} (A) and ${b.tag} (B)`, ['Metric', `A: ${a.tag}`, `B: ${b.tag}`, 'B − A'],
+    names.map((n) => [td(n), td(n in a.metrics ? number(a.metrics[n]) : '—', 'num'),
+      td(n in b.metrics ? number(b.metrics[n]) : '—', 'num'), td(difference(a.metrics[n], b.metrics[n]), 'num')]));
+}
+
+function versionPicker(label, key, all, redraw) {
+  return el('label', {}, label, ' ',
+    el('select', {'data-compare': key, onchange: (ev) => { compareState[key] = Number(ev.target.value); redraw(); }},
+      all.map(({v, repo}) => el('option', {value: v.id, selected: v.id === compareState[key]}, versionLabel(v, repo)))));
+}
+
+function comparison(all) {
+  const box = el('section', {class: 'compare', 'aria-labelledby': 'compare-h'});
+  const ids = all.map(({v}) => v.id);
+  if (!ids.includes(compareState.a)) compareState.a = ids[Math.min(1, ids.length - 1)];
+  if (!ids.includes(compareState.b)) compareState.b = ids[0];
+  const redraw = () => {
+    const a = all.find(({v}) => v.id === compareState.a).v, b = all.find(({v}) => v.id === compareState.b).v;
+    box.replaceChildren(el('h2', {id: 'compare-h'}, 'Compare two versions'),
+      el('div', {class: 'controls'}, versionPicker('A', 'a', all, redraw), versionPicker('B', 'b', all, redraw)),
+      compareTable(a, b));
+  };
+  redraw();
+  return box;
+}
+
+async function versionsPage(focusTag) {
+  const data = await api('/v1/dash/versions');
+  const all = data.repos.flatMap((r) => r.versions.map((v) => ({v, repo: r.repo})));
+  if (!all.length) return [el('h1', {}, 'Versions'), el('p', {class: 'muted'}, 'No model versions yet.')];
+  const focused = all.find(({v}) => v.tag === focusTag);
+  if (focused) setTimeout(() => { const card = document.getElementById(`version-${focused.v.id}`); if (card) card.focus(); }, 0);
+  return [el('h1', {}, 'Versions'), comparison(all), data.repos.map((r) => timeline(r, focusTag)),
+    focusTag && !focused ? el('p', {class: 'error', role: 'alert'}, `No version ${focusTag} among the newest.`) : []];
+}
+
+// --- confusion matrices -----------------------------------------------------------------
+
+const heatState = {normalised: false, colours: false}; // the page's two switches, kept across redraws
+
+function percent(share) {
+  return `${Math.round(share * 1000) / 10}%`;
+}
+
+function rowTotals(m) {
+  return m.matrix.map((row) => row.reduce((a, b) => a + b, 0));
+}
+
+// What hovering or focusing a cell says: its count and share, and both classes' scores.
+function cellText(m, r, c, totals) {
+  const scores = (label) => {
+    const s = m.per_class[label];
+    return `${label}: precision ${number(s.precision)} · recall ${number(s.recall)} · F1 ${number(s.f1)} · support ${s.support}`;
+  };
+  const count = m.matrix[r][c];
+  const lines = [`true ${m.labels[r]}, predicted ${m.labels[c]}: ${m.emoji[r][c]}`,
+    `count ${count} · share ${percent(totals[r] ? count / totals[r] : 0)} of true ${m.labels[r]}`, scores(m.labels[r])];
+  if (r !== c) lines.push(scores(m.labels[c]));
+  return lines.join('\n');
+}
+
+// A heat colour: correct cells green, errors amber to red, deeper as their share of the row grows.
+function heatColour(share, correct) {
+  const hue = correct ? 140 : 40 - 40 * share;
+  return `hsl(${hue} 70% ${95 - share * 40}%)`; // never so dark that the dark text is hard to read
+}
+
+function heatCell(m, r, c, totals, show) {
+  const count = m.matrix[r][c], share = totals[r] ? count / totals[r] : 0;
+  const value = heatState.normalised ? percent(share) : String(count);
+  const text = cellText(m, r, c, totals);
+  const cell = el('td', {class: 'heat-cell', tabindex: 0, 'data-row': r, 'data-col': c, 'aria-label': text.split('\n').join('; ')},
+    heatState.colours ? null : el('span', {class: 'emoji', 'aria-hidden': 'true'}, m.emoji[r][c].split(' ')[0]), ' ',
+    el('span', {class: 'value'}, value));
+  if (heatState.colours) cell.style.background = heatColour(share, r === c);
+  for (const type of ['mouseenter', 'focus']) cell.addEventListener(type, () => show(text));
+  return cell;
+}
+
+function heatMap(m, show) {
+  const totals = rowTotals(m);
+  return el('div', {class: 'scroll'}, el('table', {class: 'heat'},
+    el('caption', {}, `Rows: true class; columns: predicted class (${heatState.normalised ? 'share of the row' : 'counts'})`),
+    el('thead', {}, el('tr', {}, el('td', {}), m.labels.map((l) => el('th', {scope: 'col'}, 'pred ', l)))),
+    el('tbody', {}, m.labels.map((l, r) => el('tr', {}, el('th', {scope: 'row'}, 'true ', l),
+      m.labels.map((_, c) => heatCell(m, r, c, totals, show)))))));
+}
+
+function scoresTable(m) {
+  return table('Per-class scores', ['Class', 'Precision', 'Recall', 'F1', 'Support'],
+    m.labels.map((l) => { const s = m.per_class[l];
+      return [td(l), td(number(s.precision), 'num'), td(number(s.recall), 'num'), td(number(s.f1), 'num'), td(String(s.support), 'num')]; }));
+}
+
+function heatSwitches(redraw) {
+  const toggle = (key, label) => el('label', {}, el('input', {type: 'checkbox', checked: heatState[key], 'data-heat-toggle': key,
+    onchange: (ev) => { heatState[key] = ev.target.checked; redraw(); }}), label);
+  return el('div', {class: 'controls', role: 'group', 'aria-label': 'How the cells are shown'},
+    toggle('normalised', 'normalised (share of the true class)'), toggle('colours', 'heat colours instead of emoji'));
+}
+
+function matrixView(m) {
+  const box = el('section', {class: 'chart matrix', 'aria-labelledby': 'matrix-h', 'data-entry': m.entry});
+  const detail = el('p', {class: 'cell-detail', role: 'status', 'aria-live': 'polite'}, 'Hover or focus a cell for its count, share and scores.');
+  const show = (text) => { detail.textContent = text; };
+  const redraw = () => box.replaceChildren(
+    el('h2', {id: 'matrix-h'}, 'Run ', m.run ? runLink(m.run) : '—', ` · accuracy ${number(m.accuracy)} · ${when(m.time)}`),
+    heatSwitches(redraw), heatMap(m, show), detail, scoresTable(m));
+  redraw();
+  return box;
+}
+
+function confusionLink(entry, text) {
+  return el('a', {href: '#/confusion/' + entry}, text);
+}
+
+async function confusionPage(entry) {
+  const list = await api('/v1/dash/confusion');
+  const chosen = entry || (list.matrices[0] && list.matrices[0].entry);
+  const m = chosen ? await api('/v1/dash/confusion/' + encodeURIComponent(chosen)) : null;
+  return [el('h1', {}, 'Confusion matrices'),
+    m ? matrixView(m) : el('p', {class: 'muted'}, 'No confusion matrices archived yet.'),
+    table('Archived matrices, newest first', ['When', 'Run', 'Repository', 'Classes', 'Accuracy'],
+      list.matrices.map((x) => [td(confusionLink(x.entry, when(x.time)), 'num'), td(x.run || ''), td(x.repo || ''),
+        td(String(x.classes), 'num'), td(number(x.accuracy), 'num')]))];
+}
+
+// --- search -------------------------------------------------------------------------------
+
+// Where a search result has a page of its own: its version, its confusion matrix, its run.
+function resultLink(e) {
+  if (e.kind === 'version' && e.tag) return versionLink(e.tag);
+  if (e.details && e.details.confusion) return confusionLink(e.id, 'confusion matrix');
+  if (e.kind === 'training' && e.run) return runLink(e.run);
+  return null;
+}
+
+function searchResult(e) {
+  const link = resultLink(e);
+  return el('li', {class: 'card search-result', 'data-entry': e.id},
+    el('h3', {}, e.kind, ' · ', e.time.slice(0, 16).replace('T', ' '), ' UTC', link ? [' · ', link] : ''),
+    e.repo || e.branch ? el('p', {class: 'subject'}, [e.repo, e.branch].filter(Boolean).join(' · ')) : null,
+    e.summary ? el('p', {class: 'commit-message'}, e.summary) : null,
+    e.memes.length ? el('ul', {class: 'version-memes'}, e.memes.map((m) => el('li', {lang: 'zh'}, m.caption))) : null);
+}
+
+function searchForm(q) {
+  const input = el('input', {type: 'search', id: 'search-q', name: 'q', value: q, required: true, autocomplete: 'off'});
+  return el('form', {class: 'search-form', role: 'search', onsubmit: (ev) => {
+    ev.preventDefault();
+    location.hash = '#/search?q=' + encodeURIComponent(input.value.trim());
+  }}, el('label', {for: 'search-q'}, 'Search the archive (English or Chinese)'), el('div', {}, input, ' ', el('button', {type: 'submit'}, 'Search')));
+}
+
+async function searchPage(q) {
+  const head = [el('h1', {}, 'Search'), searchForm(q)];
+  if (!q) return head;
+  const results = await api('/v1/search?q=' + encodeURIComponent(q) + '&limit=50');
+  return [...head, el('p', {role: 'status'}, `${plural(results.length, 'result')} for “`, q, '”'),
+    el('ul', {class: 'cards search-results'}, results.map(searchResult))];
 }
 
 // --- charts ---------------------------------------------------------------------------
@@ -187,7 +396,7 @@ function metricGroups(epochs) {
 }
 
 function stateOf(title) {
-  if (!chartState.has(title)) chartState.set(title, {hidden: new Set(), log: false, tableOpen: false});
+  if (!chartState.has(title)) chartState.set(title, {hidden: new Set(), log: false, tableOpen: false, zoom: null});
   return chartState.get(title);
 }
 
@@ -268,14 +477,14 @@ function swatch(colour) {
   return span;
 }
 
-function legend(group, state, redraw) {
+function legend(group, state, redraw, ...more) {
   const boxes = group.names.map((name, i) => el('label', {},
     el('input', {type: 'checkbox', checked: !state.hidden.has(name), 'data-series-toggle': name,
       onchange: (ev) => { ev.target.checked ? state.hidden.delete(name) : state.hidden.add(name); redraw(); }}),
     swatch(COLOURS[i % COLOURS.length]), name));
   const log = el('label', {}, el('input', {type: 'checkbox', checked: state.log, 'data-log-toggle': group.title,
     onchange: (ev) => { state.log = ev.target.checked; redraw(); }}), 'log scale');
-  return el('div', {class: 'controls', role: 'group', 'aria-label': `${group.title}: series and scale`}, boxes, log);
+  return el('div', {class: 'controls', role: 'group', 'aria-label': `${group.title}: series and scale`}, boxes, log, more);
 }
 
 function valuesTable(group, run, state) {
@@ -290,18 +499,87 @@ function chart(group, run) {
   const state = stateOf(group.title);
   const id = 'chart-' + group.title.replace(/[^a-z0-9]+/gi, '-').toLowerCase();
   const box = el('section', {class: 'chart', 'aria-labelledby': id + '-h', 'data-group': group.title});
-  const redraw = () => box.replaceChildren(...chartContent(group, run, state, id, redraw));
+  const redraw = (keepFocus) => {
+    box.replaceChildren(...chartContent(group, run, state, id, redraw));
+    if (keepFocus === true) box.querySelector('svg').focus();
+  };
   redraw();
   return box;
 }
 
+// --- zoom: drag across epochs, + and - on the focused chart, a reset button ---------------
+
+// The run as the chart shows it: only the epochs and memes inside the zoomed range, when one is
+// set for this run and still holds two epochs.
+function zoomedView(run, state) {
+  const z = state.zoom;
+  if (!z || z.run !== run.run) return run;
+  const inside = (epoch) => epoch !== null && epoch >= z.from && epoch <= z.to;
+  const epochs = run.epochs.filter((e) => inside(e.epoch));
+  return epochs.length < 2 ? run : {...run, epochs, memes: run.memes.filter((m) => inside(m.epoch))};
+}
+
+// Zooms to [from, to] (epochs); a range as wide as the run resets the zoom.
+function zoomTo(run, state, from, to) {
+  const all = run.epochs.map((e) => e.epoch);
+  const lo = Math.min(...all), hi = Math.max(...all);
+  const inside = all.filter((e) => e >= from && e <= to).length;
+  if (inside < 2 && from > lo && to < hi) return false;
+  state.zoom = from <= lo && to >= hi ? null : {run: run.run, from, to};
+  return true;
+}
+
+// + and - halve and double the shown range around the epoch the read-out is at (else its middle).
+function keyZoom(run, state, g, centre, key) {
+  const half = (g.e1 - g.e0) / (key === '-' ? 1 : 4);
+  const c = centre === undefined ? (g.e0 + g.e1) / 2 : centre;
+  return zoomTo(run, state, Math.floor(c - Math.max(half, 1)), Math.ceil(c + Math.max(half, 1)));
+}
+
+// Dragging across the plot zooms to the epochs under the drag; a band shows the range meanwhile.
+function addDragZoom(plot, g, run, state, redraw) {
+  const band = svg('rect', {class: 'zoom-band', y: g.top, height: g.H - g.top - g.bottom, visibility: 'hidden'});
+  plot.append(band);
+  const xOf = (ev) => { const r = plot.getBoundingClientRect(); return (ev.clientX - r.left) * g.W / r.width; };
+  const epochOf = (xx) => g.e0 + (xx - g.left) / (g.W - g.left - g.right) * (g.e1 - g.e0);
+  let from = null;
+  plot.addEventListener('mousedown', (ev) => {
+    if (ev.button !== 0 || (ev.target.closest && ev.target.closest('.meme-marker'))) return;
+    from = xOf(ev);
+    ev.preventDefault();
+  });
+  plot.addEventListener('mousemove', (ev) => {
+    if (from === null) return;
+    const to = xOf(ev);
+    band.setAttribute('x', Math.min(from, to)); band.setAttribute('width', Math.abs(to - from));
+    band.setAttribute('visibility', 'visible');
+  });
+  const end = (ev) => {
+    if (from === null) return;
+    const a = from, b = xOf(ev);
+    from = null;
+    band.setAttribute('visibility', 'hidden');
+    if (Math.abs(b - a) >= 8 && zoomTo(run, state, Math.ceil(epochOf(Math.min(a, b))), Math.floor(epochOf(Math.max(a, b))))) redraw();
+  };
+  plot.addEventListener('mouseup', end);
+  plot.addEventListener('mouseleave', end);
+}
+
+function zoomReset(state, redraw) {
+  return el('button', {type: 'button', class: 'zoom-reset', 'data-zoom-reset': true, hidden: !state.zoom,
+    onclick: () => { state.zoom = null; redraw(); }}, 'Reset zoom');
+}
+
 function chartContent(group, run, state, id, redraw) {
+  const full = run;
+  run = zoomedView(full, state);
   const g = layout(group, run, state);
   const tip = el('div', {class: 'tooltip', role: 'status', hidden: true});
   const cursor = svg('line', {class: 'cursor', y1: g.top, y2: g.H - g.bottom, visibility: 'hidden'});
   const plot = svg('svg', {viewBox: `0 0 ${g.W} ${g.H}`, tabindex: 0, role: 'img', focusable: 'true',
     'aria-label': `${group.title} over ${run.epochs.length} epochs (${group.names.join(', ')}), ` +
-      `${run.memes.length} memes marked; left and right arrows read the values; the table below has them all`});
+      `${run.memes.length} memes marked; left and right arrows read the values, plus and minus zoom; ` +
+      'the table below has them all'});
   const show = (text, xx) => {
     tip.textContent = text;
     tip.hidden = false;
@@ -326,14 +604,21 @@ function chartContent(group, run, state, id, redraw) {
     showEpoch(best);
   });
   plot.addEventListener('mouseleave', () => { tip.hidden = true; cursor.setAttribute('visibility', 'hidden'); });
+  addDragZoom(plot, g, full, state, redraw);
   plot.addEventListener('keydown', (ev) => {
+    if (['+', '=', '-'].includes(ev.key)) {
+      ev.preventDefault();
+      if (keyZoom(full, state, g, at < 0 ? undefined : epochs[at], ev.key === '-' ? '-' : '+')) redraw(true);
+      return;
+    }
     const step = {ArrowRight: 1, ArrowLeft: -1, Home: -Infinity, End: Infinity}[ev.key];
     if (step === undefined) return;
     ev.preventDefault();
     showEpoch(Number.isFinite(step) ? at + step : step < 0 ? 0 : epochs.length - 1);
   });
   plot.addEventListener('blur', () => { tip.hidden = true; });
-  return [el('h2', {id: id + '-h'}, group.title), legend(group, state, redraw), plot, tip, valuesTable(group, run, state)];
+  return [el('h2', {id: id + '-h'}, group.title), legend(group, state, redraw, zoomReset(state, redraw)), plot, tip,
+    valuesTable(group, full, state)];
 }
 
 // --- routing and live updates ---------------------------------------------------------
@@ -342,6 +627,12 @@ function route() {
   const hash = location.hash.replace(/^#/, '') || '/';
   if (hash.startsWith('/runs/')) return {nav: 'runs', title: 'Run', load: () => runPage(decodeURIComponent(hash.slice(6)))};
   if (hash === '/runs') return {nav: 'runs', title: 'Runs', load: runsPage};
+  if (hash.startsWith('/versions/')) return {nav: 'versions', title: 'Versions', load: () => versionsPage(decodeURIComponent(hash.slice(10)))};
+  if (hash === '/search' || hash.startsWith('/search?'))
+    return {nav: 'search', title: 'Search', load: () => searchPage(new URLSearchParams(hash.slice(8)).get('q') || '')};
+  if (hash.startsWith('/confusion/')) return {nav: 'confusion', title: 'Confusion matrix', load: () => confusionPage(hash.slice(11))};
+  if (hash === '/confusion') return {nav: 'confusion', title: 'Confusion matrices', load: () => confusionPage(null)};
+  if (hash === '/versions') return {nav: 'versions', title: 'Versions', load: () => versionsPage(null)};
   return {nav: 'overview', title: 'Overview', load: overviewPage};
 }
 

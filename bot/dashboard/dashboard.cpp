@@ -12,6 +12,11 @@ namespace {
 
 using nlohmann::json;
 
+// The versions page's timelines show this many of the newest versions, across repositories.
+constexpr int k_timeline_versions = 200;
+// The confusion page lists this many of the newest matrices.
+constexpr int k_listed_matrices = 100;
+
 constexpr const char* k_csp = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'";
 
 // Headers every dashboard answer carries: the policy above, no MIME sniffing, no framing.
@@ -43,14 +48,16 @@ std::optional<http::Response> embedded_file(const std::string& name) {
     }
 }
 
-// The `after` parameter of /v1/dash/updates: a count written as digits, 0 when absent.
-std::optional<std::uint64_t> after_param(const http::Request& req) {
-    auto text = req.param("after").value_or("0");
+// `text` when it is a whole number written as digits only.
+std::optional<std::uint64_t> whole_number(const std::string& text) {
     std::uint64_t value = 0;
     auto [end, failed] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (failed != std::errc() || end != text.data() + text.size()) return std::nullopt;
+    if (text.empty() || failed != std::errc() || end != text.data() + text.size()) return std::nullopt;
     return value;
 }
+
+// The `after` parameter of /v1/dash/updates: a count written as digits, 0 when absent.
+std::optional<std::uint64_t> after_param(const http::Request& req) { return whole_number(req.param("after").value_or("0")); }
 
 }  // namespace
 
@@ -80,6 +87,9 @@ void Dashboard::add_routes(http::RouteTable& routes) {
     add(routes, "GET", "/v1/dash/overview", &Dashboard::overview, true);
     add(routes, "GET", "/v1/dash/runs", &Dashboard::runs, true);
     add(routes, "GET", "/v1/dash/runs/", &Dashboard::run, true);
+    add(routes, "GET", "/v1/dash/versions", &Dashboard::versions, true);
+    add(routes, "GET", "/v1/dash/confusion", &Dashboard::confusion_list, true);
+    add(routes, "GET", "/v1/dash/confusion/", &Dashboard::confusion, true);
     add(routes, "GET", "/v1/dash/updates", &Dashboard::updates, true);
 }
 
@@ -157,6 +167,27 @@ http::Response Dashboard::run(const http::Request& req) const {
     storage::ReadSnapshot snapshot(m_options.reader());
     auto found = dashboard::run(m_options.reader(), name);
     if (!found) return http::error_response(404, "no run " + name, "run");
+    return http::json_response(200, *found);
+}
+
+http::Response Dashboard::versions(const http::Request&) const {
+    storage::ReadSnapshot snapshot(m_options.reader());
+    return http::json_response(200, dashboard::versions(m_options.reader(), k_timeline_versions));
+}
+
+http::Response Dashboard::confusion_list(const http::Request&) const {
+    storage::ReadSnapshot snapshot(m_options.reader());
+    return http::json_response(200, {{"matrices", confusion_matrices(m_options.reader(), k_listed_matrices)}});
+}
+
+http::Response Dashboard::confusion(const http::Request& req) const {
+    const std::string& text = req.captures.at(0);
+    auto entry = whole_number(text);
+    if (!entry || *entry > static_cast<std::uint64_t>(INT64_MAX))
+        return http::error_response(400, "entry: must be an entry id, a whole number", "entry");
+    storage::ReadSnapshot snapshot(m_options.reader());
+    auto found = confusion_matrix(m_options.reader(), static_cast<std::int64_t>(*entry));
+    if (!found) return http::error_response(404, "no confusion matrix " + text, "entry");
     return http::json_response(200, *found);
 }
 

@@ -7,6 +7,8 @@
 //   POST /logout              ends the session
 //   GET  /v1/dash/overview    {"memes","activity","ci","versions","health","login"}
 //   GET  /v1/dash/runs        {"runs"}; GET /v1/dash/runs/<run> one run (queries.hpp)
+//   GET  /v1/dash/versions    {"repos":[{"repo","versions"}]}, each repository's timeline (queries.hpp)
+//   GET  /v1/dash/confusion   {"matrices"}; GET /v1/dash/confusion/<entry> one matrix (queries.hpp)
 //   GET  /v1/dash/updates?after=N   the changes since N (live.hpp), polled by the page
 //
 // Access follows the API: open when no token is set; else the bearer token or the session
@@ -58,6 +60,9 @@ private:
     http::Response overview(const http::Request& req) const;
     http::Response runs(const http::Request& req) const;
     http::Response run(const http::Request& req) const;
+    http::Response versions(const http::Request& req) const;
+    http::Response confusion_list(const http::Request& req) const;
+    http::Response confusion(const http::Request& req) const;
     http::Response updates(const http::Request& req) const;
     void add(http::RouteTable& routes, std::string method, std::string path,
              http::Response (Dashboard::*handler)(const http::Request&) const, bool api);

@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 
 #include "core/json.hpp"
 #include "meme/ci_reactions.hpp"
+#include "meme/confusion_grid.hpp"
 #include "storage/entry.hpp"
 
 namespace memeops::bot::dashboard {
@@ -15,6 +17,16 @@ using nlohmann::json;
 // A run's epochs and memes beyond these are not drawn: a chart of more points says no more.
 constexpr int k_max_epochs = 5000;
 constexpr int k_max_run_memes = 1000;
+// A version has a meme or two (its tag, an update); more would not fit its card.
+constexpr int k_max_version_memes = 20;
+
+// A confusion.matrix event is archived as a training entry (it evaluates a run's model), told
+// from the run itself by the summary the pipeline gives it. k_confusion_entry is the WHERE clause
+// of storage's entries_by_confusion index, repeated exactly so the index serves it.
+#define MEMEOPS_CONFUSION_SUMMARY "substr(summary, 1, 20) = 'confusion matrix of '"
+constexpr const char* k_confusion_entry = "kind = 'training' AND " MEMEOPS_CONFUSION_SUMMARY;
+constexpr const char* k_run_entry = "kind = 'training' AND NOT coalesce(" MEMEOPS_CONFUSION_SUMMARY ", 0)";
+#undef MEMEOPS_CONFUSION_SUMMARY
 
 json optional_text(const storage::Statement& row, int column) {
     auto text = row.column_optional_text(column);
@@ -80,16 +92,23 @@ json epoch_at(const json& epochs, std::int64_t created) {
     return found;
 }
 
-json memes_of_run(storage::Database& db, std::int64_t entry_id, const json& epochs) {
+// The first `limit` memes of an entry, oldest first: {"id","reaction","priority","caption",
+// "caption_en","created"}.
+json memes_of_entry(storage::Database& db, std::int64_t entry_id, int limit) {
     json out = json::array();
     auto select = db.cached(
         "SELECT id, reaction, priority, caption, caption_en, created FROM memes WHERE entry_id = ?1 ORDER BY id LIMIT ?2");
-    select.bind_all(entry_id, k_max_run_memes);
+    select.bind_all(entry_id, limit);
     while (select.step())
         out.push_back({{"id", select.column_int(0)},         {"reaction", select.column_text(1)},
                        {"priority", select.column_int(2)},   {"caption", select.column_text(3)},
-                       {"caption_en", select.column_text(4)}, {"created", select.column_int(5)},
-                       {"epoch", epoch_at(epochs, select.column_int(5))}});
+                       {"caption_en", select.column_text(4)}, {"created", select.column_int(5)}});
+    return out;
+}
+
+json memes_of_run(storage::Database& db, std::int64_t entry_id, const json& epochs) {
+    json out = memes_of_entry(db, entry_id, k_max_run_memes);
+    for (auto& meme : out) meme["epoch"] = epoch_at(epochs, meme["created"].get<std::int64_t>());
     return out;
 }
 
@@ -111,7 +130,58 @@ std::string ci_outcome(const std::string& status) {
     }
 }
 
+// What the archive keeps of a confusion.matrix event: its labels and counts, from which
+// confusion_from_counts gives the scores again. Throws when the details are not that shape.
+meme::ConfusionMatrix archived_confusion(const std::string& details) {
+    auto doc = json::parse(details).at("confusion");
+    return meme::confusion_from_counts(doc.at("labels").get<std::vector<std::string>>(),
+                                       doc.at("matrix").get<std::vector<std::vector<long>>>());
+}
+
+json emoji_grid(const meme::ConfusionMatrix& m) {
+    json grid = json::array();
+    for (size_t r = 0; r < m.labels.size(); ++r) {
+        json row = json::array();
+        for (size_t c = 0; c < m.labels.size(); ++c) row.push_back(meme::cell_emoji(m, r, c));
+        grid.push_back(std::move(row));
+    }
+    return grid;
+}
+
+// The columns id, time, run, repo, branch of a confusion matrix's row.
+json confusion_subject(const storage::Statement& row) {
+    return {{"entry", row.column_int(0)}, {"time", row.column_int(1)}, {"run", optional_text(row, 2)},
+            {"repo", optional_text(row, 3)}, {"branch", optional_text(row, 4)}};
+}
+
+
 }  // namespace
+
+json confusion_matrices(storage::Database& db, int limit) {
+    static const std::string sql = "SELECT id, time, run, repo, branch, details FROM entries WHERE " +
+                                   std::string(k_confusion_entry) + " ORDER BY time DESC, id DESC LIMIT ?1";
+    return rows(db, sql.c_str(), limit, [](const storage::Statement& row) {
+                    json out = confusion_subject(row);
+                    auto m = archived_confusion(row.column_text(5));
+                    out["accuracy"] = m.accuracy;
+                    out["classes"] = m.labels.size();
+                    return out;
+                });
+}
+
+std::optional<json> confusion_matrix(storage::Database& db, std::int64_t entry) {
+    static const std::string sql =
+        "SELECT id, time, run, repo, branch, details FROM entries WHERE id = ?1 AND " + std::string(k_confusion_entry);
+    auto select = db.cached(sql);
+    select.bind(1, entry);
+    if (!select.step()) return std::nullopt;
+    json out = confusion_subject(select);
+    auto m = archived_confusion(select.column_text(5));
+    select.reset();
+    out.update(meme::to_json(m));
+    out["emoji"] = emoji_grid(m);
+    return out;
+}
 
 json newest_memes(storage::Database& db, int limit) {
     return rows(db,
@@ -151,21 +221,38 @@ json ci_board(storage::Database& db, int limit) {
 
 json latest_versions(storage::Database& db, int limit) {
     json out = rows(db,
-                    "SELECT id, time, repo, commit_sha, tag, display, docker_tag, run FROM entries "
+                    "SELECT id, time, repo, commit_sha, tag, display, docker_tag, run, summary FROM entries "
                     "WHERE kind = 'version' ORDER BY time DESC, id DESC LIMIT ?1",
                     limit, [](const storage::Statement& row) {
                         return json{{"id", row.column_int(0)},       {"time", row.column_int(1)},
                                     {"repo", optional_text(row, 2)},  {"commit", optional_text(row, 3)},
                                     {"tag", optional_text(row, 4)},   {"display", optional_text(row, 5)},
-                                    {"docker_tag", optional_text(row, 6)}, {"run", optional_text(row, 7)}};
+                                    {"docker_tag", optional_text(row, 6)}, {"run", optional_text(row, 7)},
+                                    {"summary", optional_text(row, 8)}};
                     });
     for (auto& version : out) version["metrics"] = entry_metrics(db, version["id"].get<std::int64_t>());
     return out;
 }
 
+json versions(storage::Database& db, int limit) {
+    json repos = json::array();
+    std::map<std::string, size_t> index_of;  // repository (or "" for none) → its place in `repos`
+    for (auto& version : latest_versions(db, limit)) {
+        version["memes"] = memes_of_entry(db, version["id"].get<std::int64_t>(), k_max_version_memes);
+        json repo = version["repo"];
+        version.erase("repo");
+        auto [at, added] = index_of.try_emplace(repo.is_null() ? "" : repo.get<std::string>(), repos.size());
+        if (added) repos.push_back({{"repo", repo}, {"versions", json::array()}});
+        repos[at->second]["versions"].push_back(std::move(version));
+    }
+    return {{"repos", repos}};
+}
+
 json runs(storage::Database& db, int limit) {
     std::vector<std::int64_t> ids;
-    auto select = db.cached("SELECT id FROM entries WHERE kind = 'training' ORDER BY time DESC, id DESC LIMIT ?1");
+    static const std::string sql =
+        "SELECT id FROM entries WHERE " + std::string(k_run_entry) + " ORDER BY time DESC, id DESC LIMIT ?1";
+    auto select = db.cached(sql);
     select.bind(1, limit);
     while (select.step()) ids.push_back(select.column_int(0));
     json out = json::array();
@@ -186,8 +273,10 @@ json runs(storage::Database& db, int limit) {
 }
 
 std::optional<json> run(storage::Database& db, const std::string& name) {
-    auto row = db.cached(
-        "SELECT id, run, time, repo, branch FROM entries WHERE run = ?1 AND +kind = 'training' ORDER BY time DESC LIMIT 1");
+    // +kind: the run's index finds its few entries; the kind's would scan every training entry
+    static const std::string sql = "SELECT id, run, time, repo, branch FROM entries WHERE run = ?1 AND +" +
+                                   std::string(k_run_entry) + " ORDER BY time DESC LIMIT 1";
+    auto row = db.cached(sql);
     row.bind(1, name);
     if (!row.step()) return std::nullopt;
     json out = run_summary(db, row);

@@ -25,8 +25,26 @@ nlohmann::json recent_entries(storage::Database& db, int limit);
 nlohmann::json ci_board(storage::Database& db, int limit);
 
 // The newest `limit` model versions: [{"id","time","repo","commit","tag","display",
-// "docker_tag","run","metrics":{…}}].
+// "docker_tag","run","summary","metrics":{…}}]; "summary" is the commit message's subject.
 nlohmann::json latest_versions(storage::Database& db, int limit);
+
+// The newest `limit` model versions grouped by repository, for the versions page's timelines:
+// {"repos":[{"repo","versions":[{"id","time","commit","tag","display","docker_tag","run",
+// "summary","metrics":{…},"memes":[{"id","reaction","priority","caption","caption_en",
+// "created"}]}, … newest first]}, … the repository with the newest version first]}. "summary"
+// is the commit message's subject. A version without a repository is under "repo": null.
+nlohmann::json versions(storage::Database& db, int limit);
+
+// The newest `limit` archived confusion matrices: [{"entry","time","run","repo","branch",
+// "accuracy","classes"}].
+nlohmann::json confusion_matrices(storage::Database& db, int limit);
+
+// One archived confusion matrix: {"entry","time","run","repo","branch","labels","matrix" (rows:
+// true label, columns: predicted),"per_class":{label:{"precision","recall","f1","support"}},
+// "accuracy","emoji":[[cell]]}, each cell's emoji as the CLI's grid draws it
+// (meme::cell_emoji: "💯 TP", "🔥 TN", "⚠️ FN", "❌ FP" for two classes, a heat emoji for more).
+// nullopt when `entry` is not a confusion matrix.
+std::optional<nlohmann::json> confusion_matrix(storage::Database& db, std::int64_t entry);
 
 // The newest `limit` training runs: [{"id","run","time","repo","branch","status","epochs",
 // "metrics":{last value by name},"version":tag|null}]. status is "crashed" or "finished" when a

@@ -2,7 +2,7 @@
 // whose archive tests/dashboard_test.cpp seeded through POST /v1/events, and checks what a
 // person would see. Usage: node browser_check.mjs MODULES_DIR PLAN.json
 //
-// PLAN: {"url","out","mode":"open"|"login","token","run","xss":[…],"epochs":N}. Prints one
+// PLAN: {"url","out","mode":"open"|"login","token","run","xss":[…],"epochs":N,"chinese"}. Prints one
 // "ok: …" line per check and "measured: …" lines; exits 1 with "FAIL: …" on the first failure.
 import {createRequire} from 'node:module';
 import {readFileSync} from 'node:fs';
@@ -78,6 +78,105 @@ async function runs(page, width) {
   await shoot(page, `dashboard-runs-${width}`);
 }
 
+// The versions page: a timeline per repository, and the comparison of two picked versions.
+async function versions(page, width) {
+  await page.goto(`${plan.url}/#/versions`, {waitUntil: 'networkidle0'});
+  await page.waitForSelector('main[aria-busy="false"] .compare table');
+  const data = await page.evaluate(async () => (await fetch('/v1/dash/versions')).json());
+  const all = data.repos.flatMap((r) => r.versions);
+  check(await page.$$eval('.timeline', (t) => t.length) === data.repos.length, `versions at ${width}: a timeline per repository`);
+  check(await page.$$eval('.version-card', (c) => c.length) === all.length, `versions at ${width}: a card per version`);
+  await checkEscaped(page, `versions at ${width}`);
+  const shown = await page.evaluate(() => document.body.textContent);
+  check(all.every((v) => shown.includes(v.commit.slice(0, 7)) && shown.includes(v.tag)),
+    `versions at ${width}: each version's short commit and tag`);
+  await shoot(page, `dashboard-versions-${width}`);
+  return all;
+}
+
+const shownNumber = (v) => String(Math.round(v * 10000) / 10000);
+
+async function compareVersions(page, all) {
+  const [a, b] = [all.find((v) => v.run === plan.run), all.find((v) => 'f1' in v.metrics)];
+  await page.select('select[data-compare="a"]', String(a.id));
+  await page.select('select[data-compare="b"]', String(b.id));
+  const rows = await page.$$eval('.compare tbody tr', (trs) => trs.map((tr) => [...tr.cells].map((c) => c.textContent)));
+  const byName = Object.fromEntries(rows.map((r) => [r[0], r.slice(1)]));
+  const names = [...new Set([...Object.keys(a.metrics), ...Object.keys(b.metrics)])];
+  const right = names.every((n) => byName[n] && byName[n][0] === (n in a.metrics ? shownNumber(a.metrics[n]) : '—') &&
+    byName[n][1] === (n in b.metrics ? shownNumber(b.metrics[n]) : '—'));
+  const diff = shownNumber(b.metrics.accuracy - a.metrics.accuracy);
+  check(right && byName.accuracy[2] === (diff.startsWith('-') ? diff : '+' + diff),
+    `versions compare shows both versions' metrics and their difference (${JSON.stringify(byName)})`);
+  await shoot(page, 'dashboard-versions-compare-1280');
+}
+
+async function runLinksVersion(page) {
+  await openRun(page);
+  const href = await page.$eval('main > p a[href^="#/versions/"]', (a) => a.getAttribute('href'));
+  await page.click('main > p a[href^="#/versions/"]');
+  await page.waitForSelector('.version-card[aria-current]');
+  const tag = await page.$eval('.version-card[aria-current]', (c) => c.dataset.tag);
+  const focused = await page.evaluate(() => document.activeElement.classList.contains('version-card'));
+  check(href === '#/versions/' + encodeURIComponent(tag) && focused, 'the run page links to its version');
+}
+
+// The newest matrix of three classes, as an emoji heat map; returns it.
+async function confusion(page, width) {
+  const list = await page.evaluate(async () => (await fetch('/v1/dash/confusion')).json());
+  const entry = list.matrices.find((x) => x.classes === 3).entry;
+  await page.goto(`${plan.url}/#/confusion/${entry}`, {waitUntil: 'networkidle0'});
+  await page.waitForSelector('main[aria-busy="false"] table.heat');
+  const m = await page.evaluate(async (e) => (await fetch('/v1/dash/confusion/' + e)).json(), entry);
+  const cells = await page.$$eval('.heat-cell', (c) => c.map((x) => x.textContent.trim()));
+  check(cells.length === m.labels.length ** 2 && cells[1] === `${m.emoji[0][1].split(' ')[0]} ${m.matrix[0][1]}`,
+    `confusion at ${width}: a cell per class pair with its emoji and count (${cells.join(' | ')})`);
+  await checkEscaped(page, `confusion at ${width}`);
+  check(await page.$eval('table.heat', (t) => t.textContent).then((t) => m.labels.every((l) => t.includes(l))),
+    `confusion at ${width}: every label as text`);
+  await shoot(page, `dashboard-confusion-${width}`);
+  return m;
+}
+
+async function confusionHover(page, m) {
+  await page.hover('.heat-cell[data-row="0"][data-col="1"]');
+  const text = await page.$eval('.cell-detail', (p) => p.textContent);
+  const s = m.per_class[m.labels[0]];
+  const wanted = [`count ${m.matrix[0][1]}`, `share 16%`, `precision ${shownNumber(s.precision)}`,
+    `recall ${shownNumber(s.recall)}`, `F1 ${shownNumber(s.f1)}`];
+  check(wanted.every((w) => text.includes(w)),
+    `confusion: hovering a cell shows its count, share, precision, recall and F1 ("${text.split('\n').join(' | ')}")`);
+  await page.focus('.heat-cell[data-row="2"][data-col="2"]');
+  check((await page.$eval('.cell-detail', (p) => p.textContent)).includes(`count ${m.matrix[2][2]}`), 'confusion: focusing a cell says the same');
+  await page.click('input[data-heat-toggle="normalised"]');
+  check(await page.$eval('.heat-cell[data-row="0"][data-col="1"] .value', (v) => v.textContent) === '16%', 'confusion: the normalised switch shows shares');
+  await page.click('input[data-heat-toggle="colours"]');
+  const coloured = await page.$$eval('.heat-cell', (c) => c.filter((x) => x.style.background && !x.querySelector('.emoji')).length);
+  check(coloured === m.labels.length ** 2, 'confusion: the colour switch paints heat colours instead of emoji');
+  await shoot(page, 'dashboard-confusion-colours-1280');
+  await page.click('input[data-heat-toggle="normalised"]');
+  await page.click('input[data-heat-toggle="colours"]');
+}
+
+// Search for a Chinese word of a confusion matrix's labels, typed into the form at 1280.
+async function search(page, width) {
+  const word = plan.chinese;
+  if (width === 1280) {
+    await page.goto(`${plan.url}/#/search`, {waitUntil: 'networkidle0'});
+    await page.waitForSelector('#search-q');
+    await page.type('#search-q', word);
+    await page.keyboard.press('Enter');
+  } else {
+    await page.goto(`${plan.url}/#/search?q=${encodeURIComponent(word)}`, {waitUntil: 'networkidle0'});
+  }
+  await page.waitForSelector('main[aria-busy="false"] .search-results');
+  await page.waitForFunction(() => location.hash.startsWith('#/search?q='));
+  const links = await page.$$eval('.search-result a[href^="#/confusion/"]', (as) => as.map((a) => a.getAttribute('href')));
+  check(links.length > 0, `search at ${width}: "${word}" finds its confusion matrix, linked to its page`);
+  await checkEscaped(page, `search at ${width}`);
+  await shoot(page, `dashboard-search-${width}`);
+}
+
 async function openRun(page) {
   const started = Date.now();
   await page.goto(`${plan.url}/#/runs/${encodeURIComponent(plan.run)}`);
@@ -128,6 +227,29 @@ async function keyboardAndToggles(page) {
   check(await page.$$eval('.chart details table tbody tr', (r) => r.length) >= plan.epochs, 'each chart has a table of its values');
 }
 
+// Zoom on the Loss chart: a drag across part of it, the reset button, + and - from the keyboard.
+async function zoom(page) {
+  const points = () => page.$$eval('.chart[data-group="Loss"] circle.pt[data-series="loss"]', (c) => c.length);
+  const all = await points();
+  const box = await (await page.$('.chart[data-group="Loss"] svg')).boundingBox();
+  await page.mouse.move(box.x + box.width * 0.3, box.y + box.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width * 0.7, box.y + box.height / 2, {steps: 5});
+  await page.mouse.up();
+  const dragged = await points();
+  check(dragged >= 2 && dragged < all, `dragging across the chart zooms to those epochs (${all} → ${dragged} points)`);
+  await shoot(page, 'dashboard-run-zoom-1280');
+  await page.click('.chart[data-group="Loss"] button[data-zoom-reset]');
+  check(await points() === all && await page.$eval('.chart[data-group="Loss"] button[data-zoom-reset]', (b) => b.hidden),
+    'the reset button shows every epoch again');
+  await page.$eval('.chart[data-group="Loss"] svg', (svg) => svg.focus());
+  await page.keyboard.press('+');
+  const zoomedIn = await points();
+  await page.keyboard.press('-');
+  await page.keyboard.press('-');
+  check(zoomedIn < all && await points() === all, `+ and - zoom in and out from the keyboard (${all} → ${zoomedIn} → ${all})`);
+}
+
 async function live(page) {
   const before = await page.$$eval('.chart[data-group="Loss"] circle.pt[data-series="loss"]', (c) => c.length);
   const sent = Date.now();
@@ -151,7 +273,8 @@ async function live(page) {
 async function phone(page) {
   await page.setViewport({width: 390, height: 844, deviceScaleFactor: 1, isMobile: true, hasTouch: true});
   for (const [name, go] of [['overview', () => overview(page, 390)], ['runs', () => runs(page, 390)],
-                            ['run', () => runPage(page, 390)]]) {
+                            ['run', () => runPage(page, 390)], ['versions', () => versions(page, 390)],
+                            ['confusion', () => confusion(page, 390)], ['search', () => search(page, 390)]]) {
     await go();
     const wide = await page.evaluate(() => document.documentElement.scrollWidth);
     check(wide <= 390, `${name} at 390: no sideways scrolling of the page (${wide} px)`);
@@ -195,7 +318,12 @@ async function main() {
     const data = await runPage(page, 1280);
     await hover(page, data);
     await keyboardAndToggles(page);
+    await zoom(page);
     await live(page);
+    await compareVersions(page, await versions(page, 1280));
+    await runLinksVersion(page);
+    await confusionHover(page, await confusion(page, 1280));
+    await search(page, 1280);
     noProblems('desktop');
     await phone(page);
     noProblems('phone');
