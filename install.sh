@@ -11,7 +11,8 @@ Usage: ./install.sh [--test] [--sanitize] [--bench-tools] [--service] [--prefix 
 Installs the Debian packages MemeOps needs (apt-get, non-interactive; only the missing ones),
 configures and builds it with CMake, and installs `memeops` into PREFIX/bin.
 
-  --test          also run the whole test suite (ctest) after building
+  --test          also install the packages only the tests need (catch2, chromium, PyTorch, clang
+                  for fuzzing, …), build the test suite and run it (ctest)
   --sanitize      build with AddressSanitizer + UBSan (in build-asan/) and do not install;
                   with --test, runs the suite under the sanitizers
   --bench-tools   also install wrk and prometheus-alertmanager, which the bot's benchmarks
@@ -30,21 +31,24 @@ Run as root, or as a user with sudo for the package and install steps.
 USAGE
 }
 
-# cairo and pango render the meme cards (PNG); their Noto fonts draw Chinese and colour emoji.
-# clang-14, its libFuzzer runtime (libclang-rt-14-dev, only recommended by clang-14) and llvm-14
-# (llvm-symbolizer, for readable sanitizer reports) are for fuzz/run.sh, which CI runs. tmux is
-# the terminal the tests of TTY output (widths, cutting with "…") run the CLI in.
-# python3-torch (a real training loop), python3-yaml, python3-jsonschema, systemd
-# (systemd-analyze) and nodejs with npm (the Kubernetes schema check) are for the tests of
-# clients/python and deploy/: the Python package itself needs only the standard library.
-# chromium is the headless browser the dashboard's tests drive (tests/dashboard/, with
-# puppeteer-core from npm cached in the build folder); the dashboard itself needs no package.
-PACKAGES=(build-essential cmake pkg-config git sqlite3 tmux
+# What the product builds with. cairo and pango render the meme cards (PNG), libpng writes them;
+# their Noto fonts draw Chinese and colour emoji.
+PACKAGES=(build-essential cmake pkg-config git sqlite3 python3
           libgit2-dev libcpp-httplib-dev libmicrohttpd-dev libssl-dev nlohmann-json3-dev libsqlite3-dev libjemalloc-dev libicu-dev
-          catch2 libcli11-dev ccache clang-14 libclang-rt-14-dev llvm-14
-          python3 python3-pip python3-setuptools python3-torch python3-yaml
-          python3-jsonschema systemd nodejs chromium
+          libcli11-dev ccache
           libcairo2-dev libpango1.0-dev libpng-dev fonts-noto-cjk fonts-noto-color-emoji)
+# What only the tests need (--test, --sanitize), so a plain install stays small: catch2 (the
+# suite), clang-14, its libFuzzer runtime (libclang-rt-14-dev, only recommended by clang-14) and
+# llvm-14 (llvm-symbolizer, for readable sanitizer reports) for fuzz/run.sh, which CI runs; tmux,
+# the terminal the tests of TTY output (widths, cutting with "…") run the CLI in;
+# python3-torch (a real training loop), python3-pip, python3-setuptools, python3-yaml,
+# python3-jsonschema, systemd (systemd-analyze) and nodejs with npm (the Kubernetes schema check)
+# for the tests of clients/python and deploy/ (the Python package itself needs only the standard
+# library); chromium, the headless browser the dashboard's tests drive (tests/dashboard/, with
+# puppeteer-core from npm cached in the build folder; the dashboard itself needs no package).
+TEST_PACKAGES=(catch2 tmux clang-14 libclang-rt-14-dev llvm-14
+               python3-pip python3-setuptools python3-torch python3-yaml python3-jsonschema
+               systemd nodejs chromium)
 
 run_tests=0
 sanitize=0
@@ -121,8 +125,11 @@ install_packages() {
 }
 
 [[ $bench_tools -eq 1 ]] && PACKAGES+=(wrk prometheus-alertmanager python3-matplotlib)
-# npm comes with some builds of nodejs (NodeSource's), where Debian's npm package would conflict.
-command -v npm >/dev/null || PACKAGES+=(npm)
+if [[ $run_tests -eq 1 || $sanitize -eq 1 ]]; then
+    PACKAGES+=("${TEST_PACKAGES[@]}")
+    # npm comes with some builds of nodejs (NodeSource's), where Debian's npm package would conflict.
+    command -v npm >/dev/null || PACKAGES+=(npm)
+fi
 [[ $install_deps -eq 1 ]] && install_packages
 
 if [[ -z "$build_dir" ]]; then
@@ -131,8 +138,9 @@ if [[ -z "$build_dir" ]]; then
 fi
 # The product builds optimised without debug info; the sanitizer build keeps debug info for
 # readable reports and skips the benchmarks, which it would never run.
-build_flags=(-DCMAKE_BUILD_TYPE=Release -DMEMEOPS_SANITIZE=OFF)
-[[ $sanitize -eq 1 ]] && build_flags=(-DCMAKE_BUILD_TYPE=RelWithDebInfo -DMEMEOPS_SANITIZE=ON -DMEMEOPS_BUILD_BENCH=OFF)
+build_flags=(-DCMAKE_BUILD_TYPE=Release -DMEMEOPS_SANITIZE=OFF -DMEMEOPS_BUILD_TESTS=OFF)
+[[ $run_tests -eq 1 ]] && build_flags[2]=-DMEMEOPS_BUILD_TESTS=ON
+[[ $sanitize -eq 1 ]] && build_flags=(-DCMAKE_BUILD_TYPE=RelWithDebInfo -DMEMEOPS_SANITIZE=ON -DMEMEOPS_BUILD_BENCH=OFF -DMEMEOPS_BUILD_TESTS=ON)
 
 # ccache keeps rebuilds of a clean clone (CI) cheap; base_dir makes its hits independent of
 # where the clone lives, and nohashdir does the same for builds with debug info (whose file
