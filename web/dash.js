@@ -413,6 +413,11 @@ function layout(group, run, state) {
   let lo = values.length ? Math.min(...values) : 0, hi = values.length ? Math.max(...values) : 1;
   if (state.log) { lo = Math.log10(lo); hi = Math.log10(hi); }
   if (lo === hi) { lo -= 0.5; hi += 0.5; }
+  if (!state.log) {  // a linear axis starts and ends on round values, which are labelled
+    const step = round_step(lo, hi);
+    lo = Math.floor(lo / step + 1e-9) * step;
+    hi = Math.ceil(hi / step - 1e-9) * step;
+  }
   const e0 = Math.min(...epochs), e1 = Math.max(...epochs);
   const x = (epoch) => left + (e1 === e0 ? 0.5 : (epoch - e0) / (e1 - e0)) * (W - left - right);
   const y = (v) => top + (1 - ((state.log ? Math.log10(v) : v) - lo) / (hi - lo)) * (H - top - bottom);
@@ -420,14 +425,28 @@ function layout(group, run, state) {
   return {W, H, left, right, top, bottom, lo, hi, e0, e1, x, y, plottable};
 }
 
+// A round step (1, 2 or 5 times a power of ten) that cuts [lo, hi] into about four parts.
+function round_step(lo, hi) {
+  const rough = (hi - lo) / 4, power = Math.pow(10, Math.floor(Math.log10(rough)));
+  return [1, 2, 5, 10].map((f) => f * power).find((s) => s >= rough);
+}
+
+// The values a linear axis is labelled at: multiples of round_step, so it reads 0.2, 0.4, 0.6
+// rather than 0.2187, 0.4374.
+function round_ticks(lo, hi) {
+  const step = round_step(lo, hi);
+  const out = [];
+  for (let v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9; v += step) out.push(Math.abs(v) < step * 1e-9 ? 0 : v);
+  return out;
+}
+
 function axes(g, state) {
   const ticks = [];
-  for (let i = 0; i <= 4; i++) {
-    const t = g.lo + (g.hi - g.lo) * i / 4;
-    const v = state.log ? Math.pow(10, t) : t;
-    const yy = g.top + (1 - i / 4) * (g.H - g.top - g.bottom);
+  const levels = state.log ? [0, 1, 2, 3, 4].map((i) => Math.pow(10, g.lo + (g.hi - g.lo) * i / 4)) : round_ticks(g.lo, g.hi);
+  for (const v of levels) {
+    const yy = g.y(v);
     ticks.push(svg('line', {x1: g.left, x2: g.W - g.right, y1: yy, y2: yy}));
-    ticks.push(svg('text', {x: g.left - 6, y: yy + 4, 'text-anchor': 'end'}, document.createTextNode(number(v))));
+    ticks.push(svg('text', {x: g.left - 6, y: yy + 4, 'text-anchor': 'end'}, document.createTextNode(number(Number(v.toPrecision(6))))));
   }
   for (const epoch of [g.e0, Math.round((g.e0 + g.e1) / 2), g.e1])
     ticks.push(svg('text', {x: g.x(epoch), y: g.H - g.bottom + 16, 'text-anchor': 'middle'}, document.createTextNode(String(epoch))));
