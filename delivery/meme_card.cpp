@@ -1,8 +1,13 @@
 #include "delivery/meme_card.hpp"
 
+#include <atomic>
+#include <functional>
 #include <future>
 #include <limits>
+#include <memory>
+#include <mutex>
 #include <thread>
+#include <vector>
 
 #include "meme/card/sources.hpp"
 #include "storage/card_store.hpp"
@@ -71,10 +76,53 @@ std::optional<meme::card::Card> archived_card(storage::Archive& archive, std::in
     return std::nullopt;
 }
 
+namespace {
+
+// The render threads of render_within, which may outlive the call that started them. They are
+// joined, not detached: the finished ones when the next starts, the rest when the process ends,
+// before the statics they read (the card layout) are destroyed.
+class RenderThreads {
+public:
+    void start(std::function<void()> work) {
+        std::lock_guard lock(m_mutex);
+        std::erase_if(m_running, [](Running& r) {
+            if (!*r.done) return false;
+            r.thread.join();
+            return true;
+        });
+        auto done = std::make_shared<std::atomic<bool>>(false);
+        m_running.push_back({std::thread([work = std::move(work), done] {
+                                 work();
+                                 *done = true;
+                             }),
+                             done});
+    }
+    ~RenderThreads() {
+        for (auto& r : m_running) r.thread.join();
+    }
+
+private:
+    struct Running {
+        std::thread thread;
+        std::shared_ptr<std::atomic<bool>> done;
+    };
+    std::mutex m_mutex;
+    std::vector<Running> m_running;
+};
+
+RenderThreads& render_threads() {
+    meme::card::card_layout();  // built first, so it is destroyed after the threads are joined
+    static RenderThreads threads;
+    return threads;
+}
+
+}  // namespace
+
 std::optional<std::string> render_within(meme::card::Card card, core::TimeMs limit_ms) {
-    std::packaged_task<std::string(const meme::card::Card&)> task([](const meme::card::Card& c) { return meme::card::render_card(c).png; });
-    auto png = task.get_future();
-    std::thread(std::move(task), std::move(card)).detach();  // owns its card: safe to outlive this call
+    auto task = std::make_shared<std::packaged_task<std::string()>>(
+        [card = std::move(card)] { return meme::card::render_card(card).png; });
+    auto png = task->get_future();
+    render_threads().start([task] { (*task)(); });  // owns its card: safe to outlive this call
     if (png.wait_for(std::chrono::milliseconds(limit_ms)) != std::future_status::ready) return std::nullopt;
     return png.get();
 }

@@ -105,8 +105,9 @@ TEST_CASE("memeops demo --discord --slack posts its memes and cards to those web
                                      out, err);
     std::smatch found;
     const std::regex serving("serving on http://127\\.0\\.0\\.1:(\\d+)");
+    std::string log;  // outlives the match, which points into it
     bool started = test::eventually([&] {
-        std::string log = test::read_text(err);
+        log = test::read_text(err);
         return std::regex_search(log, found, serving);
     }, 120);
     INFO(test::read_text(out) << test::read_text(err));
