@@ -191,19 +191,20 @@ void IngestQueue::answer_loop() {
 }
 
 void IngestQueue::answer(Answers& answers) {
+    // Observers (metrics, the dashboard's change feed, the dispatcher) learn of the group before
+    // any sender hears 202, so whatever a client reads after its answer already counts the event.
     std::vector<pipeline::HandledEvent> all_handled;
     std::vector<meme::Event> all_events;
     for (size_t i = 0; i < answers.group.size(); ++i) {
-        Request& request = answers.group[i];
-        IngestResult& result = answers.results[i];
-        if (result.error.empty()) {
-            all_handled.insert(all_handled.end(), result.handled.begin(), result.handled.end());
-            all_events.insert(all_events.end(), std::make_move_iterator(request.events.begin()),
-                              std::make_move_iterator(request.events.end()));  // handled: no longer needed
-        }
-        request.done(std::move(result));
+        if (!answers.results[i].error.empty()) continue;
+        const auto& handled = answers.results[i].handled;
+        auto& events = answers.group[i].events;
+        all_handled.insert(all_handled.end(), handled.begin(), handled.end());
+        all_events.insert(all_events.end(), std::make_move_iterator(events.begin()),
+                          std::make_move_iterator(events.end()));  // handled: no longer needed
     }
     if (m_committed && !all_handled.empty()) m_committed(all_handled, all_events);
+    for (size_t i = 0; i < answers.group.size(); ++i) answers.group[i].done(std::move(answers.results[i]));
 }
 
 }  // namespace memeops::bot

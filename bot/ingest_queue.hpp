@@ -42,8 +42,8 @@ struct IngestResult {
 class IngestQueue {
 public:
     // Opens its own connection to the archive at `archive_path`. `committed` is called (on the
-    // answering thread) after every commit with the handled events, for metrics and to wake the
-    // delivery workers.
+    // answering thread) after every commit with the handled events, for metrics, the dashboard
+    // and to wake the delivery workers, before the group's senders are answered.
     // `archive_lost` is called (once, on the writer thread) when the archive file is found
     // deleted or replaced.
     IngestQueue(const std::string& archive_path, std::vector<core::Destination> destinations,
