@@ -2,8 +2,10 @@
 
 #include <chrono>
 #include <future>
+#include <mutex>
 #include <thread>
 
+#include "bot/http/body_stream.hpp"
 #include "bot/http/transport.hpp"
 #include "test_support.hpp"
 
@@ -93,4 +95,122 @@ TEST_CASE("http transport: no deadline runs while a request is answered, and eac
     auto late = memeops::test::raw_http_keep_alive(served.port(), {get, get}, 1000);
     CHECK(late[0].status == 200);
     CHECK(late[1].status == 0);
+}
+
+namespace {
+
+// A transport whose GET /stream answers with a stream that the test writes to (keepalive
+// "ping\n" after 200 ms of silence).
+class ServedStreams {
+public:
+    ServedStreams() {
+        m_routes.add({"GET", "/stream", false, false, {}, [this](Request&, Reply reply) {
+                          auto stream = std::make_shared<BodyStream>("ping\n");
+                          {
+                              std::lock_guard lock(m_mutex);
+                              m_streams.push_back(stream);
+                          }
+                          Response res{200, "text/event-stream"};
+                          res.stream = stream;
+                          reply(res);
+                      }});
+        Limits limits;
+        limits.stream_keepalive_ms = 200;
+        m_transport = std::make_unique<Transport>(m_routes, limits, nullptr);
+        m_port = m_transport->bind("127.0.0.1", 0);
+        m_transport->start();
+    }
+    ~ServedStreams() { m_transport->close(1); }
+    int port() const { return m_port; }
+    Transport& transport() { return *m_transport; }
+    // The stream of the `i`th request, waiting up to 2 s for it to arrive.
+    std::shared_ptr<BodyStream> stream(size_t i) {
+        for (int tries = 0; tries < 200; ++tries) {
+            {
+                std::lock_guard lock(m_mutex);
+                if (m_streams.size() > i) return m_streams[i];
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        }
+        return nullptr;
+    }
+
+private:
+    RouteTable m_routes;
+    std::mutex m_mutex;
+    std::vector<std::shared_ptr<BodyStream>> m_streams;
+    std::unique_ptr<Transport> m_transport;
+    int m_port = 0;
+};
+
+const std::string k_stream_request = "GET /stream HTTP/1.1\r\nHost: x\r\n\r\n";
+
+}  // namespace
+
+TEST_CASE("http transport: a streamed answer sends each write as it is made, a keepalive when silent, and its end on close", "[serial]") {
+    ServedStreams served;
+    memeops::test::StreamingReader reader(served.port(), k_stream_request);
+    auto stream = served.stream(0);
+    REQUIRE(stream);
+    REQUIRE(reader.read_until("\r\n\r\n"));
+    CHECK(reader.received().find("Transfer-Encoding: chunked") != std::string::npos);
+    CHECK(reader.received().find("ping") == std::string::npos);
+    auto start = std::chrono::steady_clock::now();
+    REQUIRE(stream->write("first event\n"));
+    CHECK(reader.read_until("first event\n", 1000));
+    CHECK(seconds_since(start) < 0.5);
+    CHECK(stream->write("second event\n"));
+    CHECK(reader.read_until("second event\n", 1000));
+    CHECK(reader.read_until("ping\n", 2000));  // silent for 200 ms: the keepalive
+    stream->close();
+    CHECK(reader.read_until("0\r\n\r\n", 1000));  // the chunked body's end
+    CHECK_FALSE(stream->write("too late"));
+}
+
+TEST_CASE("http transport: a stream notices its client has gone at the next keepalive", "[serial]") {
+    ServedStreams served;
+    std::shared_ptr<BodyStream> stream;
+    {
+        memeops::test::StreamingReader reader(served.port(), k_stream_request);
+        stream = served.stream(0);
+        REQUIRE(stream);
+        REQUIRE(reader.read_until("\r\n\r\n"));
+    }  // the client leaves
+    auto start = std::chrono::steady_clock::now();
+    while (!stream->over() && seconds_since(start) < 3) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    CHECK(stream->over());
+    CHECK(seconds_since(start) < 2);
+    CHECK_FALSE(stream->write("nobody listens"));
+    CHECK(memeops::test::raw_http(served.port(), "GET /nope HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").status == 404);
+}
+
+TEST_CASE("http transport: a client that stops reading loses its stream, not the server's memory", "[serial]") {
+    ServedStreams served;
+    memeops::test::StreamingReader reader(served.port(), k_stream_request);  // never read after the head
+    auto stream = served.stream(0);
+    REQUIRE(stream);
+    REQUIRE(reader.read_until("\r\n\r\n"));
+    std::string block(64 * 1024, 'x');
+    int written = 0;
+    while (written < 1000 && stream->write(block)) {
+        ++written;
+        if (written % 8 == 0) std::this_thread::sleep_for(std::chrono::milliseconds(5));  // let the loop drain some
+    }
+    CHECK(written < 1000);  // refused long before 64 MB piled up
+    CHECK(stream->over());
+    CHECK(memeops::test::raw_http(served.port(), "GET /nope HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").status == 404);
+}
+
+TEST_CASE("http transport: closing ends every open stream at once instead of waiting out the grace", "[serial]") {
+    ServedStreams served;
+    memeops::test::StreamingReader first(served.port(), k_stream_request);
+    memeops::test::StreamingReader second(served.port(), k_stream_request);
+    REQUIRE(served.stream(1));
+    REQUIRE(first.read_until("\r\n\r\n"));
+    auto start = std::chrono::steady_clock::now();
+    served.transport().close(5);
+    CHECK(seconds_since(start) < 1.5);
+    CHECK(first.read_until_closed(1000));
+    CHECK(second.read_until_closed(1000));
+    CHECK(first.received().find("0\r\n\r\n") != std::string::npos);
 }

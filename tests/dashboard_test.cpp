@@ -161,6 +161,7 @@ TEST_CASE("dashboard: access and cookie and CSRF and security headers over HTTP"
     CHECK(page->status == 303);
     CHECK(header(page, "Location") == "/login");
     CHECK(anonymous.Get("/v1/dash/runs")->status == 401);
+    CHECK(anonymous.Get("/v1/dash/stream")->status == 401);  // no stream before the login either
     CHECK(anonymous.Get("/assets/dash.js")->status == 200);  // the login page needs it
     CHECK(anonymous.Get("/assets/index.html")->status == 404);
     CHECK(anonymous.Get("/assets/nothing.js")->status == 404);
@@ -248,6 +249,68 @@ TEST_CASE("dashboard: open on loopback without a token and a run's memes sit at 
     CHECK(later["changes"][1]["kind"] == "training.epoch");
     CHECK(later["changes"][1]["run"] == k_run);
     CHECK(later["reset"] == false);
+}
+
+// The id line of the last Server-Sent Event in `received` ("<boot>-<seq>").
+std::string last_event_id(const std::string& received) {
+    auto at = received.rfind("\nid: ");
+    at = at == std::string::npos ? received.find("id: ") : at + 1;
+    REQUIRE(at != std::string::npos);
+    return received.substr(at + 4, received.find('\n', at) - at - 4);
+}
+
+std::string stream_request(const std::string& extra = "") {
+    return "GET /v1/dash/stream?after=0 HTTP/1.1\r\nHost: 127.0.0.1\r\n" + extra + "\r\n";
+}
+
+TEST_CASE("dashboard: the live stream sends each committed event as it commits, resumes from its last id, and has a cap", "[dashboard]") {
+    test::TempDir dir;
+    test::ServeProcess serve(dir, serve_env(dir), "dash-stream");
+    seed(serve);
+    auto c = client(serve);
+    test::StreamingReader reader(serve.port(), stream_request());
+    REQUIRE(reader.read_until("\n\n", 3000));
+    const std::string& got = reader.received();
+    CHECK(got.find("Content-Type: text/event-stream") != std::string::npos);
+    CHECK(got.find("retry: 2000\nid: ") != std::string::npos);
+    CHECK(got.find("\"seq\":" + std::to_string(k_epochs + 2)) != std::string::npos);  // what was there: one message
+    std::string seen = last_event_id(got);
+
+    auto posted = std::chrono::steady_clock::now();
+    post(c, {{"kind", "ci.pipeline"}, {"name", "stream-check"}, {"repo", k_repo}, {"branch", "main"}, {"status", "success"}});
+    REQUIRE(reader.read_until("\"seq\":" + std::to_string(k_epochs + 3), 2000));
+    CHECK(std::chrono::steady_clock::now() - posted < std::chrono::seconds(1));
+    std::string message = reader.received().substr(reader.received().rfind("id: "));
+    CHECK(message.find("event: changes\ndata: {") != std::string::npos);
+    CHECK(message.find("\"kind\":\"ci.pipeline\"") != std::string::npos);
+    CHECK(message.find("\"kind\":\"commit\"") == std::string::npos);  // only what is new
+
+    SECTION("a reconnect with Last-Event-ID gets just what it missed") {
+        test::StreamingReader again(serve.port(), stream_request("Last-Event-ID: " + seen + "\r\n"));
+        REQUIRE(again.read_until("\n\n", 3000));
+        CHECK(again.received().find("stream-check") == std::string::npos);  // names are not sent, only kinds
+        CHECK(again.received().find("\"kind\":\"ci.pipeline\"") != std::string::npos);
+        CHECK(again.received().find("\"kind\":\"commit\"") == std::string::npos);
+        CHECK(again.received().find("\"reset\":false") != std::string::npos);
+    }
+    SECTION("an id from another boot of the server starts over") {
+        test::StreamingReader again(serve.port(), stream_request("Last-Event-ID: 0123456789abcdef-3\r\n"));
+        REQUIRE(again.read_until("\n\n", 3000));
+        CHECK(again.received().find("\"seq\":1}") != std::string::npos);
+    }
+    SECTION("past 64 listeners the stream is refused, and the page can still poll") {
+        std::vector<std::unique_ptr<test::StreamingReader>> listeners;
+        for (int i = 1; i < 64; ++i) {
+            listeners.push_back(std::make_unique<test::StreamingReader>(serve.port(), stream_request()));
+            REQUIRE(listeners.back()->read_until("event: changes", 3000));
+        }
+        auto refused = c.Get("/v1/dash/stream");
+        REQUIRE(refused);
+        CHECK(refused->status == 503);
+        CHECK(json::parse(refused->body)["error"].get<std::string>().find("poll") != std::string::npos);
+        CHECK(c.Get("/v1/dash/updates?after=0")->status == 200);
+        CHECK(c.Get("/v1/dash/stream?after=x")->status == 400);
+    }
 }
 
 TEST_CASE("dashboard: versions are timelines per repository with their commit and metrics and memes", "[dashboard]") {

@@ -392,6 +392,38 @@ BodySource after_a_pause(BodySource body, int pause_ms) {
     };
 }
 
+StreamingReader::StreamingReader(int port, const std::string& head) : m_fd(connect_loopback(port)) {
+    size_t sent = 0;
+    if (m_fd < 0 || !send_all(m_fd, head, sent)) m_closed = true;
+}
+
+StreamingReader::~StreamingReader() {
+    if (m_fd >= 0) close(m_fd);
+}
+
+bool StreamingReader::read_some(int wait_ms) {
+    if (m_closed || !readable(m_fd, wait_ms)) return !m_closed;
+    char buffer[65536];
+    ssize_t n = recv(m_fd, buffer, sizeof buffer, 0);
+    if (n <= 0) m_closed = true;
+    else m_received.append(buffer, static_cast<size_t>(n));
+    return !m_closed;
+}
+
+bool StreamingReader::read_until(const std::string& needle, int timeout_ms) {
+    auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+    while (m_received.find(needle) == std::string::npos && std::chrono::steady_clock::now() < until)
+        if (!read_some(20)) break;
+    return m_received.find(needle) != std::string::npos;
+}
+
+bool StreamingReader::read_until_closed(int timeout_ms) {
+    auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+    while (std::chrono::steady_clock::now() < until)
+        if (!read_some(20)) return true;
+    return false;
+}
+
 IdleConnections::IdleConnections(int port, int n) {
     for (int i = 0; i < n; ++i)
         if (int fd = connect_loopback(port); fd >= 0) m_fds.push_back(fd);

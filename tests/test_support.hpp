@@ -142,6 +142,33 @@ BodySource filler_body(size_t bytes, bool chunked = false);
 // answered before a byte of the body was sent (RawReply::sent is the head's size).
 BodySource after_a_pause(BodySource body, int pause_ms = 300);
 
+// A request whose answer keeps coming (Server-Sent Events): sends `head` to 127.0.0.1:`port`
+// and reads what arrives, as it arrives. Closed on destruction.
+class StreamingReader {
+public:
+    StreamingReader(int port, const std::string& head);
+    ~StreamingReader();
+    StreamingReader(const StreamingReader&) = delete;
+    StreamingReader& operator=(const StreamingReader&) = delete;
+
+    // Reads until everything received so far (head included) contains `needle`, the server
+    // closes, or `timeout_ms` passes. True when it is there.
+    bool read_until(const std::string& needle, int timeout_ms = 5000);
+    // Reads until the server closes the connection, for at most `timeout_ms`; true when it did.
+    bool read_until_closed(int timeout_ms = 5000);
+    // Everything received so far.
+    const std::string& received() const { return m_received; }
+    // Stops reading (the socket stays open): what the server sends piles up in the kernel.
+    int fd() const { return m_fd; }
+
+private:
+    bool read_some(int wait_ms);  // false once the server closed
+
+    int m_fd = -1;
+    bool m_closed = false;
+    std::string m_received;
+};
+
 // `n` connections to 127.0.0.1:`port` that send nothing; closed on destruction.
 class IdleConnections {
 public:

@@ -8,7 +8,8 @@
 'use strict';
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
-const POLL_MS = 1000;       // live updates: a new event shows within about a second
+const POLL_MS = 1000;       // live updates when the page cannot stream: a new event shows within about a second
+const REDRAW_MS = 200;      // a burst of streamed events redraws the page once, this long after its first
 const COLOURS = ['#3554d1', '#c2410c', '#1b7f3b', '#7c3aed', '#0e7490', '#b3261e', '#8a5a00', '#475569'];
 const chartState = new Map(); // group title → {hidden: Set of series, log, tableOpen, zoom}, kept across redraws
 
@@ -670,7 +671,10 @@ async function render(moveFocus) {
   if (moveFocus) main.focus();
 }
 
-const live = {boot: null, seq: 0, failures: 0};
+// Live updates: Server-Sent Events from /v1/dash/stream, each message the changes since the last
+// one; where the browser cannot stream or the server turns the stream down (503: too many
+// pages listening), the page polls /v1/dash/updates every second instead.
+const live = {boot: null, seq: 0, failures: 0, mode: 'stream', redraw: null};
 
 // Where the change log stands before the first page is drawn: a change after this point is news,
 // even when the page's first data already had it (drawing it again costs nothing).
@@ -678,23 +682,50 @@ async function baseline() {
   try {
     const res = await api('/v1/dash/updates?after=0');
     Object.assign(live, {boot: res.boot, seq: res.seq});
-    document.getElementById('live').textContent = 'live';
   } catch (err) {
     document.getElementById('live').textContent = 'offline: retrying';
   }
 }
 
-async function poll() {
+// Takes one answer of the change log (streamed or polled); a change redraws the page, at most
+// every REDRAW_MS while a burst of events comes in.
+function news(res) {
+  const changed = res.boot !== live.boot || res.reset || res.changes.length > 0;
+  Object.assign(live, {boot: res.boot, seq: res.seq, failures: 0});
   const note = document.getElementById('live');
+  if (!changed) {
+    if (!note.textContent.startsWith('updated')) note.textContent = live.mode === 'stream' ? 'live' : 'live (polling)';
+    return;
+  }
+  live.redraw = live.redraw || setTimeout(async () => {
+    await render(false);
+    live.redraw = null;
+    note.textContent = `updated ${new Date().toLocaleTimeString()}`;
+  }, REDRAW_MS);
+}
+
+function listen() {
+  if (!window.EventSource) return startPolling();
+  const source = new EventSource(`/v1/dash/stream?after=${live.seq}`);
+  source.addEventListener('changes', (e) => news(JSON.parse(e.data)));
+  source.addEventListener('error', () => {
+    // CONNECTING: the browser reconnects by itself (with the last id); CLOSED: it gave up
+    if (source.readyState === EventSource.CLOSED) return startPolling();
+    document.getElementById('live').textContent = 'offline: retrying';
+  });
+}
+
+function startPolling() {
+  live.mode = 'poll';
+  setTimeout(poll, POLL_MS);
+}
+
+async function poll() {
   try {
-    const res = await api(`/v1/dash/updates?after=${live.seq}`);
-    const changed = res.boot !== live.boot || res.reset || res.changes.length > 0;
-    Object.assign(live, {boot: res.boot, seq: res.seq, failures: 0});
-    if (changed) await render(false);
-    note.textContent = changed ? `updated ${new Date().toLocaleTimeString()}` : note.textContent.startsWith('offline') ? 'live' : note.textContent;
+    news(await api(`/v1/dash/updates?after=${live.seq}`));
   } catch (err) {
     live.failures++;
-    note.textContent = 'offline: retrying';
+    document.getElementById('live').textContent = 'offline: retrying';
   }
   setTimeout(poll, live.failures ? Math.min(POLL_MS * 2 ** live.failures, 15000) : POLL_MS);
 }
@@ -706,7 +737,7 @@ function loginPage() {
 function start() {
   if (document.getElementById('login-form')) return loginPage();
   window.addEventListener('hashchange', () => render(true));
-  baseline().then(() => render(false)).then(() => setTimeout(poll, POLL_MS));
+  baseline().then(() => render(false)).then(listen);
 }
 
 document.addEventListener('DOMContentLoaded', start);

@@ -1,9 +1,11 @@
 #include "bot/dashboard/dashboard.hpp"
 
 #include <charconv>
+#include <memory>
 
 #include "bot/dashboard/queries.hpp"
 #include "bot/dashboard/session.hpp"
+#include "bot/http/body_stream.hpp"
 #include "core/crypto.hpp"
 #include "templates/templates.hpp"
 
@@ -63,8 +65,8 @@ std::optional<std::uint64_t> after_param(const http::Request& req) { return whol
 
 Dashboard::Dashboard(DashboardOptions options) : m_options(std::move(options)) {}
 
-void Dashboard::add(http::RouteTable& routes, std::string method, std::string path,
-                    http::Response (Dashboard::*handler)(const http::Request&) const, bool api) {
+template <typename Handler>
+void Dashboard::add(http::RouteTable& routes, std::string method, std::string path, Handler handler, bool api) {
     http::Route r{std::move(method), std::move(path)};
     r.prefix = r.path.ends_with('/') && r.path != "/";
     r.takes_body = r.method == "POST";
@@ -91,13 +93,16 @@ void Dashboard::add_routes(http::RouteTable& routes) {
     add(routes, "GET", "/v1/dash/confusion", &Dashboard::confusion_list, true);
     add(routes, "GET", "/v1/dash/confusion/", &Dashboard::confusion, true);
     add(routes, "GET", "/v1/dash/updates", &Dashboard::updates, true);
+    add(routes, "GET", "/v1/dash/stream", &Dashboard::stream, true);
 }
 
 void Dashboard::committed(const std::vector<pipeline::HandledEvent>& handled, const std::vector<meme::Event>& events) {
+    std::vector<Change> changes;
     for (size_t i = 0; i < handled.size() && i < events.size(); ++i) {
         if (handled[i].duplicate) continue;
-        m_feed.record({events[i].kind, events[i].run, handled[i].entry_id, static_cast<int>(handled[i].memes.size())});
+        changes.push_back({events[i].kind, events[i].run, handled[i].entry_id, static_cast<int>(handled[i].memes.size())});
     }
+    m_feed.record(std::move(changes));
 }
 
 bool Dashboard::admitted(const http::Request& req) const {
@@ -195,6 +200,22 @@ http::Response Dashboard::updates(const http::Request& req) const {
     auto after = after_param(req);
     if (!after) return http::error_response(400, "after: must be a whole number", "after");
     return http::json_response(200, m_feed.since(*after));
+}
+
+http::Response Dashboard::stream(const http::Request& req) {
+    auto after = after_param(req);
+    if (!after) return http::error_response(400, "after: must be a whole number", "after");
+    if (req.has_header("Last-Event-ID")) after = m_feed.resume_point(req.header("Last-Event-ID"));  // a reconnect
+    auto body = std::make_shared<http::BodyStream>(":\n\n");  // an SSE comment: ignored by the page
+    if (!m_feed.listen(body, *after)) {
+        auto busy = http::error_response(503, "too many pages listening: poll /v1/dash/updates instead");
+        busy.headers.emplace_back("Retry-After", "30");
+        return busy;
+    }
+    http::Response res{200, "text/event-stream; charset=utf-8"};
+    res.headers.emplace_back("X-Accel-Buffering", "no");  // a proxy in front must not hold the events back
+    res.stream = std::move(body);
+    return res;
 }
 
 }  // namespace memeops::bot::dashboard

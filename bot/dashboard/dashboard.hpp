@@ -9,7 +9,9 @@
 //   GET  /v1/dash/runs        {"runs"}; GET /v1/dash/runs/<run> one run (queries.hpp)
 //   GET  /v1/dash/versions    {"repos":[{"repo","versions"}]}, each repository's timeline (queries.hpp)
 //   GET  /v1/dash/confusion   {"matrices"}; GET /v1/dash/confusion/<entry> one matrix (queries.hpp)
-//   GET  /v1/dash/updates?after=N   the changes since N (live.hpp), polled by the page
+//   GET  /v1/dash/stream?after=N    the changes since N, then each batch as it commits, as
+//                                   Server-Sent Events (live.hpp); 503 past 64 listeners
+//   GET  /v1/dash/updates?after=N   the changes since N (live.hpp), for pages that poll
 //
 // Access follows the API: open when no token is set; else the bearer token or the session
 // cookie. Every answer carries a Content-Security-Policy that allows only this server's own
@@ -64,8 +66,10 @@ private:
     http::Response confusion_list(const http::Request& req) const;
     http::Response confusion(const http::Request& req) const;
     http::Response updates(const http::Request& req) const;
-    void add(http::RouteTable& routes, std::string method, std::string path,
-             http::Response (Dashboard::*handler)(const http::Request&) const, bool api);
+    http::Response stream(const http::Request& req);
+    // Adds one route whose `handler` (a member function taking the request) answers at once.
+    template <typename Handler>
+    void add(http::RouteTable& routes, std::string method, std::string path, Handler handler, bool api);
 
     DashboardOptions m_options;
     ChangeFeed m_feed;

@@ -1,6 +1,7 @@
 // What the archive gained while a dashboard page is open: a short in-memory log of committed
-// events (new memes, epochs, CI results, versions), numbered in order, which pages poll with the
-// last number they saw (GET /v1/dash/updates?after=N) and then reload what changed.
+// events (new memes, epochs, CI results, versions), numbered in order. Pages listen to it as
+// Server-Sent Events (GET /v1/dash/stream), or poll it with the last number they saw
+// (GET /v1/dash/updates?after=N), and then reload what changed.
 //
 // The log lives in the serving process: a restart starts a new one under another `boot` id, and
 // a page that sees the id change reloads everything. Thread-safe.
@@ -8,10 +9,14 @@
 
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <vector>
+
+#include "bot/http/body_stream.hpp"
 
 namespace memeops::bot::dashboard {
 
@@ -26,8 +31,20 @@ class ChangeFeed {
 public:
     ChangeFeed();
 
-    // Appends `change` with the next number; the oldest are dropped past k_kept.
-    void record(Change change);
+    // Appends `changes` with the next numbers (the oldest are dropped past k_kept), and sends
+    // every listener one message with them all.
+    void record(std::vector<Change> changes);
+
+    // Sends `stream` the changes after `after` at once (always one message, so a listener learns
+    // the boot and the latest number), then one message per recorded batch, until its client
+    // goes. Each message is a Server-Sent Event whose data is since()'s JSON on one line:
+    //   id: <boot>-<seq>\nevent: changes\ndata: {"boot",…}\n\n
+    // False, and nothing sent, when k_max_listeners already listen.
+    bool listen(const std::shared_ptr<http::BodyStream>& stream, std::uint64_t after);
+
+    // The number to start after for a listener that reconnects with this Last-Event-ID: its
+    // number when it names this boot, else 0 (a new boot: the page reloads everything).
+    std::uint64_t resume_point(const std::string& last_event_id) const;
 
     // {"boot","seq":latest,"reset":bool,"changes":[{"seq","kind","run","entry","memes"}]}: the
     // changes numbered after `after`. reset is true when some were already dropped (or `after`
@@ -35,8 +52,12 @@ public:
     nlohmann::json since(std::uint64_t after) const;
 
     static constexpr size_t k_kept = 512;
+    static constexpr size_t k_max_listeners = 64;
 
 private:
+    nlohmann::json since_locked(std::uint64_t after) const;
+    std::string event_locked(std::uint64_t after) const;
+
     struct Numbered {
         std::uint64_t seq;
         Change change;
@@ -45,6 +66,7 @@ private:
     mutable std::mutex m_mutex;
     std::deque<Numbered> m_changes;  // GUARDED_BY(m_mutex)
     std::uint64_t m_seq = 0;         // GUARDED_BY(m_mutex)
+    std::vector<std::shared_ptr<http::BodyStream>> m_listeners;  // GUARDED_BY(m_mutex)
 };
 
 }  // namespace memeops::bot::dashboard

@@ -26,6 +26,9 @@ struct Limits {
     // trickles bytes (never idle) is cut off then (read_deadlines.hpp).
     unsigned head_timeout_ms = 10'000;
     unsigned request_timeout_ms = 30'000;
+    // A streamed answer (body_stream.hpp) silent this long gets its keepalive bytes, so a client
+    // that left is noticed and proxies do not close it.
+    unsigned stream_keepalive_ms = 15'000;
     unsigned max_connections = 4096;  // open at once; more are refused at accept
     unsigned threads = 2;             // event loops; none is ever parked on an idle connection
 };

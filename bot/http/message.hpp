@@ -4,12 +4,15 @@
 
 #include <functional>
 #include <map>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
 
 namespace memeops::bot::http {
+
+class BodyStream;  // body_stream.hpp
 
 // Header names compared without regard to case, as HTTP requires.
 struct CaseInsensitiveLess {
@@ -36,6 +39,9 @@ struct Response {
     std::string content_type = "application/json";
     std::vector<std::pair<std::string, std::string>> headers;
     std::string body;
+    // Set: the body is this stream's bytes, sent as they are written (body_stream.hpp), and
+    // `body` is ignored.
+    std::shared_ptr<BodyStream> stream;
 };
 
 // A JSON answer (invalid UTF-8 replaced, never thrown on).

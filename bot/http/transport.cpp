@@ -1,5 +1,6 @@
 #include "bot/http/transport.hpp"
 
+#include "bot/http/body_stream.hpp"
 #include "bot/http/read_deadlines.hpp"
 
 #include <microhttpd.h>
@@ -15,6 +16,7 @@
 #include <cstring>
 #include <mutex>
 #include <thread>
+#include <vector>
 
 #include "core/error.hpp"
 #include "core/log.hpp"
@@ -60,6 +62,24 @@ std::string raw_response(const Response& res) {
 ReadDeadlines::Watched* watched(MHD_Connection* c) {
     const MHD_ConnectionInfo* info = MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
     return info ? static_cast<ReadDeadlines::Watched*>(info->socket_context) : nullptr;
+}
+
+// A streamed answer's side of the library: its connection, resumed when bytes arrive.
+struct Streaming {
+    std::shared_ptr<BodyStream> stream;
+    MHD_Connection* connection;
+};
+
+ssize_t read_stream(void* cls, uint64_t, char* out, size_t max) {
+    auto& streaming = *static_cast<Streaming*>(cls);
+    long n = streaming.stream->take(out, max, [&] { MHD_suspend_connection(streaming.connection); });
+    return n < 0 ? MHD_CONTENT_READER_END_OF_STREAM : static_cast<ssize_t>(n);
+}
+
+void stream_finished(void* cls) {
+    auto* streaming = static_cast<Streaming*>(cls);
+    streaming->stream->detach();
+    delete streaming;
 }
 
 int listening_socket(const std::string& host, int port) {
@@ -114,6 +134,12 @@ struct Transport::Impl {
     std::mutex stop_mutex;
     std::condition_variable stopped;
     bool stop_requested = false;
+    // Streamed answers in progress: `keeper` writes their keepalive, close() ends them.
+    std::mutex streams_mutex;
+    std::condition_variable keeper_wake;
+    std::vector<std::weak_ptr<BodyStream>> streams;  // GUARDED_BY(streams_mutex)
+    bool keeper_stop = false;                        // GUARDED_BY(streams_mutex)
+    std::thread keeper;
 
     MHD_Result on_request(MHD_Connection* c, const char* url, const char* method, const char* data, size_t* size,
                           Exchange& ex);
@@ -122,7 +148,10 @@ struct Transport::Impl {
     MHD_Result on_body(MHD_Connection* c, const char* data, size_t* size, Exchange& ex);
     MHD_Result on_complete(MHD_Connection* c, Exchange& ex);
     MHD_Result queue(MHD_Connection* c, Exchange& ex, const Response& res);
+    MHD_Response* streamed(MHD_Connection* c, const std::shared_ptr<BodyStream>& stream);
     void handle(MHD_Connection* c, Exchange& ex);
+    void keep_streams_alive();
+    void end_streams();
 };
 
 MHD_Result Transport::Impl::on_request(MHD_Connection* c, const char* url, const char* method, const char* data,
@@ -219,8 +248,9 @@ void Transport::Impl::handle(MHD_Connection* c, Exchange& ex) {
 
 MHD_Result Transport::Impl::queue(MHD_Connection* c, Exchange& ex, const Response& res) {
     ex.answered = true;
-    MHD_Response* out = MHD_create_response_from_buffer(res.body.size(), const_cast<char*>(res.body.data()),
-                                                        MHD_RESPMEM_MUST_COPY);
+    MHD_Response* out = res.stream ? streamed(c, res.stream)
+                                   : MHD_create_response_from_buffer(res.body.size(), const_cast<char*>(res.body.data()),
+                                                                     MHD_RESPMEM_MUST_COPY);
     if (!out) return MHD_NO;
     MHD_add_response_header(out, MHD_HTTP_HEADER_CONTENT_TYPE, res.content_type.c_str());
     for (const auto& [name, value] : res.headers) MHD_add_response_header(out, name.c_str(), value.c_str());
@@ -228,6 +258,46 @@ MHD_Result Transport::Impl::queue(MHD_Connection* c, Exchange& ex, const Respons
     MHD_destroy_response(out);
     if (answered) answered(res.status);
     return queued;
+}
+
+// A response of unknown length (chunked) that sends `stream` as it is written.
+MHD_Response* Transport::Impl::streamed(MHD_Connection* c, const std::shared_ptr<BodyStream>& stream) {
+    auto* streaming = new Streaming{stream, c};
+    MHD_Response* out = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 8 * 1024, read_stream, streaming, stream_finished);
+    if (!out) {
+        delete streaming;
+        return nullptr;
+    }
+    stream->attach([c] { MHD_resume_connection(c); });
+    std::lock_guard lock(streams_mutex);
+    streams.push_back(stream);
+    return out;
+}
+
+void Transport::Impl::keep_streams_alive() {
+    auto quiet = std::chrono::milliseconds(limits.stream_keepalive_ms);
+    auto tick = std::min(quiet, std::chrono::milliseconds(1000));
+    std::unique_lock lock(streams_mutex);
+    while (!keeper_wake.wait_for(lock, tick, [this] { return keeper_stop; })) {
+        auto now = std::chrono::steady_clock::now();
+        std::erase_if(streams, [&](const std::weak_ptr<BodyStream>& weak) {
+            auto stream = weak.lock();
+            return !stream || !stream->keep_alive(now, quiet);
+        });
+    }
+}
+
+// Ends every streamed answer (each sends what it holds, then its end) and stops the keeper.
+void Transport::Impl::end_streams() {
+    {
+        std::lock_guard lock(streams_mutex);
+        for (const auto& weak : streams)
+            if (auto stream = weak.lock()) stream->close();
+        streams.clear();
+        keeper_stop = true;
+    }
+    keeper_wake.notify_all();
+    if (keeper.joinable()) keeper.join();
 }
 
 void* Transport::Impl::started(void* cls, const char* uri, MHD_Connection*) {
@@ -287,6 +357,7 @@ void Transport::start() {
         &impl, MHD_OPTION_END);
     if (!impl.daemon) throw core::Fatal("serve", "the HTTP server could not start");
     impl.listen_fd = -1;  // the daemon owns it now
+    impl.keeper = std::thread([&impl] { impl.keep_streams_alive(); });
 }
 
 void Transport::wait() {
@@ -306,6 +377,7 @@ void Transport::close(int grace_s) {
     auto& impl = *m_impl;
     if (!impl.daemon) return;
     MHD_socket listening = MHD_quiesce_daemon(impl.daemon);
+    impl.end_streams();
     auto until = std::chrono::steady_clock::now() + std::chrono::seconds(grace_s);
     while (impl.in_flight > 0 && std::chrono::steady_clock::now() < until)
         std::this_thread::sleep_for(std::chrono::milliseconds(10));

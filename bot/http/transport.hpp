@@ -34,8 +34,8 @@ public:
     void wait();
     // Safe from any thread.
     void stop();
-    // Stops accepting, gives the requests in flight up to `grace_s` to be answered, then closes
-    // every connection. Every reply a route still holds must have been called before.
+    // Stops accepting, ends every streamed answer (body_stream.hpp), gives the requests in flight
+    // up to `grace_s` to be answered, then closes every connection. Every reply a route still holds must have been called before.
     void close(int grace_s = 5);
 
 private:
