@@ -1,5 +1,7 @@
 #include "delivery/chat_text.hpp"
 
+#include <cctype>
+
 #include <unicode/ubrk.h>
 #include <unicode/utext.h>
 
@@ -43,6 +45,11 @@ bool hidden_format_character(char32_t c) {
 bool control_character(char32_t c) { return (c < 0x20 && c != '\n' && c != '\t') || (c >= 0x7F && c <= 0x9F); }
 
 }  // namespace
+
+bool url_starts_at(std::string_view text, size_t pos) {
+    if (pos > 0 && !std::isspace(static_cast<unsigned char>(text[pos - 1]))) return false;
+    return text.substr(pos, 8) == "https://" || text.substr(pos, 7) == "http://";
+}
 
 size_t utf16_length(std::string_view text) {
     size_t units = 0;

@@ -32,4 +32,8 @@ std::string cut_to(std::string_view text, size_t limit);
 // differently from what it is. Invalid UTF-8 becomes U+FFFD.
 std::string chat_safe(std::string_view text);
 
+// True when a bare http:// or https:// URL starts at text[pos] (at the start or after white
+// space): chats link it themselves, so escapes must leave it whole, up to the next white space.
+bool url_starts_at(std::string_view text, size_t pos);
+
 }  // namespace memeops::delivery

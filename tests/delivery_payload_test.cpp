@@ -99,6 +99,19 @@ TEST_CASE("delivery::slack::escape_mrkdwn escapes exactly &, < and >") {
     CHECK(slack::escape_mrkdwn("头秃 @everyone") == "头秃 @everyone");
 }
 
+TEST_CASE("delivery::slack::escape_mrkdwn_prose keeps user text from formatting, but not names or links") {
+    const std::string star = "<!date^00000000^{_}|*>", under = "<!date^00000000^{_}|_>";
+    CHECK(slack::escape_mrkdwn_prose("*bold*") == star + "bold" + star);
+    CHECK(slack::escape_mrkdwn_prose("an _italic_ word") == "an " + under + "italic" + under + " word");
+    CHECK(slack::escape_mrkdwn_prose("~gone~ `code`") ==
+          "<!date^00000000^{_}|~>gone<!date^00000000^{_}|~> <!date^00000000^{_}|`>code<!date^00000000^{_}|`>");
+    CHECK(slack::escape_mrkdwn_prose("resnet_50_v2 2*3") == "resnet_50_v2 2*3");  // inside a word: nothing to format
+    CHECK(slack::escape_mrkdwn_prose("a & <!channel>") == "a &amp; &lt;!channel&gt;");
+    CHECK(slack::escape_mrkdwn_prose("see https://ci.example/_team/*x* now *") ==
+          "see https://ci.example/_team/*x* now " + star);  // a bare URL stays one link
+    CHECK(slack::escape_mrkdwn_prose("头秃_了_") == "头秃" + under + "了" + under);
+}
+
 TEST_CASE("delivery::cut_to counts UTF-16 units and never splits a character") {
     CHECK(utf16_length("💯") == 2);
     CHECK(utf16_length("头秃") == 2);

@@ -53,10 +53,6 @@ nlohmann::json embed(const ChatMeme& meme) {
     return e;
 }
 
-bool url_start(std::string_view text, size_t pos) {
-    return text.substr(pos, 8) == "https://" || text.substr(pos, 7) == "http://";
-}
-
 bool markdown_character(char c) { return std::string_view("\\*_~`|<>[]()#").find(c) != std::string_view::npos; }
 
 bool closes_url(char c) { return std::string_view("[]()<>|`\\").find(c) != std::string_view::npos; }
@@ -84,7 +80,7 @@ std::string escape_markdown(std::string_view text) {
     std::string out;
     out.reserve(text.size() + text.size() / 8);
     for (size_t pos = 0; pos < text.size();) {
-        if (url_start(text, pos) && (pos == 0 || std::isspace(static_cast<unsigned char>(text[pos - 1])))) {
+        if (url_starts_at(text, pos)) {
             out += safe_url(text, pos);
             continue;
         }

@@ -1,5 +1,7 @@
 #include "delivery/slack/slack_payload.hpp"
 
+#include <cctype>
+
 #include "core/repo_identity.hpp"
 #include "core/text.hpp"
 #include "core/time.hpp"
@@ -18,7 +20,7 @@ nlohmann::json section(const std::string& mrkdwn) {
 }
 
 // A caption for mrkdwn: made chat-safe, cut, then escaped.
-std::string caption_text(const std::string& caption) { return cut_escaped(chat_safe(caption), k_max_caption, escape_mrkdwn); }
+std::string caption_text(const std::string& caption) { return cut_escaped(chat_safe(caption), k_max_caption, escape_mrkdwn_prose); }
 
 bool has_english(const ChatMeme& meme) { return !meme.caption_en.empty() && meme.caption_en != meme.caption; }
 
@@ -50,7 +52,7 @@ nlohmann::json field(const std::string& name, const std::string& mrkdwn) {
 // Repository, branch, commit (short sha, linked) and the run or pipeline, as far as known.
 nlohmann::json subject_fields(const storage::MemeSubject& s) {
     nlohmann::json fields = nlohmann::json::array();
-    auto plain = [](const std::string& text) { return cut_escaped(chat_safe(text), k_max_field_text, escape_mrkdwn); };
+    auto plain = [](const std::string& text) { return cut_escaped(chat_safe(text), k_max_field_text, escape_mrkdwn_prose); };
     if (s.repo) fields.push_back(field("Repo", linked(repo_page(*s.repo), core::repo_short_name(*s.repo))));
     if (s.branch) fields.push_back(field("Branch", plain(*s.branch)));
     if (s.commit && s.commit->size() >= 7)
@@ -108,6 +110,19 @@ std::string fallback_text(const std::vector<ChatMeme>& ordered) {
     return text;
 }
 
+bool formatting_character(char c) { return c == '*' || c == '_' || c == '~' || c == '`'; }
+
+bool word_character(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; }
+
+// Whether text[pos], a formatting character, could open or close formatting.
+bool could_format(std::string_view text, size_t pos) {
+    if (text[pos] == '`') return true;
+    bool word_before = pos > 0 && word_character(text[pos - 1]);
+    bool word_after = pos + 1 < text.size() && word_character(text[pos + 1]);
+    return !(word_before && word_after);
+}
+
+
 }  // namespace
 
 std::string escape_mrkdwn(std::string_view text) {
@@ -119,6 +134,24 @@ std::string escape_mrkdwn(std::string_view text) {
             case '<': out += "&lt;"; break;
             case '>': out += "&gt;"; break;
             default: out += c;
+        }
+    }
+    return out;
+}
+
+std::string escape_mrkdwn_prose(std::string_view text) {
+    std::string out;
+    out.reserve(text.size() + text.size() / 8);
+    for (size_t pos = 0; pos < text.size();) {
+        if (url_starts_at(text, pos)) {
+            size_t end = pos;
+            while (end < text.size() && !std::isspace(static_cast<unsigned char>(text[end]))) ++end;
+            out += escape_mrkdwn(text.substr(pos, end - pos));
+            pos = end;
+        } else if (formatting_character(text[pos]) && could_format(text, pos)) {
+            out += std::string("<!date^00000000^{_}|") + text[pos++] + ">";
+        } else {
+            out += escape_mrkdwn(text.substr(pos++, 1));
         }
     }
     return out;

@@ -1,7 +1,7 @@
 // Slack incoming-webhook payloads (contract §5): blocks with a `text` fallback in both
 // languages (what phone notifications show), user text made chat-safe (chat_text.hpp), cut on
 // grapheme clusters, then escaped for mrkdwn (&, <, >) so nothing in it can become a link or a
-// mention (<!channel>, <@U123>); section text ≤ 3000 characters, ≤ 50 blocks. Pure: no I/O.
+// mention (<!channel>, <@U123>), nor bold, italic, struck or code; section text ≤ 3000 characters, ≤ 50 blocks. Pure: no I/O.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -24,8 +24,14 @@ inline constexpr size_t k_max_field_text = 200;    // our cut of a subject field
 inline constexpr size_t k_max_button_url = 3000;   // a button's URL; a longer link is left out
 inline constexpr size_t k_max_alt_text = 2000;     // an image block's alt_text
 
-// "&" → "&amp;", "<" → "&lt;", ">" → "&gt;".
+// "&" → "&amp;", "<" → "&lt;", ">" → "&gt;": for link labels and code spans.
 std::string escape_mrkdwn(std::string_view text);
+
+// User prose for mrkdwn: escape_mrkdwn, and every *, _, ~ or ` that could start or end
+// formatting (a backtick always; the others next to anything but an ASCII letter or digit, so
+// "resnet_50_v2" stays as it is) sent as the fallback of a date token with no valid format,
+// which Slack shows as plain text: mrkdwn has no escape character. Bare URLs are left whole.
+std::string escape_mrkdwn_prose(std::string_view text);
 
 // One message for one meme or a digest of several, most urgent first; a digest too long for one
 // message ends with "+N more".
