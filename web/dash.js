@@ -108,13 +108,24 @@ async function api(path) {
 
 // --- pages ----------------------------------------------------------------------------
 
+// A caption as the chat shows it: its lines kept, and a ``` fenced block (a confusion matrix, a
+// traceback) as preformatted text.
+function captionParts(text) {
+  return text.split('```').map((part, i) => (i % 2 ? el('pre', {class: 'caption-block'}, part.replace(/^\n+|\n+$/g, '')) : part));
+}
+
+// The caption's words without its fenced blocks: the second language repeats the same block.
+function captionWords(text) {
+  return text.split('```').filter((_, i) => i % 2 === 0).join('').trim();
+}
+
 function memeCard(meme) {
   const e = meme.entry;
   const subject = [e.kind, e.repo, e.branch, e.run && `run ${e.run}`, e.tag, when(meme.created)].filter(Boolean).join(' · ');
   return el('li', {class: 'card meme-card'},
     el('h3', {}, el('span', {class: `badge p${meme.priority}`}, `P${meme.priority}`), ' ', meme.reaction),
-    el('p', {class: 'caption', lang: 'zh'}, meme.caption),
-    meme.caption_en !== meme.caption ? el('p', {class: 'caption-en', lang: 'en'}, meme.caption_en) : null,
+    el('div', {class: 'caption', lang: 'zh'}, ...captionParts(meme.caption)),
+    meme.caption_en !== meme.caption ? el('p', {class: 'caption-en', lang: 'en'}, captionWords(meme.caption_en)) : null,
     el('p', {class: 'subject'}, e.run ? [runLink(e.run), ' · ', subject] : subject));
 }
 
