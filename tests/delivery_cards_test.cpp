@@ -27,6 +27,8 @@ struct Channel {
           to{"chat", platform == ChatStandIn::Platform::slack ? core::DestinationType::slack : core::DestinationType::discord,
              chat.url(), 3, {}} {}
     std::int64_t queue(const std::string& run, int priority = 0) { return test::queue_meme(*archive, {to.key()}, run, priority); }
+    // Drains the destination once with `cards` (drain below).
+    void drain(const delivery::CardOptions& cards);
 
     test::TempDir dir;
     std::unique_ptr<storage::Archive> archive;
@@ -44,6 +46,8 @@ void drain(storage::Archive& archive, const core::Destination& to, const deliver
     delivery::Deliverer deliverer(archive, console, console_mutex, options);
     delivery::drain(deliverer, {to}, core::now_ms() + 10'000);
 }
+
+void Channel::drain(const delivery::CardOptions& cards) { ::drain(*archive, to, cards); }
 
 delivery::CardOptions slack_uploads(const ChatStandIn& slack, const std::string& token) {
     delivery::CardOptions cards;
@@ -66,35 +70,29 @@ std::string read_file(const std::string& path) {
 
 TEST_CASE("Discord gets the card as files[0] of a multipart message, the embed image pointing at it") {
     Channel channel(ChatStandIn::Platform::discord);
-    auto& archive = channel.archive;
-    auto& discord = channel.chat;
-    const auto& to = channel.to;
     std::int64_t id = channel.queue("resnet-7");
 
-    drain(*archive, to, {});
-    auto requests = discord.requests();
+    channel.drain({});
+    auto requests = channel.chat.requests();
     REQUIRE(requests.size() == 1);
     CHECK(requests[0].status == 200);
     CHECK(requests[0].file_name == "meme-" + std::to_string(id) + ".png");
-    CHECK(requests[0].file == card_of(*archive, id));
+    CHECK(requests[0].file == card_of(*channel.archive, id));
     CHECK(requests[0].body["embeds"][0]["image"]["url"] == "attachment://meme-" + std::to_string(id) + ".png");
     CHECK(requests[0].body["attachments"][0]["filename"] == requests[0].file_name);
     CHECK(requests[0].body["embeds"][0]["description"].get<std::string>().find("resnet-7") != std::string::npos);
-    CHECK(test::count_deliveries(*archive, to.key(), "delivered") == 1);
+    CHECK(test::count_deliveries(*channel.archive, channel.to.key(), "delivered") == 1);
 }
 
 TEST_CASE("Discord without a card (cards off) still gets the text as JSON") {
     Channel channel(ChatStandIn::Platform::discord);
-    auto& archive = channel.archive;
-    auto& discord = channel.chat;
-    const auto& to = channel.to;
     channel.queue("plain-run");
     delivery::CardOptions off;
     off.enabled = false;
-    drain(*archive, to, off);
-    REQUIRE(discord.messages().size() == 1);
-    CHECK(discord.requests()[0].file.empty());
-    CHECK(discord.all_text().find("plain-run") != std::string::npos);
+    channel.drain(off);
+    REQUIRE(channel.chat.messages().size() == 1);
+    CHECK(channel.chat.requests()[0].file.empty());
+    CHECK(channel.chat.all_text().find("plain-run") != std::string::npos);
 }
 
 TEST_CASE("A card slower to render than its limit is left out: the text goes at once") {
@@ -102,7 +100,7 @@ TEST_CASE("A card slower to render than its limit is left out: the text goes at 
     channel.queue("slow-card-run");
     delivery::CardOptions impatient;
     impatient.render_limit_ms = 0;  // no render finishes in no time
-    drain(*channel.archive, channel.to, impatient);
+    channel.drain(impatient);
     auto requests = channel.chat.requests();
     REQUIRE(requests.size() == 1);
     CHECK(requests[0].status == 200);
@@ -128,16 +126,13 @@ TEST_CASE("The Discord stand-in parses multipart for real and refuses what Disco
 
 TEST_CASE("A digest carries one card: its most urgent meme's, the newest of those") {
     Channel channel(ChatStandIn::Platform::discord);
-    auto& archive = channel.archive;
-    auto& discord = channel.chat;
-    const auto& to = channel.to;
     channel.queue("calm-run", 3);
     channel.queue("old-p1", 1);
     std::int64_t newest_p1 = channel.queue("new-p1", 1);
     channel.queue("later-p2", 2);
 
-    drain(*archive, to, {});
-    auto requests = discord.requests();
+    channel.drain({});
+    auto requests = channel.chat.requests();
     REQUIRE(requests.size() == 1);
     CHECK(requests[0].file_name == "meme-" + std::to_string(newest_p1) + ".png");
     int images = 0;
@@ -152,44 +147,40 @@ TEST_CASE("A digest carries one card: its most urgent meme's, the newest of thos
 
 TEST_CASE("Slack with a bot token and a channel: the external upload flow, in order, with the token") {
     Channel channel(ChatStandIn::Platform::slack);
-    auto& archive = channel.archive;
-    auto& slack = channel.chat;
-    const auto& to = channel.to;
     std::int64_t id = channel.queue("bert-base");
 
-    drain(*archive, to, slack_uploads(slack, ChatStandIn::k_bot_token));
-    auto calls = slack.api_calls();
+    channel.drain(slack_uploads(channel.chat, ChatStandIn::k_bot_token));
+    auto calls = channel.chat.api_calls();
     REQUIRE(calls.size() == 3);
     CHECK(calls[0].target == "/api/files.getUploadURLExternal");
     CHECK(calls[1].target == "/upload/F1");
     CHECK(calls[2].target == "/api/files.completeUploadExternal");
     for (const auto& call : calls) CHECK(call.error.empty());
-    auto messages = slack.requests();
+    auto messages = channel.chat.requests();
     REQUIRE(messages.size() == 1);  // the upload's message alone: nothing through the webhook
     CHECK(messages[0].target.starts_with("/api/files.completeUploadExternal"));
     CHECK(messages[0].body["channel_id"] == "C0MEMEOPS");
-    CHECK(messages[0].file == card_of(*archive, id));
-    CHECK(slack.all_text().find("bert-base") != std::string::npos);
-    CHECK(test::count_deliveries(*archive, to.key(), "delivered") == 1);
+    CHECK(messages[0].file == card_of(*channel.archive, id));
+    CHECK(channel.chat.all_text().find("bert-base") != std::string::npos);
+    CHECK(test::count_deliveries(*channel.archive, channel.to.key(), "delivered") == 1);
 }
 
 TEST_CASE("Slack with a wrong bot token: invalid_auth, the text still goes through the webhook, the token never logged") {
     Channel channel(ChatStandIn::Platform::slack);
-    auto& slack = channel.chat;
     channel.queue("gpt-tiny");
     auto result = test::run_memeops({"flush"}, {{"MEMEOPS_DB", channel.dir.file("archive.db")},
                                                 {"HOME", channel.dir.path().string()},
-                                                {"MEMEOPS_SLACK_WEBHOOK", slack.url()},
+                                                {"MEMEOPS_SLACK_WEBHOOK", channel.chat.url()},
                                                 {"MEMEOPS_SLACK_BOT_TOKEN", "xoxb-WRONGsecret"},
                                                 {"MEMEOPS_SLACK_CHANNEL", "C0MEMEOPS"},
-                                                {"MEMEOPS_SLACK_API_URL", slack.api_url()}});
+                                                {"MEMEOPS_SLACK_API_URL", channel.chat.api_url()}});
     CHECK(result.code == 0);
-    auto calls = slack.api_calls();
+    auto calls = channel.chat.api_calls();
     REQUIRE(calls.size() == 1);  // refused at the first step
     CHECK(calls[0].error == "invalid_auth");
-    REQUIRE(slack.messages().size() == 1);
-    CHECK(slack.requests()[0].target.starts_with("/services/"));
-    CHECK(slack.all_text().find("gpt-tiny") != std::string::npos);
+    REQUIRE(channel.chat.messages().size() == 1);
+    CHECK(channel.chat.requests()[0].target.starts_with("/services/"));
+    CHECK(channel.chat.all_text().find("gpt-tiny") != std::string::npos);
     CHECK(result.err.find("invalid_auth") != std::string::npos);
     CHECK(result.err.find("WRONGsecret") == std::string::npos);
     CHECK(result.out.find("WRONGsecret") == std::string::npos);
