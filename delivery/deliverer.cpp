@@ -40,6 +40,12 @@ std::vector<ChatMeme> chat_memes(const std::vector<storage::OutboxItem>& items) 
 // worker and process by the outbox's reservation.
 bool serial(const core::Destination& destination) { return destination.type == core::DestinationType::slack; }
 
+// `http` with its total time limit cut to `time_limit_ms`.
+PostOptions within(PostOptions http, core::TimeMs time_limit_ms) {
+    http.total_timeout_ms = std::min(http.total_timeout_ms, time_limit_ms);
+    return http;
+}
+
 DelivererOptions with_defaults(DelivererOptions options) {
     if (options.owner.empty()) options.owner = core::random_hex(16);
     if (!options.clock) options.clock = core::now_ms;
@@ -47,11 +53,15 @@ DelivererOptions with_defaults(DelivererOptions options) {
         options.http.total_timeout_ms = std::max(options.lease_ms / 2, options.lease_ms - k_record_margin_ms);
     if (!options.post) {
         PostOptions http = options.http;
-        options.post = [http](const std::string& url, const std::string& body) { return post_json(url, body, http); };
+        options.post = [http](const std::string& url, const std::string& body, core::TimeMs time_limit_ms) {
+            return post_json(url, body, within(http, time_limit_ms));
+        };
     }
     if (!options.post_parts) {
         PostOptions http = options.http;
-        options.post_parts = [http](const std::string& url, const std::vector<FormPart>& parts) { return post_multipart(url, parts, http); };
+        options.post_parts = [http](const std::string& url, const std::vector<FormPart>& parts, core::TimeMs time_limit_ms) {
+            return post_multipart(url, parts, within(http, time_limit_ms));
+        };
     }
     if (!options.cards) options.cards = card_options_from_env();
     return options;
@@ -125,14 +135,13 @@ std::optional<std::string> Deliverer::card_png(const storage::OutboxItem& item) 
 }
 
 HttpReply Deliverer::post_slack(const core::Destination& destination, const std::vector<storage::OutboxItem>& items,
-                                std::vector<ChatMeme> memes, size_t& shown) {
+                                std::vector<ChatMeme> memes, size_t& shown, core::TimeMs deadline) {
     const CardOptions& cards = *m_options.cards;
     size_t card = card_item(items);
     if (cards.enabled && cards.slack_uploads()) {
         if (auto png = card_png(items[card])) {
-            // The three calls take half the send's time limit at most, a sixth each: the webhook text may follow.
-            PostOptions step = m_options.http;
-            step.total_timeout_ms /= 6;
+            // The three calls take half of the time left at most, a sixth each: the webhook text may follow.
+            PostOptions step = within(m_options.http, time_left(deadline) / 6);
             HttpReply uploaded = slack_upload(cards, *png, card_file_name(items[card].meme_id), slack::payload(memes, &shown), step);
             if (uploaded.status == 200) return uploaded;
             core::log(core::LogLevel::warn, "delivery.card", {{"destination", destination.name}, {"reason", uploaded.error},
@@ -141,34 +150,40 @@ HttpReply Deliverer::post_slack(const core::Destination& destination, const std:
     } else if (cards.enabled && cards.public_url) {
         memes[card].image_url = card_link(m_archive, *cards.public_url, items[card].meme_id);
     }
-    return m_options.post(destination.url, json_text(slack::payload(memes, &shown)));
+    return m_options.post(destination.url, json_text(slack::payload(memes, &shown)), time_left(deadline));
 }
 
 HttpReply Deliverer::post_discord(const core::Destination& destination, const std::vector<storage::OutboxItem>& items,
-                                  std::vector<ChatMeme> memes, size_t& shown) {
+                                  std::vector<ChatMeme> memes, size_t& shown, core::TimeMs deadline) {
     size_t card = card_item(items);
     auto png = m_options.cards->enabled ? card_png(items[card]) : std::nullopt;
-    if (!png) return m_options.post(discord_url(destination.url), json_text(discord::payload(memes, &shown)));
+    if (!png) return m_options.post(discord_url(destination.url), json_text(discord::payload(memes, &shown)), time_left(deadline));
     std::string file_name = card_file_name(items[card].meme_id);
     memes[card].image_url = "attachment://" + file_name;
     nlohmann::json message = discord::payload(memes, &shown);
     message["attachments"] = nlohmann::json::array({{{"id", 0}, {"filename", file_name}}});
     return m_options.post_parts(discord_url(destination.url),
-                                {{"payload_json", json_text(message), "", "application/json"}, {"files[0]", *png, file_name, "image/png"}});
+                                {{"payload_json", json_text(message), "", "application/json"}, {"files[0]", *png, file_name, "image/png"}},
+                                time_left(deadline));
+}
+
+core::TimeMs Deliverer::time_left(core::TimeMs deadline) const {
+    return std::max(k_min_step_ms, deadline - m_options.clock());
 }
 
 HttpReply Deliverer::post(const core::Destination& destination, const std::vector<storage::OutboxItem>& items,
-                          std::vector<ChatMeme> memes, size_t& shown) {
-    if (destination.type == core::DestinationType::slack) return post_slack(destination, items, std::move(memes), shown);
-    return post_discord(destination, items, std::move(memes), shown);
+                          std::vector<ChatMeme> memes, size_t& shown, core::TimeMs deadline) {
+    if (destination.type == core::DestinationType::slack) return post_slack(destination, items, std::move(memes), shown, deadline);
+    return post_discord(destination, items, std::move(memes), shown, deadline);
 }
 
 Attempt Deliverer::send(const core::Destination& destination, const std::vector<storage::OutboxItem>& items,
                         core::TimeMs now) {
     auto memes = chat_memes(items);
     size_t shown = memes.size();
+    core::TimeMs deadline = m_options.clock() + m_options.http.total_timeout_ms;  // cards and upload steps included
     HttpReply reply = destination.type == core::DestinationType::console ? write_console(memes)
-                                                                         : post(destination, items, memes, shown);
+                                                                         : post(destination, items, memes, shown, deadline);
     core::TimeMs done = m_options.clock();
     // The memes the message could not show ("+N more") go back to the outbox for the next one.
     std::vector<std::int64_t> sent, held_back;

@@ -62,10 +62,11 @@ struct DelivererOptions {
     core::TimeMs lease_ms = 20'000;
     core::TimeMs slack_interval_ms = 1000;  // Slack: one message per second per webhook
     PostOptions http;
-    // Sends a payload; the default posts over HTTP(S) with `http`. Tests may count or script it.
-    std::function<HttpReply(const std::string& url, const std::string& body)> post;
-    // Sends a multipart message (Discord with its card); the default posts with `http`.
-    std::function<HttpReply(const std::string& url, const std::vector<FormPart>& parts)> post_parts;
+    // Sends a payload within `time_limit_ms` in all; the default posts over HTTP(S) with `http`
+    // (its total_timeout_ms replaced by the limit). Tests may count or script it.
+    std::function<HttpReply(const std::string& url, const std::string& body, core::TimeMs time_limit_ms)> post;
+    // Sends a multipart message (Discord with its card), likewise.
+    std::function<HttpReply(const std::string& url, const std::vector<FormPart>& parts, core::TimeMs time_limit_ms)> post_parts;
     std::optional<CardOptions> cards;  // how cards go with messages; nullopt: card_options_from_env()
     std::function<core::TimeMs()> clock;  // the time; default core::now_ms
     std::string owner;                    // lease owner token; default: random per Deliverer
@@ -73,6 +74,8 @@ struct DelivererOptions {
 
 // Time kept from each lease to record the attempt after the send was cut off.
 inline constexpr core::TimeMs k_record_margin_ms = 5000;
+// The least time a step of a send is given, however late it starts.
+inline constexpr core::TimeMs k_min_step_ms = 250;
 
 // A paced destination is looked at again at least this often: another worker's reservation
 // lasts until its lease ends, but its reply usually frees the next slot within a second.
@@ -97,12 +100,16 @@ public:
 private:
     Attempt send(const core::Destination& destination, const std::vector<storage::OutboxItem>& items, core::TimeMs now);
     HttpReply write_console(const std::vector<ChatMeme>& memes);
+    // Each sends `items` (as `memes`) to a chat, all of it (card, upload steps, message) over by
+    // `deadline`, so a send never outlives its lease.
     HttpReply post(const core::Destination& destination, const std::vector<storage::OutboxItem>& items,
-                   std::vector<ChatMeme> memes, size_t& shown);
+                   std::vector<ChatMeme> memes, size_t& shown, core::TimeMs deadline);
     HttpReply post_slack(const core::Destination& destination, const std::vector<storage::OutboxItem>& items,
-                         std::vector<ChatMeme> memes, size_t& shown);
+                         std::vector<ChatMeme> memes, size_t& shown, core::TimeMs deadline);
     HttpReply post_discord(const core::Destination& destination, const std::vector<storage::OutboxItem>& items,
-                           std::vector<ChatMeme> memes, size_t& shown);
+                           std::vector<ChatMeme> memes, size_t& shown, core::TimeMs deadline);
+    // The time from now to `deadline`, but at least k_min_step_ms (a step always gets a chance).
+    core::TimeMs time_left(core::TimeMs deadline) const;
     // The PNG of `item`'s card, or nullopt (logged) when it cannot be rendered.
     std::optional<std::string> card_png(const storage::OutboxItem& item);
     void record(const core::Destination& destination, const std::vector<std::int64_t>& sent,

@@ -46,7 +46,10 @@ ChatStandIn::~ChatStandIn() { stop_listening(); }
 
 void ChatStandIn::start(int port) {
     m_server = std::make_unique<httplib::Server>();
-    m_server->Post(".*", [this](const httplib::Request& req, httplib::Response& res) { handle(req, res); });
+    m_server->Post(".*", [this](const httplib::Request& req, httplib::Response& res) {
+        if (int ms = m_delay_ms.load()) std::this_thread::sleep_for(std::chrono::milliseconds(ms));
+        handle(req, res);
+    });
     if (port == 0) {
         m_port = m_server->bind_to_any_port("127.0.0.1");
     } else if (!m_server->bind_to_port("127.0.0.1", port)) {
@@ -74,6 +77,8 @@ std::string ChatStandIn::url() const {
     return m_platform == Platform::slack ? base + "/services/T0SECRET/B0SECRET/SECRETslacktoken"
                                          : base + "/api/webhooks/123456/SECRETdiscordtoken";
 }
+
+void ChatStandIn::delay_answers(int ms) { m_delay_ms = ms; }
 
 void ChatStandIn::fail_next(int status, int count) {
     std::lock_guard lock(m_mutex);

@@ -61,6 +61,8 @@ public:
     std::string url() const;
     // Answers `status` to the next `count` requests (before any other check).
     void fail_next(int status, int count);
+    // Waits `ms` before answering each request from now on (a slow platform); 0 by default.
+    void delay_answers(int ms);
     // Stops listening: connections are refused (the platform is down) until come_back().
     void go_down();
     // Listens again on the same port.
@@ -105,6 +107,7 @@ private:
     int m_fail_status = 0;
     int m_fail_count = 0;
     int m_retry_after_s = 1;
+    std::atomic<int> m_delay_ms{0};
     core::TimeMs m_last_accepted = 0;
     std::deque<core::TimeMs> m_bucket;  // Discord: accepted request times in the last 2 s
     struct PendingUpload {

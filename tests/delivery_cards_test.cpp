@@ -6,6 +6,7 @@
 #include <fstream>
 #include <sstream>
 #include <thread>
+#include <variant>
 
 #include "chat_standins.hpp"
 #include "delivery/card_link.hpp"
@@ -163,6 +164,27 @@ TEST_CASE("Slack with a bot token and a channel: the external upload flow, in or
     CHECK(messages[0].file == card_of(*channel.archive, id));
     CHECK(channel.chat.all_text().find("bert-base") != std::string::npos);
     CHECK(test::count_deliveries(*channel.archive, channel.to.key(), "delivered") == 1);
+}
+
+TEST_CASE("Slack: a slow upload that fails and a slow webhook after it stay within the send's time limit", "[serial]") {
+    Channel channel(ChatStandIn::Platform::slack);
+    channel.queue("slow-platform");
+    channel.chat.delay_answers(2800);  // each upload step is cut at 500 ms; the webhook gets what is left
+    std::ostringstream console;
+    std::mutex console_mutex;
+    delivery::DelivererOptions options;
+    options.http.connect_timeout_s = 1;
+    options.cards = slack_uploads(channel.chat, ChatStandIn::k_bot_token);
+    options.lease_ms = 6000;  // the send's limit: max(lease / 2, lease - 5 s) = 3 s
+    delivery::Deliverer deliverer(*channel.archive, console, console_mutex, options);
+    auto start = std::chrono::steady_clock::now();
+    auto attempt = deliverer.deliver_next(channel.to, core::now_ms());
+    double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    REQUIRE(std::holds_alternative<delivery::Attempt>(attempt));
+    CHECK(std::get<delivery::Attempt>(attempt).status == 0);  // cut off: a network error, tried again later
+    CHECK(seconds < 3.4);  // 3 s and the attempt's bookkeeping; the webhook alone had 3 s of its own before
+    CHECK(test::count_deliveries(*channel.archive, channel.to.key(), "delivered") == 0);
+    channel.chat.delay_answers(0);
 }
 
 TEST_CASE("Slack with a wrong bot token: invalid_auth, the text still goes through the webhook, the token never logged") {

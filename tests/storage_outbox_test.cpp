@@ -104,7 +104,7 @@ TEST_CASE("delivery::Deliverer claims and paces in one step: two workers never p
     delivery::DelivererOptions options;
     options.digest_limit = 1;  // one meme per message: six messages to pace
     options.clock = [&now] { return now; };
-    options.post = [&](const std::string&, const std::string&) {
+    options.post = [&](const std::string&, const std::string&, core::TimeMs) {
         posted.push_back(now);
         now += 120;  // the webhook answers in 120 ms
         return delivery::HttpReply{200, {}, "ok", ""};
