@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "hooks/capture.hpp"
@@ -49,10 +50,26 @@ std::vector<std::string> branches_in_order(git_repository* repo) {
     return names;
 }
 
+// The commits whose branch is wanted, and the owners found so far.
+struct BranchClaims {
+    std::unordered_set<std::string> wanted;  // empty: every commit
+    size_t wanted_owned = 0;
+    std::unordered_map<std::string, std::string> owners;
+
+    // Gives `sha` to `branch` unless it has a branch already; false when it had one.
+    bool claim(const std::string& sha, const std::string& branch) {
+        bool claimed = owners.try_emplace(sha, branch).second;
+        if (claimed && wanted.contains(sha)) ++wanted_owned;
+        return claimed;
+    }
+    // True once every wanted commit has its branch: walking on would change nothing asked for.
+    bool settled() const { return !wanted.empty() && wanted_owned == wanted.size(); }
+};
+
 // Walks `branch` (first parents only, when asked) and gives it each commit no branch has yet;
 // a walk hides the tips already walked, so each commit is visited about once.
 void claim_commits(git_repository* repo, const std::string& branch, bool first_parent,
-                   const std::vector<std::string>& walked, std::unordered_map<std::string, std::string>& owners) {
+                   const std::vector<std::string>& walked, BranchClaims& claims) {
     git_revwalk* raw = nullptr;
     if (git_revwalk_new(&raw, repo) != 0) return;
     Revwalk walk(raw);
@@ -60,24 +77,26 @@ void claim_commits(git_repository* repo, const std::string& branch, bool first_p
     if (git_revwalk_push_ref(walk.get(), ("refs/heads/" + branch).c_str()) != 0) return;
     if (!first_parent)
         for (const auto& earlier : walked) git_revwalk_hide_ref(walk.get(), ("refs/heads/" + earlier).c_str());
-    for (git_oid oid; git_revwalk_next(&oid, walk.get()) == 0;)
-        if (!owners.try_emplace(to_hex(&oid), branch).second && first_parent) break;
+    for (git_oid oid; !claims.settled() && git_revwalk_next(&oid, walk.get()) == 0;)
+        if (!claims.claim(to_hex(&oid), branch) && first_parent) break;
 }
 
-// The branch of each commit, as the hooks record it for a new one (the branch it was made on),
-// guessed from history: a commit on a branch's first-parent line belongs to that branch (the
-// trunk's line first); any other commit to the first branch, in the same order, whose history
-// contains it. Commits only tags or remotes reach have none.
-std::unordered_map<std::string, std::string> branch_of_commits(git_repository* repo) {
-    std::unordered_map<std::string, std::string> owners;
+// The branch of each commit in `wanted` (empty: of every commit), as the hooks record it for a
+// new one (the branch it was made on), guessed from history: a commit on a branch's
+// first-parent line belongs to that branch (the trunk's line first); any other commit to the
+// first branch, in the same order, whose history contains it. Commits only tags or remotes
+// reach have none. The walks stop once every wanted commit has its branch, so a backfill of the
+// newest few commits of a long history reads little of it.
+std::unordered_map<std::string, std::string> branch_of_commits(git_repository* repo, std::unordered_set<std::string> wanted) {
+    BranchClaims claims{std::move(wanted)};
     auto branches = branches_in_order(repo);
-    for (const auto& branch : branches) claim_commits(repo, branch, true, {}, owners);
+    for (const auto& branch : branches) claim_commits(repo, branch, true, {}, claims);
     std::vector<std::string> walked;
     for (const auto& branch : branches) {
-        claim_commits(repo, branch, false, walked, owners);
+        claim_commits(repo, branch, false, walked, claims);
         walked.push_back(branch);
     }
-    return owners;
+    return std::move(claims.owners);
 }
 
 }  // namespace
@@ -97,9 +116,12 @@ BackfillResult backfill(git_repository* repo, storage::Archive& archive, std::op
     };
     RepoFacts facts = repo_facts(repo);
     join_path_identity(archive, facts);
-    auto branches = branch_of_commits(repo);
-    auto archived = archive.archived_commits(facts.identity);
     std::vector<git_oid> oids = reachable_commits(repo, limit);
+    std::unordered_set<std::string> wanted;
+    if (limit)
+        for (const auto& oid : oids) wanted.insert(to_hex(&oid));
+    auto branches = branch_of_commits(repo, std::move(wanted));
+    auto archived = archive.archived_commits(facts.identity);
 
     BackfillResult result;
     result.reachable = oids.size();

@@ -2,13 +2,19 @@
 // branch they were made on, read from history.
 #include <catch2/catch.hpp>
 
+#include <map>
+#include <string>
+
 #include "test_repo.hpp"
 
 using namespace memeops;
 using test::TestRepo;
 
-TEST_CASE("hooks backfill: each commit gets the branch it was made on, merged or not") {
-    TestRepo repo;
+namespace {
+
+// main with a merged feature branch and an unmerged one; checked out on the feature branch.
+// Returns each commit's sha with the branch it was made on.
+std::map<std::string, std::string> branchy_history(TestRepo& repo) {
     REQUIRE(repo.commit_file("a.txt", "a", "on main 1").code == 0);
     std::string main_1 = repo.head();
     REQUIRE(repo.git({"checkout", "-q", "-b", "feature/aug"}).code == 0);
@@ -25,21 +31,41 @@ TEST_CASE("hooks backfill: each commit gets the branch it was made on, merged or
     REQUIRE(repo.commit_file("e.txt", "e", "unmerged work").code == 0);
     std::string wip = repo.head();
     REQUIRE(repo.git({"checkout", "-q", "feature/aug"}).code == 0);
+    return {{main_1, "main"}, {main_2, "main"}, {merge, "main"}, {feature_1, "feature/aug"}, {feature_2, "feature/aug"}, {wip, "wip"}};
+}
 
+// The branch the archive holds for `sha`, "(none)" without one, "(absent)" when not archived.
+std::string archived_branch(TestRepo& repo, const std::string& sha) {
+    auto entry = repo.entry_of(sha);
+    if (!entry.is_object()) return "(absent)";
+    return entry["branch"].is_string() ? entry["branch"].get<std::string>() : std::string("(none)");
+}
+
+}  // namespace
+
+TEST_CASE("hooks backfill: each commit gets the branch it was made on, merged or not") {
+    TestRepo repo;
+    auto expected = branchy_history(repo);
     auto backfilled = repo.run_in_repo({"backfill"});
     INFO(backfilled.out << backfilled.err);
     REQUIRE(backfilled.code == 0);
-    auto branch_of = [&](const std::string& sha) {
-        auto entry = repo.entry_of(sha);
-        REQUIRE(entry.is_object());
-        return entry["branch"].is_string() ? entry["branch"].get<std::string>() : std::string("(none)");
-    };
-    CHECK(branch_of(main_1) == "main");
-    CHECK(branch_of(main_2) == "main");
-    CHECK(branch_of(merge) == "main");
-    CHECK(branch_of(feature_1) == "feature/aug");
-    CHECK(branch_of(feature_2) == "feature/aug");
-    CHECK(branch_of(wip) == "wip");
+    for (const auto& [sha, branch] : expected) CHECK(archived_branch(repo, sha) == branch);
     auto on_feature = repo.history("commit", {"--branch", "feature/aug"});
     CHECK(on_feature.size() == 2);
+}
+
+TEST_CASE("hooks backfill: with --limit the newest commits get the same branches as a whole backfill gives them") {
+    TestRepo repo;
+    auto expected = branchy_history(repo);
+    auto backfilled = repo.run_in_repo({"backfill", "--limit", "3"});
+    INFO(backfilled.out << backfilled.err);
+    REQUIRE(backfilled.code == 0);
+    int archived = 0;
+    for (const auto& [sha, branch] : expected) {
+        std::string found = archived_branch(repo, sha);
+        if (found == "(absent)") continue;
+        ++archived;
+        CHECK(found == branch);
+    }
+    CHECK(archived == 3);
 }
