@@ -299,13 +299,22 @@ function heatCell(m, r, c, totals, show) {
   return cell;
 }
 
+// A class's heading: its full name (`side` "true" or "pred"), or at phone width its number in the
+// key under the table, which names it in full; the full name stays its title and accessible name.
+function heatHeading(scope, side, label, i) {
+  const name = `${side === 'pred' ? 'predicted' : 'true'} ${label}`;
+  return el('th', {scope, title: name, 'aria-label': name},
+    el('span', {class: 'key', 'aria-hidden': 'true'}, String(i + 1)), el('span', {class: 'label'}, side, ' ', label));
+}
+
 function heatMap(m, show) {
   const totals = rowTotals(m);
-  return el('div', {class: 'scroll'}, el('table', {class: 'heat'},
+  return el('div', {class: 'scroll heat-box'}, el('table', {class: 'heat'},
     el('caption', {}, `Rows: true class; columns: predicted class (${heatState.normalised ? 'share of the row' : 'counts'})`),
-    el('thead', {}, el('tr', {}, el('td', {}), m.labels.map((l) => el('th', {scope: 'col'}, 'pred ', l)))),
-    el('tbody', {}, m.labels.map((l, r) => el('tr', {}, el('th', {scope: 'row'}, 'true ', l),
-      m.labels.map((_, c) => heatCell(m, r, c, totals, show)))))));
+    el('thead', {}, el('tr', {}, el('td', {}), m.labels.map((l, c) => heatHeading('col', 'pred', l, c)))),
+    el('tbody', {}, m.labels.map((l, r) => el('tr', {}, heatHeading('row', 'true', l, r),
+      m.labels.map((_, c) => heatCell(m, r, c, totals, show)))))),
+    el('ol', {class: 'heat-key', 'aria-label': 'Class numbers'}, m.labels.map((l, i) => el('li', {}, el('strong', {}, String(i + 1)), ' ', l))));
 }
 
 function scoresTable(m) {

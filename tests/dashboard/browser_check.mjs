@@ -139,6 +139,19 @@ async function confusion(page, width) {
   return m;
 }
 
+// At phone width the heat map fits its box: classes by number, each named in full in the key
+// under it and in its heading's accessible name.
+async function heatFits(page, m) {
+  const box = await page.$eval('.heat-box', (b) => ({scroll: b.scrollWidth, client: b.clientWidth}));
+  check(box.scroll <= box.client, `confusion at 390: the heat map fits without scrolling (${box.scroll} <= ${box.client} px)`);
+  const key = await page.$$eval('.heat-key li', (lis) => lis.map((li) => li.textContent));
+  check(key.length === m.labels.length && m.labels.every((l, i) => key[i] === `${i + 1} ${l}`) &&
+    await page.$eval('.heat-key', (k) => k.getBoundingClientRect().height > 0), `confusion at 390: a key names each numbered class (${key.join(' | ')})`);
+  const names = await page.$$eval('.heat thead th', (ths) => ths.map((th) => [th.getAttribute('aria-label'), th.innerText.trim()]));
+  check(names.every(([name, shown], i) => name === `predicted ${m.labels[i]}` && shown === String(i + 1)),
+    `confusion at 390: each column shows its number and is named in full (${JSON.stringify(names)})`);
+}
+
 async function confusionHover(page, m) {
   await page.hover('.heat-cell[data-row="0"][data-col="1"]');
   const text = await page.$eval('.cell-detail', (p) => p.textContent);
@@ -352,7 +365,8 @@ async function phone(page) {
   await page.setViewport({width: 390, height: 844, deviceScaleFactor: 1, isMobile: true, hasTouch: true});
   for (const [name, go] of [['overview', () => overview(page, 390)], ['runs', () => runs(page, 390)],
                             ['run', () => runPage(page, 390).then(() => touchPan(page))], ['versions', () => versions(page, 390)],
-                            ['confusion', () => confusion(page, 390)], ['search', () => search(page, 390)]]) {
+                            ['confusion', () => confusion(page, 390).then((m) => heatFits(page, m))],
+                            ['search', () => search(page, 390)]]) {
     await go();
     const wide = await page.evaluate(() => document.documentElement.scrollWidth);
     check(wide <= 390, `${name} at 390: no sideways scrolling of the page (${wide} px)`);
