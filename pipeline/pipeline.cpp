@@ -135,7 +135,7 @@ HandledEvent Pipeline::handle_one(const meme::Event& received, const std::string
     }
     Archived archived = archive(event);
     auto reactions = react(event, archived);
-    out.memes = enqueue(archived.entry_id, reactions, m_shown == ConsoleShown::yes || event.announced);
+    out.memes = enqueue(archived.entry_id, reactions, m_shown == ConsoleShown::yes || event.announced, event.epoch);
     remember(event, archived);
     for (const auto& key : keys) storage::IngestStore(m_archive).remember_key(key, archived.entry_id, event.time);
     out.entry_id = archived.entry_id;
@@ -302,10 +302,10 @@ std::vector<meme::Reaction> Pipeline::react(const meme::Event& event, Archived& 
 // --- stage: enqueue ----------------------------------------------------------------------
 
 std::vector<storage::Meme> Pipeline::enqueue(std::int64_t entry_id, const std::vector<meme::Reaction>& reactions,
-                                             bool console_shown) {
+                                             bool console_shown, std::optional<int> epoch) {
     std::vector<storage::Meme> memes;
     for (const auto& r : reactions) {
-        storage::Meme meme{0, r.reaction, r.priority, r.caption.zh, r.caption.en, core::now_ms(), {}};
+        storage::Meme meme{0, r.reaction, r.priority, r.caption.zh, r.caption.en, core::now_ms(), {}, epoch};
         auto shown = console_shown ? core::routes_for(m_console_destinations, r.reaction, r.priority)
                                    : std::vector<std::string>{};
         for (const auto& key : core::routes_for(m_destinations, r.reaction, r.priority)) {

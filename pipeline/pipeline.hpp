@@ -94,8 +94,9 @@ private:
     Archived archive(const meme::Event& event);
     std::vector<meme::Reaction> react(const meme::Event& event, Archived& archived);
     // `console_shown`: the person saw these memes already (a hook's line, `tag`'s output).
+    // `epoch`: the training.epoch event's, stored with each meme.
     std::vector<storage::Meme> enqueue(std::int64_t entry_id, const std::vector<meme::Reaction>& reactions,
-                                       bool console_shown);
+                                       bool console_shown, std::optional<int> epoch);
     void remember(const meme::Event& event, const Archived& archived);
 
     Archived archive_training(const meme::Event& event);

@@ -465,10 +465,10 @@ bool Archive::tag_names_other_commit(const std::string& tag, const std::string& 
 
 void Archive::insert_meme(std::int64_t entry_id, Meme& meme) {
     m_db->cached(
-            "INSERT INTO memes(entry_id, reaction, priority, caption, caption_en, created) "
-            "VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
+            "INSERT INTO memes(entry_id, reaction, priority, caption, caption_en, created, epoch) "
+            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")
         .bind_all(entry_id, meme.reaction, meme.priority, meme.caption, meme.caption_en,
-                  meme.created)
+                  meme.created, meme.epoch)
         .run();
     meme.id = m_db->last_insert_rowid();
     for (const Delivery& delivery : meme.deliveries) {
@@ -525,12 +525,13 @@ std::vector<Entry> Archive::load(const std::vector<std::int64_t>& ids) {
 
     std::unordered_map<std::int64_t, std::pair<std::int64_t, size_t>> meme_slot;
     auto memes = m_db->cached(
-        "SELECT id, entry_id, reaction, priority, caption, caption_en, created FROM memes "
+        "SELECT id, entry_id, reaction, priority, caption, caption_en, created, epoch FROM memes "
         "WHERE entry_id IN (SELECT value FROM json_each(?1)) ORDER BY priority, id");
     memes.bind(1, list);
     while (memes.step()) {
         Meme meme{memes.column_int(0), memes.column_text(2), static_cast<int>(memes.column_int(3)),
-                  memes.column_text(4), memes.column_text(5), memes.column_int(6), {}};
+                  memes.column_text(4), memes.column_text(5), memes.column_int(6), {},
+                  memes.column_optional_int(7)};
         auto& owner = by_id[memes.column_int(1)].memes;
         meme_slot[meme.id] = {memes.column_int(1), owner.size()};
         owner.push_back(std::move(meme));

@@ -46,6 +46,9 @@ struct Meme {
     std::string caption_en;  // the same in English
     core::TimeMs created = 0;
     std::vector<Delivery> deliveries;
+    // The epoch of the training.epoch event that made it; nullopt for other events' memes and
+    // for memes archived before schema version 9, which did not record it.
+    std::optional<std::int64_t> epoch;
 };
 
 // What a meme is about, as a chat message shows it: its entry's fields and, for CI, the

@@ -216,6 +216,13 @@ CREATE INDEX entries_by_confusion ON entries(time, id)
   WHERE kind = 'training' AND substr(summary, 1, 20) = 'confusion matrix of ';
 )sql";
 
+// Version 9: the epoch a meme is about, stored with it (the training.epoch event that made it), so
+// the dashboard places it exactly instead of by time, which cannot tell apart epochs archived in
+// the same millisecond or sent with their own past times. Older memes keep NULL.
+constexpr const char* k_schema_v9 = R"sql(
+ALTER TABLE memes ADD COLUMN epoch INTEGER;
+)sql";
+
 struct Migration {
     int version;
     const char* sql;
@@ -250,6 +257,7 @@ const std::vector<Migration>& migrations() {
         {6, k_schema_v6, false, normalise_repo_identities},
         {7, k_schema_v7, false},
         {8, k_schema_v8, false},
+        {9, k_schema_v9, false},
     };
     return list;
 }

@@ -5,8 +5,6 @@
 #include "core/repo_identity.hpp"
 #include "storage/archive.hpp"
 #include "storage/repo_store.hpp"
-#include "storage/schema.hpp"
-#include "storage/search_tokenizer.hpp"
 #include "test_support.hpp"
 
 using namespace memeops;
@@ -74,17 +72,12 @@ TEST_CASE("storage::RepoStore joins a folder's entries to the remote identity, o
 TEST_CASE("storage::Archive migration 6 merges the old spellings of one remote into its identity") {
     test::TempDir dir;
     std::string path = dir.file("v5.db");
-    {
-        storage::Database db(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, 1000);
-        storage::register_search_tokenizer(db.handle());
-        storage::migrate_archive_to(db, path, 5);
-        db.exec(R"sql(
+    test::old_archive(path, 5, R"sql(
 INSERT INTO repos(identity, name) VALUES ('git@github.com:team/vision.git', 'vision'), ('https://github.com/team/vision', 'vision');
 INSERT INTO entries(id, kind, time, repo, commit_sha, summary) VALUES
   (1, 'commit', 1, 'git@github.com:team/vision.git', 'aaaa1111', 'from the hook'),
   (2, 'ci', 2, 'https://github.com/team/vision', NULL, 'CI failure');
 )sql");
-    }
     auto archive = storage::Archive::open(path);
     CHECK(archive->opened_schema_version() == 5);
     auto entries = archive->history({.repo = "github.com/team/vision", .limit = 10});

@@ -131,6 +131,10 @@ TEST_CASE("dashboard: pages and charts and live updates and escaping in headless
     CHECK(out.find("ok: versions compare shows both versions' metrics and their difference") != std::string::npos);
     CHECK(out.find("ok: the run page links to its version") != std::string::npos);
     CHECK(out.find("ok: the reset button shows every epoch again") != std::string::npos);
+    CHECK(out.find("ok: ] pans a zoomed chart to later epochs") != std::string::npos);
+    CHECK(out.find("ok: shift+drag to the right pans to earlier epochs and stops at the first") != std::string::npos);
+    CHECK(out.find("ok: run at 390: a finger pans the zoomed chart") != std::string::npos);
+    CHECK(out.find("ok: confusion at 390: the heat map fits without scrolling") != std::string::npos);
     CHECK(out.find("ok: confusion: hovering a cell shows its count, share, precision, recall and F1") != std::string::npos);
     CHECK(out.find("ok: search at 390: \"" + k_chinese_label + "\" finds its confusion matrix") != std::string::npos);
     CHECK(out.find("ok: hovering a meme marker shows its caption") != std::string::npos);

@@ -9,7 +9,6 @@
 #include "core/error.hpp"
 #include "storage/archive.hpp"
 #include "storage/schema.hpp"
-#include "storage/search_tokenizer.hpp"
 #include "test_support.hpp"
 
 using namespace memeops;
@@ -202,11 +201,7 @@ TEST_CASE("storage::Archive reports a lock held past its busy timeout clearly") 
 TEST_CASE("storage::Archive migration 5 binds pending memes to their URL's fingerprint, or holds them, never re-routes") {
     test::TempDir dir;
     std::string path = dir.file("v4.db");
-    {
-        storage::Database db(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, 1000);
-        storage::register_search_tokenizer(db.handle());
-        storage::migrate_archive_to(db, path, 4);
-        db.exec(R"sql(
+    test::old_archive(path, 4, R"sql(
 INSERT INTO entries(id, kind, time, summary) VALUES (1, 'message', 1, 'old');
 INSERT INTO memes(id, entry_id, reaction, priority, caption, caption_en, created) VALUES (1, 1, 'sarcasm', 3, 'c', 'c', 1);
 INSERT INTO deliveries(meme_id, destination, state) VALUES
@@ -216,7 +211,6 @@ INSERT INTO destinations(name, type, state, last_error, changed, next_send, url_
   ('slack', 'slack', 'disabled', 'HTTP 404: no_service', 5, 0, 'aaaabbbbccccdddd'),
   ('discord', 'discord', 'enabled', NULL, NULL, 99, NULL);
 )sql");
-    }
     auto archive = storage::Archive::open(path);
     CHECK(archive->opened_schema_version() == 4);
     std::map<std::string, std::string> states;
@@ -234,4 +228,23 @@ INSERT INTO destinations(name, type, state, last_error, changed, next_send, url_
     CHECK(h.column_text(1) == "disabled");
     CHECK(h.column_text(2) == "HTTP 404: no_service");
     CHECK_FALSE(h.step());
+}
+
+TEST_CASE("storage::Archive migration 9 stores a meme's epoch, and the memes archived before keep it unknown") {
+    test::TempDir dir;
+    std::string path = dir.file("v8.db");
+    test::old_archive(path, 8, R"sql(
+INSERT INTO entries(id, kind, time, run, summary) VALUES (1, 'training', 1, 'r', 'run r');
+INSERT INTO memes(id, entry_id, reaction, priority, caption, caption_en, created) VALUES (1, 1, 'training.plateau', 2, 'c', 'c', 5);
+)sql");
+    auto archive = storage::Archive::open(path);
+    CHECK(archive->opened_schema_version() == 8);
+    storage::Meme later{0, "training.overfitting", 2, "c2", "c2", 6, {}, 4};
+    archive->add_meme(1, later);
+    auto runs = archive->history({.kind = storage::EntryKind::training});
+    REQUIRE(runs.size() == 1);
+    REQUIRE(runs[0].memes.size() == 2);
+    CHECK(runs[0].memes[0].reaction == "training.plateau");
+    CHECK_FALSE(runs[0].memes[0].epoch);
+    CHECK(runs[0].memes[1].epoch == 4);
 }

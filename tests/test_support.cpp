@@ -24,6 +24,8 @@
 #include <httplib.h>
 
 #include "cli/command.hpp"
+#include "storage/schema.hpp"
+#include "storage/search_tokenizer.hpp"
 
 namespace memeops::test {
 namespace fs = std::filesystem;
@@ -510,6 +512,13 @@ std::int64_t count_where(storage::Database& db, const std::string& sql, const st
     std::int64_t n = select.step() ? select.column_int(0) : 0;
     select.reset();
     return n;
+}
+
+void old_archive(const std::string& path, int version, const std::string& sql) {
+    storage::Database db(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, 1000);
+    storage::register_search_tokenizer(db.handle());
+    storage::migrate_archive_to(db, path, version);
+    db.exec(sql);
 }
 
 }  // namespace memeops::test

@@ -202,6 +202,10 @@ storage::Entry sample_entry(storage::EntryKind kind, int n);
 // count of rows: count_where(db, "SELECT count(*) FROM entries WHERE kind = ?1", "ci").
 std::int64_t count_where(storage::Database& db, const std::string& sql, const std::string& text);
 
+// Creates the archive file `path` at schema `version`, as an older memeops left it, holding what
+// `sql` inserts; opening it with storage::Archive::open then migrates it.
+void old_archive(const std::string& path, int version, const std::string& sql);
+
 // A 40-hex-digit sha derived from `n`.
 std::string fake_sha(int n);
 

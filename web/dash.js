@@ -4,7 +4,8 @@
 // Every piece of archive text (captions, commit messages, run names, repositories) is user text:
 // it only ever reaches the page through textContent and attribute values, never as markup. The
 // charts are a few SVG elements drawn here (no library, no build step): a line per metric, a dot
-// per epoch, a marker per meme, with hover and keyboard read-outs, series toggles and a log scale.
+// per epoch, a marker per meme, with hover and keyboard read-outs, series toggles, a log scale, zoom
+// and pan.
 'use strict';
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
@@ -310,13 +311,22 @@ function heatCell(m, r, c, totals, show) {
   return cell;
 }
 
+// A class's heading: its full name (`side` "true" or "pred"), or at phone width its number in the
+// key under the table, which names it in full; the full name stays its title and accessible name.
+function heatHeading(scope, side, label, i) {
+  const name = `${side === 'pred' ? 'predicted' : 'true'} ${label}`;
+  return el('th', {scope, title: name, 'aria-label': name},
+    el('span', {class: 'key', 'aria-hidden': 'true'}, String(i + 1)), el('span', {class: 'label'}, side, ' ', label));
+}
+
 function heatMap(m, show) {
   const totals = rowTotals(m);
-  return el('div', {class: 'scroll'}, el('table', {class: 'heat'},
+  return el('div', {class: 'scroll heat-box'}, el('table', {class: 'heat'},
     el('caption', {}, `Rows: true class; columns: predicted class (${heatState.normalised ? 'share of the row' : 'counts'})`),
-    el('thead', {}, el('tr', {}, el('td', {}), m.labels.map((l) => el('th', {scope: 'col'}, 'pred ', l)))),
-    el('tbody', {}, m.labels.map((l, r) => el('tr', {}, el('th', {scope: 'row'}, 'true ', l),
-      m.labels.map((_, c) => heatCell(m, r, c, totals, show)))))));
+    el('thead', {}, el('tr', {}, el('td', {}), m.labels.map((l, c) => heatHeading('col', 'pred', l, c)))),
+    el('tbody', {}, m.labels.map((l, r) => el('tr', {}, heatHeading('row', 'true', l, r),
+      m.labels.map((_, c) => heatCell(m, r, c, totals, show)))))),
+    el('ol', {class: 'heat-key', 'aria-label': 'Class numbers'}, m.labels.map((l, i) => el('li', {}, el('strong', {}, String(i + 1)), ' ', l))));
 }
 
 function scoresTable(m) {
@@ -538,7 +548,10 @@ function chart(group, run) {
   return box;
 }
 
-// --- zoom: drag across epochs, + and - on the focused chart, a reset button ---------------
+// --- zoom and pan -------------------------------------------------------------------------
+// Zoom: drag across epochs, + and - on the focused chart, a reset button. Pan, once zoomed:
+// shift+drag (a finger on a touch screen), [ and ], or shift with the arrow keys, which alone
+// still move the read-out. Plain drag keeps zooming, so it can narrow a zoomed chart further.
 
 // The run as the chart shows it: only the epochs and memes inside the zoomed range, when one is
 // set for this run and still holds two epochs.
@@ -550,13 +563,18 @@ function zoomedView(run, state) {
   return epochs.length < 2 ? run : {...run, epochs, memes: run.memes.filter((m) => inside(m.epoch))};
 }
 
-// Zooms to [from, to] (epochs); a range as wide as the run resets the zoom.
-function zoomTo(run, state, from, to) {
+function epochRange(run) {
   const all = run.epochs.map((e) => e.epoch);
-  const lo = Math.min(...all), hi = Math.max(...all);
+  return {all, lo: Math.min(...all), hi: Math.max(...all)};
+}
+
+// Zooms to [from, to] (epochs), kept inside the run so that panning starts from what is shown; a
+// range as wide as the run resets the zoom.
+function zoomTo(run, state, from, to) {
+  const {all, lo, hi} = epochRange(run);
   const inside = all.filter((e) => e >= from && e <= to).length;
   if (inside < 2 && from > lo && to < hi) return false;
-  state.zoom = from <= lo && to >= hi ? null : {run: run.run, from, to};
+  state.zoom = from <= lo && to >= hi ? null : {run: run.run, from: Math.max(from, lo), to: Math.min(to, hi)};
   return true;
 }
 
@@ -567,38 +585,98 @@ function keyZoom(run, state, g, centre, key) {
   return zoomTo(run, state, Math.floor(c - Math.max(half, 1)), Math.ceil(c + Math.max(half, 1)));
 }
 
-// Dragging across the plot zooms to the epochs under the drag; a band shows the range meanwhile.
+// Moves the zoomed window by `delta` epochs, its width kept and its ends clamped to the run's
+// first and last epoch. False, and the zoom unchanged, when it is not zoomed, cannot move that
+// way, or would show fewer than two epochs (a gap in the run).
+function panBy(run, state, delta) {
+  const z = state.zoom;
+  if (!z || z.run !== run.run) return false;
+  const {all, lo, hi} = epochRange(run), width = z.to - z.from;
+  const from = Math.max(lo, Math.min(hi - width, z.from + delta));
+  if (from === z.from || all.filter((e) => e >= from && e <= from + width).length < 2) return false;
+  state.zoom = {run: run.run, from, to: from + width};
+  return true;
+}
+
+// [ and ] (or shift with an arrow) move a zoomed chart a quarter of its width; -1 and 1 say
+// which way, undefined that the key does not pan.
+function panKey(ev, state) {
+  if (!state.zoom) return undefined;
+  if (ev.key === '[' || ev.key === ']') return ev.key === '[' ? -1 : 1;
+  return ev.shiftKey ? {ArrowLeft: -1, ArrowRight: 1}[ev.key] : undefined;
+}
+
+function keyPan(run, state, way) {
+  return panBy(run, state, way * Math.max(1, Math.round((state.zoom.to - state.zoom.from) / 4)));
+}
+
+// Follows one pointer's drag on a zoomed chart, moving the window by the epochs the pointer has
+// crossed. Each move draws the chart anew, replacing `plot`, so the drag is followed on the
+// window, with the scale measured once at the start.
+function dragPan(down, plot, g, run, state, redraw) {
+  const start = state.zoom, x0 = down.clientX;
+  const perPixel = (g.e1 - g.e0) / (plot.getBoundingClientRect().width * (g.W - g.left - g.right) / g.W);
+  let shown = start;
+  const move = (ev) => {
+    if (ev.pointerId !== down.pointerId) return;
+    state.zoom = start;
+    panBy(run, state, Math.round((x0 - ev.clientX) * perPixel));
+    if (state.zoom.from !== shown.from) { shown = state.zoom; redraw(); }
+  };
+  const end = (ev) => {
+    if (ev.pointerId !== down.pointerId) return;
+    for (const [type, fn] of listeners) window.removeEventListener(type, fn);
+  };
+  const listeners = [['pointermove', move], ['pointerup', end], ['pointercancel', end]];
+  for (const [type, fn] of listeners) window.addEventListener(type, fn);
+}
+
+// Dragging across the plot zooms to the epochs under the drag, a band showing the range
+// meanwhile; on a zoomed chart shift+drag, or a finger, pans instead (dragPan).
 function addDragZoom(plot, g, run, state, redraw) {
   const band = svg('rect', {class: 'zoom-band', y: g.top, height: g.H - g.top - g.bottom, visibility: 'hidden'});
   plot.append(band);
   const xOf = (ev) => { const r = plot.getBoundingClientRect(); return (ev.clientX - r.left) * g.W / r.width; };
   const epochOf = (xx) => g.e0 + (xx - g.left) / (g.W - g.left - g.right) * (g.e1 - g.e0);
-  let from = null;
-  plot.addEventListener('mousedown', (ev) => {
+  let from = null, pointer = null;
+  plot.addEventListener('pointerdown', (ev) => {
     if (ev.button !== 0 || (ev.target.closest && ev.target.closest('.meme-marker'))) return;
-    from = xOf(ev);
     ev.preventDefault();
+    if (state.zoom && (ev.shiftKey || ev.pointerType === 'touch')) return dragPan(ev, plot, g, run, state, redraw);
+    from = xOf(ev);
+    pointer = ev.pointerId;
+    plot.setPointerCapture(pointer);  // the drag may leave the plot and still end here
   });
-  plot.addEventListener('mousemove', (ev) => {
-    if (from === null) return;
+  plot.addEventListener('pointermove', (ev) => {
+    if (ev.pointerId !== pointer) return;
     const to = xOf(ev);
     band.setAttribute('x', Math.min(from, to)); band.setAttribute('width', Math.abs(to - from));
     band.setAttribute('visibility', 'visible');
   });
-  const end = (ev) => {
-    if (from === null) return;
+  const end = (ev, zoom) => {
+    if (ev.pointerId !== pointer) return;
     const a = from, b = xOf(ev);
-    from = null;
+    pointer = null;
     band.setAttribute('visibility', 'hidden');
-    if (Math.abs(b - a) >= 8 && zoomTo(run, state, Math.ceil(epochOf(Math.min(a, b))), Math.floor(epochOf(Math.max(a, b))))) redraw();
+    if (zoom && Math.abs(b - a) >= 8 && zoomTo(run, state, Math.ceil(epochOf(Math.min(a, b))), Math.floor(epochOf(Math.max(a, b))))) redraw();
   };
-  plot.addEventListener('mouseup', end);
-  plot.addEventListener('mouseleave', end);
+  plot.addEventListener('pointerup', (ev) => end(ev, true));
+  plot.addEventListener('pointercancel', (ev) => end(ev, false));  // the browser took the touch to scroll
 }
 
 function zoomReset(state, redraw) {
   return el('button', {type: 'button', class: 'zoom-reset', 'data-zoom-reset': true, hidden: !state.zoom,
     onclick: () => { state.zoom = null; redraw(); }}, 'Reset zoom');
+}
+
+// How to zoom and pan, under the chart and as its description; it names the window once zoomed.
+function zoomHelp(full, state, id) {
+  const {lo, hi} = epochRange(full);
+  const text = state.zoom
+    ? `Epochs ${state.zoom.from} to ${state.zoom.to} of ${lo} to ${hi}. Pan: shift+drag (or a finger), [ and ], ` +
+      'or shift with the arrow keys. Drag across to zoom further.'
+    : 'Zoom: drag across the chart, or + and - with it focused.';
+  return el('p', {class: 'chart-help muted', id: id + '-help'}, text);
 }
 
 function chartContent(group, run, state, id, redraw) {
@@ -608,6 +686,7 @@ function chartContent(group, run, state, id, redraw) {
   const tip = el('div', {class: 'tooltip', role: 'status', hidden: true});
   const cursor = svg('line', {class: 'cursor', y1: g.top, y2: g.H - g.bottom, visibility: 'hidden'});
   const plot = svg('svg', {viewBox: `0 0 ${g.W} ${g.H}`, tabindex: 0, role: 'img', focusable: 'true',
+    'aria-describedby': id + '-help',
     'aria-label': `${group.title} over ${run.epochs.length} epochs (${group.names.join(', ')}), ` +
       `${run.memes.length} memes marked; left and right arrows read the values, plus and minus zoom; ` +
       'the table below has them all'});
@@ -637,6 +716,12 @@ function chartContent(group, run, state, id, redraw) {
   plot.addEventListener('mouseleave', () => { tip.hidden = true; cursor.setAttribute('visibility', 'hidden'); });
   addDragZoom(plot, g, full, state, redraw);
   plot.addEventListener('keydown', (ev) => {
+    const way = panKey(ev, state);
+    if (way !== undefined) {
+      ev.preventDefault();
+      if (keyPan(full, state, way)) redraw(true);
+      return;
+    }
     if (['+', '=', '-'].includes(ev.key)) {
       ev.preventDefault();
       if (keyZoom(full, state, g, at < 0 ? undefined : epochs[at], ev.key === '-' ? '-' : '+')) redraw(true);
@@ -649,7 +734,7 @@ function chartContent(group, run, state, id, redraw) {
   });
   plot.addEventListener('blur', () => { tip.hidden = true; });
   return [el('h2', {id: id + '-h'}, group.title), legend(group, state, redraw, zoomReset(state, redraw)), plot, tip,
-    valuesTable(group, full, state)];
+    zoomHelp(full, state, id), valuesTable(group, full, state)];
 }
 
 // --- routing and live updates ---------------------------------------------------------

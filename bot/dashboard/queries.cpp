@@ -93,23 +93,31 @@ json epoch_at(const json& epochs, std::int64_t created) {
 }
 
 // The first `limit` memes of an entry, oldest first: {"id","reaction","priority","caption",
-// "caption_en","created"}.
-json memes_of_entry(storage::Database& db, std::int64_t entry_id, int limit) {
+// "caption_en","created"}, each given to `more` with its row, whose column 6 is its stored epoch.
+template <typename More>
+json memes_of_entry(storage::Database& db, std::int64_t entry_id, int limit, More more) {
     json out = json::array();
     auto select = db.cached(
-        "SELECT id, reaction, priority, caption, caption_en, created FROM memes WHERE entry_id = ?1 ORDER BY id LIMIT ?2");
+        "SELECT id, reaction, priority, caption, caption_en, created, epoch FROM memes WHERE entry_id = ?1 "
+        "ORDER BY id LIMIT ?2");
     select.bind_all(entry_id, limit);
-    while (select.step())
-        out.push_back({{"id", select.column_int(0)},         {"reaction", select.column_text(1)},
-                       {"priority", select.column_int(2)},   {"caption", select.column_text(3)},
-                       {"caption_en", select.column_text(4)}, {"created", select.column_int(5)}});
+    while (select.step()) {
+        json meme{{"id", select.column_int(0)},         {"reaction", select.column_text(1)},
+                  {"priority", select.column_int(2)},   {"caption", select.column_text(3)},
+                  {"caption_en", select.column_text(4)}, {"created", select.column_int(5)}};
+        more(meme, select);
+        out.push_back(std::move(meme));
+    }
     return out;
 }
 
+// A run's memes with their epoch: the one stored with the meme (its training.epoch event's), else,
+// for the memes of other events and those archived before schema version 9 stored it, inferred
+// from the time it was made.
 json memes_of_run(storage::Database& db, std::int64_t entry_id, const json& epochs) {
-    json out = memes_of_entry(db, entry_id, k_max_run_memes);
-    for (auto& meme : out) meme["epoch"] = epoch_at(epochs, meme["created"].get<std::int64_t>());
-    return out;
+    return memes_of_entry(db, entry_id, k_max_run_memes, [&](json& meme, const storage::Statement& row) {
+        meme["epoch"] = row.is_null(6) ? epoch_at(epochs, meme["created"].get<std::int64_t>()) : json(row.column_int(6));
+    });
 }
 
 // Every row of `sql` (whose one parameter is its LIMIT) as JSON made by `row_json`.
@@ -238,7 +246,8 @@ json versions(storage::Database& db, int limit) {
     json repos = json::array();
     std::map<std::string, size_t> index_of;  // repository (or "" for none) → its place in `repos`
     for (auto& version : latest_versions(db, limit)) {
-        version["memes"] = memes_of_entry(db, version["id"].get<std::int64_t>(), k_max_version_memes);
+        version["memes"] = memes_of_entry(db, version["id"].get<std::int64_t>(), k_max_version_memes,
+                                          [](json&, const storage::Statement&) {});
         json repo = version["repo"];
         version.erase("repo");
         auto [at, added] = index_of.try_emplace(repo.is_null() ? "" : repo.get<std::string>(), repos.size());

@@ -53,8 +53,10 @@ nlohmann::json runs(storage::Database& db, int limit);
 
 // One run: {"run","id","time","repo","branch","status","version","metrics","epochs":[{"epoch",
 // "time","metrics"}],"memes":[{"id","reaction","priority","caption","caption_en","created",
-// "epoch"}]}. A meme's epoch is the last epoch archived at or before the meme was made (memes do
-// not record it), null when it came before any. nullopt when no run has that name.
+// "epoch"}]}. A meme's epoch is that of the training.epoch event that made it; for a meme of
+// another event (the run's end, a crash) or one archived before schema version 9 recorded it, the
+// last epoch archived at or before the meme was made, null when it came before any. nullopt when
+// no run has that name.
 std::optional<nlohmann::json> run(storage::Database& db, const std::string& name);
 
 }  // namespace memeops::bot::dashboard

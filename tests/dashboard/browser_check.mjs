@@ -48,6 +48,7 @@ async function post(event) {
 }
 
 async function shoot(page, name) {
+  await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));  // painted
   await page.screenshot({path: path.join(plan.out, `${name}.png`), fullPage: true});
 }
 
@@ -141,6 +142,19 @@ async function confusion(page, width) {
     `confusion at ${width}: every label as text`);
   await shoot(page, `dashboard-confusion-${width}`);
   return m;
+}
+
+// At phone width the heat map fits its box: classes by number, each named in full in the key
+// under it and in its heading's accessible name.
+async function heatFits(page, m) {
+  const box = await page.$eval('.heat-box', (b) => ({scroll: b.scrollWidth, client: b.clientWidth}));
+  check(box.scroll <= box.client, `confusion at 390: the heat map fits without scrolling (${box.scroll} <= ${box.client} px)`);
+  const key = await page.$$eval('.heat-key li', (lis) => lis.map((li) => li.textContent));
+  check(key.length === m.labels.length && m.labels.every((l, i) => key[i] === `${i + 1} ${l}`) &&
+    await page.$eval('.heat-key', (k) => k.getBoundingClientRect().height > 0), `confusion at 390: a key names each numbered class (${key.join(' | ')})`);
+  const names = await page.$$eval('.heat thead th', (ths) => ths.map((th) => [th.getAttribute('aria-label'), th.innerText.trim()]));
+  check(names.every(([name, shown], i) => name === `predicted ${m.labels[i]}` && shown === String(i + 1)),
+    `confusion at 390: each column shows its number and is named in full (${JSON.stringify(names)})`);
 }
 
 async function confusionHover(page, m) {
@@ -262,6 +276,83 @@ async function streaming() {
   check(!urls.some((u) => u.includes('/v1/dash/updates?after=') && !u.endsWith('after=0')), 'the streaming page does not poll');
 }
 
+// The first and last epoch the Loss chart draws, and the run's own first and last epoch.
+async function drawnEpochs(page) {
+  return page.$$eval('.chart[data-group="Loss"] circle.pt[data-series="loss"]', (cs) => {
+    const epochs = cs.map((c) => Number(c.dataset.epoch));
+    return [Math.min(...epochs), Math.max(...epochs)];
+  });
+}
+
+async function runRange(page) {
+  const data = await page.evaluate(async (run) => (await fetch('/v1/dash/runs/' + encodeURIComponent(run))).json(), plan.run);
+  const epochs = data.epochs.map((e) => e.epoch);
+  return [Math.min(...epochs), Math.max(...epochs)];
+}
+
+// Whether `after` is `before` moved by `way` (-1 earlier, 1 later), as wide, inside `range`.
+function panned(before, after, way, range) {
+  const moved = way < 0 ? after[0] < before[0] : after[0] > before[0];
+  return moved && after[1] - after[0] === before[1] - before[0] && after[0] >= range[0] && after[1] <= range[1];
+}
+
+// Zooms the focused Loss chart in with +; returns the window it draws.
+async function zoomIn(page) {
+  await page.$eval('.chart[data-group="Loss"] svg', (svg) => svg.focus());
+  await page.keyboard.press('+');
+  return drawnEpochs(page);
+}
+
+// Pan on a zoomed Loss chart: ] and [ from the keyboard, shift with an arrow, shift+drag; each
+// moves the first and last drawn epoch together and stops at the run's ends.
+async function pan(page) {
+  const range = await runRange(page);
+  const zoomed = await zoomIn(page);
+  await page.keyboard.press(']');
+  const later = await drawnEpochs(page);
+  check(panned(zoomed, later, 1, range), `] pans a zoomed chart to later epochs (${zoomed} → ${later})`);
+  for (let i = 0; i < range[1]; ++i) await page.keyboard.press(']');
+  const end = await drawnEpochs(page);
+  check(end[1] === range[1] && panned(zoomed, end, 1, range), `panning stops at the run's last epoch (${end})`);
+  await page.keyboard.down('Shift');
+  await page.keyboard.press('ArrowLeft');
+  await page.keyboard.up('Shift');
+  const back = await drawnEpochs(page);
+  check(panned(end, back, -1, range), `shift with the left arrow pans back (${end} → ${back})`);
+  await page.keyboard.press('ArrowRight');
+  const tip = await page.$eval('.chart[data-group="Loss"] .tooltip', (t) => t.textContent);
+  check(tip.startsWith(`epoch ${back[0]}\n`), `the arrow alone still reads the values of the zoomed chart ("${tip.split('\n')[0]}")`);
+  const box = await (await page.$('.chart[data-group="Loss"] svg')).boundingBox();
+  await page.keyboard.down('Shift');
+  await page.mouse.move(box.x + box.width * 0.2, box.y + box.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width * 0.95, box.y + box.height / 2, {steps: 8});
+  await page.mouse.up();
+  await page.keyboard.up('Shift');
+  const dragged = await drawnEpochs(page);
+  check(dragged[0] === range[0] && panned(back, dragged, -1, range),
+    `shift+drag to the right pans to earlier epochs and stops at the first (${back} → ${dragged})`);
+  check((await page.$eval('.chart[data-group="Loss"] .chart-help', (p) => p.textContent)).includes('shift+drag'),
+    'the zoomed chart says how to pan');
+  await shoot(page, 'dashboard-run-pan-1280');
+  await page.click('.chart[data-group="Loss"] button[data-zoom-reset]');
+}
+
+// A finger dragged to the left across a zoomed chart on a phone pans it to later epochs.
+async function touchPan(page) {
+  const range = await runRange(page);
+  const zoomed = await zoomIn(page);
+  const box = await (await page.$('.chart[data-group="Loss"] svg')).boundingBox();
+  const y = box.y + box.height / 2;
+  await page.touchscreen.touchStart(box.x + box.width * 0.8, y);
+  for (let i = 1; i <= 8; ++i) await page.touchscreen.touchMove(box.x + box.width * (0.8 - 0.06 * i), y);
+  await page.touchscreen.touchEnd();
+  const moved = await drawnEpochs(page);
+  check(panned(zoomed, moved, 1, range), `run at 390: a finger pans the zoomed chart (${zoomed} → ${moved})`);
+  await shoot(page, 'dashboard-run-pan-390');
+  await page.click('.chart[data-group="Loss"] button[data-zoom-reset]');
+}
+
 async function live(page) {
   await streaming();
   const before = await page.$$eval('.chart[data-group="Loss"] circle.pt[data-series="loss"]', (c) => c.length);
@@ -303,8 +394,9 @@ async function livePolling(browser) {
 async function phone(page) {
   await page.setViewport({width: 390, height: 844, deviceScaleFactor: 1, isMobile: true, hasTouch: true});
   for (const [name, go] of [['overview', () => overview(page, 390)], ['runs', () => runs(page, 390)],
-                            ['run', () => runPage(page, 390)], ['versions', () => versions(page, 390)],
-                            ['confusion', () => confusion(page, 390)], ['search', () => search(page, 390)]]) {
+                            ['run', () => runPage(page, 390).then(() => touchPan(page))], ['versions', () => versions(page, 390)],
+                            ['confusion', () => confusion(page, 390).then((m) => heatFits(page, m))],
+                            ['search', () => search(page, 390)]]) {
     await go();
     const wide = await page.evaluate(() => document.documentElement.scrollWidth);
     check(wide <= 390, `${name} at 390: no sideways scrolling of the page (${wide} px)`);
@@ -349,6 +441,7 @@ async function main() {
     await hover(page, data);
     await keyboardAndToggles(page);
     await zoom(page);
+    await pan(page);
     await live(page);
     await livePolling(browser);
     await compareVersions(page, await versions(page, 1280));
