@@ -60,15 +60,14 @@ std::optional<std::pair<std::int64_t, std::int64_t>> IngestStore::run_version(co
 }
 
 std::int64_t IngestStore::save_run_state(const std::string& run, std::int64_t entry_id, const nlohmann::json& state,
-                                         core::TimeMs updated) {
-    auto upsert = m_archive.database().cached(
-        "INSERT INTO run_state(run, entry_id, state, updated, version) VALUES (?1, ?2, ?3, ?4, 1) "
-        "ON CONFLICT(run) DO UPDATE SET entry_id = excluded.entry_id, state = excluded.state, "
-        "updated = excluded.updated, version = version + 1 RETURNING version");
-    upsert.bind_all(run, entry_id, state.dump(), updated);
-    std::int64_t version = upsert.step() ? upsert.column_int(0) : 0;
-    upsert.reset();
-    return version;
+                                         core::TimeMs updated, std::int64_t version_read) {
+    m_archive.database()
+        .cached("INSERT INTO run_state(run, entry_id, state, updated, version) VALUES (?1, ?2, ?3, ?4, 1) "
+                "ON CONFLICT(run) DO UPDATE SET entry_id = excluded.entry_id, state = excluded.state, "
+                "updated = excluded.updated, version = version + 1")
+        .bind_all(run, entry_id, state.dump(), updated)
+        .run();
+    return version_read + 1;
 }
 
 std::vector<std::pair<int, Metrics>> IngestStore::recent_epochs(std::int64_t entry_id, int limit) {
