@@ -6,7 +6,12 @@
 // CPU per event of the writer thread is the figure to compare: unlike requests/s it barely moves
 // when another process shares the cores. Compare two builds by running both in the same session.
 //
-// Usage: ingest_bench [--events N] [--warmup N] [--in-flight K] [--dir DIR]
+// `--direct G` runs the writer's own work on this thread instead, without the queue: groups of
+// G requests, each group one transaction (as IngestQueue::commit_together), timed with this
+// thread's CPU clock. Its groups do not depend on scheduling, so two builds compare exactly,
+// also under `valgrind --tool=callgrind`.
+//
+// Usage: ingest_bench [--events N] [--warmup N] [--in-flight K] [--direct G] [--dir DIR]
 #include <dirent.h>
 #include <unistd.h>
 
@@ -15,6 +20,7 @@
 #include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -36,6 +42,7 @@ struct Options {
     long events = 40'000;
     long warmup = 5'000;  // fills the runs' windows and the page cache first
     int in_flight = 32;
+    int direct_group = 0;  // 0: through the queue
     std::string dir;
 };
 
@@ -46,6 +53,7 @@ Options parse_options(int argc, char** argv) {
         if (flag == "--events") options.events = std::atol(argv[i + 1]);
         else if (flag == "--warmup") options.warmup = std::atol(argv[i + 1]);
         else if (flag == "--in-flight") options.in_flight = std::atoi(argv[i + 1]);
+        else if (flag == "--direct") options.direct_group = std::atoi(argv[i + 1]);
         else if (flag == "--dir") options.dir = argv[i + 1];
         else {
             std::fprintf(stderr, "memeops: ingest_bench: unknown option %s\n", flag.c_str());
@@ -156,6 +164,50 @@ void print_threads(const std::map<long, long>& before, const std::map<long, long
     std::printf("whole process                %8.2f us/event\n", per_event(total));
 }
 
+double thread_cpu_seconds() {
+    timespec now{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
+    return static_cast<double>(now.tv_sec) + static_cast<double>(now.tv_nsec) / 1e9;
+}
+
+// One group in one transaction, as IngestQueue::commit_together (callgrind: --toggle-collect on it).
+__attribute__((noinline)) void commit_requests(storage::Archive& archive, pipeline::Pipeline& handler,
+                                               const std::vector<std::vector<meme::Event>>& group) {
+    storage::Transaction transaction(archive.database());
+    for (const auto& request : group) handler.handle_within(request, "event");
+    transaction.commit();
+}
+
+// Requests [first, first + count) through `handler`, `group` per transaction. Returns the CPU
+// seconds spent committing them (not making them).
+double handle_directly(storage::Archive& archive, pipeline::Pipeline& handler, long first, long count, int group) {
+    constexpr long k_groups_per_checkpoint = 100;
+    double spent = 0;
+    long groups = 0;
+    for (long n = first; n < first + count;) {
+        std::vector<std::vector<meme::Event>> requests;
+        for (long end = std::min(first + count, n + group); n < end; ++n) requests.push_back(epoch_request(n));
+        double start = thread_cpu_seconds();
+        commit_requests(archive, handler, requests);
+        spent += thread_cpu_seconds() - start;
+        // The queue's checkpointer does this on its own thread, about every 200 ms.
+        if (++groups % k_groups_per_checkpoint == 0) archive.database().exec("PRAGMA wal_checkpoint(PASSIVE)");
+    }
+    return spent;
+}
+
+// The writer's work alone, on this thread; prints its CPU time per event.
+void run_direct(const std::string& path, const Options& options) {
+    auto archive = storage::Archive::open(path);
+    archive->database().exec("PRAGMA wal_autocheckpoint = 0");  // as the queue's writer
+    pipeline::Pipeline handler(*archive, {});
+    handle_directly(*archive, handler, 0, options.warmup, options.direct_group);
+    double spent = handle_directly(*archive, handler, options.warmup, options.events, options.direct_group);
+    std::printf("ingest_bench --direct: %ld epoch events, %d per group, 50 runs, after %ld to warm up\n", options.events,
+                options.direct_group, options.warmup);
+    std::printf("writer's work                %8.2f us/event\n", spent * 1e6 / static_cast<double>(options.events));
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -163,7 +215,8 @@ int main(int argc, char** argv) {
     fs::path dir = options.dir.empty() ? fs::temp_directory_path() / ("ingest_bench." + std::to_string(getpid())) : fs::path(options.dir);
     fs::create_directories(dir);
     std::string path = (dir / "archive.db").string();
-    {
+    if (options.direct_group > 0) run_direct(path, options);
+    else {
         std::atomic<long> groups{0};  // the committed callback runs once per group
         bot::IngestQueue queue(path, {}, {}, [&](const auto&, const auto&) { ++groups; });
         ClosedLoop(queue, 0, options.warmup).run(options.in_flight);
