@@ -356,7 +356,10 @@ namespace {
 template <typename Best>
 nlohmann::json best_to_json(const std::optional<Best>& best) {
     if (!best) return nullptr;
-    return {{"value", best->value}, {"epoch", best->epoch}};
+    nlohmann::json out(nlohmann::json::value_t::object);  // as state(): no initializer list
+    out["value"] = best->value;
+    out["epoch"] = best->epoch;
+    return out;
 }
 
 template <typename Best>
@@ -375,21 +378,25 @@ std::optional<double> number_from_json(const nlohmann::json& state, const char* 
 }  // namespace
 
 nlohmann::json TrainingDetector::state() const {
+    // Member by member: the bot saves this after every epoch, and nlohmann's initializer-list
+    // constructor (which first checks whether the list is an object, then copies each element)
+    // cost it several times more.
     auto optional_number = [](const std::optional<double>& v) { return v ? nlohmann::json(*v) : nlohmann::json(); };
-    nlohmann::json out{{"rules", k_rules_version},
-                       {"has_val_loss", m_has_val_loss},
-                       {"val_accuracy_name", m_val_accuracy_name},
-                       {"accuracy_name", m_accuracy_name},
-                       {"in_nan_episode", m_in_nan_episode},
-                       {"loss_at_best", optional_number(m_loss_at_best)},
-                       {"overfitting_fired", m_overfitting_fired},
-                       {"val_acc_streak_fired", m_val_acc_streak_fired},
-                       {"oscillation_quiet_until", m_oscillation_quiet_until},
-                       {"seen_below_breakthrough", m_seen_below_breakthrough},
-                       {"reached_breakthrough", m_reached_breakthrough},
-                       {"plateau_since", m_plateau_since},
-                       {"plateau_fired_at", optional_number(m_plateau_fired_at)},
-                       {"overfitting_since_plateau_best", m_overfitting_since_plateau_best}};
+    nlohmann::json out(nlohmann::json::value_t::object);
+    out["rules"] = k_rules_version;
+    out["has_val_loss"] = m_has_val_loss;
+    out["val_accuracy_name"] = m_val_accuracy_name;
+    out["accuracy_name"] = m_accuracy_name;
+    out["in_nan_episode"] = m_in_nan_episode;
+    out["loss_at_best"] = optional_number(m_loss_at_best);
+    out["overfitting_fired"] = m_overfitting_fired;
+    out["val_acc_streak_fired"] = m_val_acc_streak_fired;
+    out["oscillation_quiet_until"] = m_oscillation_quiet_until;
+    out["seen_below_breakthrough"] = m_seen_below_breakthrough;
+    out["reached_breakthrough"] = m_reached_breakthrough;
+    out["plateau_since"] = m_plateau_since;
+    out["plateau_fired_at"] = optional_number(m_plateau_fired_at);
+    out["overfitting_since_plateau_best"] = m_overfitting_since_plateau_best;
     out["best_val_loss"] = best_to_json(m_best_val_loss);
     out["best_val_accuracy"] = best_to_json(m_best_val_accuracy);
     out["plateau_best"] = best_to_json(m_plateau_best);

@@ -157,13 +157,15 @@ Pipeline::Archived Pipeline::archive(const meme::Event& event) {
 
 std::pair<std::int64_t, std::int64_t> Pipeline::run_entry(const meme::Event& event) {
     storage::IngestStore store(m_archive);
-    if (auto found = store.run_version(*event.run); found && found->first) return *found;
+    auto found = store.run_version(*event.run);
+    if (found && found->first) return *found;
     storage::Entry entry = base_entry(event);
     entry.kind = storage::EntryKind::training;
     entry.summary = "run " + *event.run;
     entry.body = *event.run;
     m_archive.add(entry);
-    return {entry.id, store.save_run_state(*event.run, entry.id, nlohmann::json::object(), event.time)};
+    return {entry.id, store.save_run_state(*event.run, entry.id, nlohmann::json::object(), event.time,
+                                           found ? found->second : 0)};
 }
 
 meme::TrainingDetector& Pipeline::run_detector(const std::string& run, std::int64_t entry_id, std::int64_t version) {
@@ -184,6 +186,7 @@ Pipeline::Archived Pipeline::archive_training(const meme::Event& event) {
     Archived archived;
     auto [entry_id, version] = run_entry(event);
     archived.entry_id = entry_id;
+    archived.state_version = version;
     if (event.kind == "training.epoch") {
         meme::TrainingDetector& detector = run_detector(*event.run, entry_id, version);
         int epoch = *event.epoch;
@@ -325,7 +328,8 @@ void Pipeline::remember(const meme::Event& event, const Archived& archived) {
     if (!archived.detector) return;
     m_runs[*event.run].version = -1;  // ahead of the archive until the save succeeds
     auto saved = storage::IngestStore(m_archive).save_run_state(*event.run, archived.entry_id,
-                                                                archived.detector->state(), event.time);
+                                                                archived.detector->state(), event.time,
+                                                                archived.state_version);
     m_runs[*event.run].version = saved;
 }
 

@@ -83,6 +83,7 @@ private:
         bool seen_commit = false;  // a commit event for a commit archived before
         std::optional<std::string> previous_ci;   // ci.pipeline: the last status before this one
         meme::TrainingDetector* detector = nullptr;  // training.epoch: set when the epoch is new
+        std::int64_t state_version = 0;  // training.*: the run's state version read before this event
         std::optional<meme::SarcasmScore> sarcasm;
         std::optional<VersionResult> version;
         std::string version_summary;

@@ -301,16 +301,41 @@ bool Archive::insert_entry(Entry& entry, OnConflict on_conflict) {
         return false;
     }
     entry.id = m_db->last_insert_rowid();
-    for (const auto& [name, value] : entry.metrics) {
-        auto insert = m_db->cached("INSERT INTO metrics(entry_id, name, value) VALUES (?1, ?2, ?3)");
-        insert.bind_all(entry.id, name);
-        if (std::isnan(value)) insert.bind_null(3);
-        else insert.bind(3, value);
-        insert.run();
-    }
+    upsert_metrics(entry.id, entry.metrics);
     for (Meme& meme : entry.memes) insert_meme(entry.id, meme);
     m_db->cached("INSERT INTO search_backlog(entry_id) VALUES (?1)").bind(1, entry.id).run();
     return true;
+}
+
+namespace {
+
+// The upsert of `rows` metrics of one entry: (?1, ?2, ?3), (?1, ?4, ?5), …
+std::string upsert_metrics_sql(size_t rows) {
+    std::string sql = "INSERT INTO metrics(entry_id, name, value) VALUES ";
+    for (size_t i = 0; i < rows; ++i)
+        sql += (i ? ", (?1, ?" : "(?1, ?") + std::to_string(2 + 2 * i) + ", ?" + std::to_string(3 + 2 * i) + ")";
+    return sql + " ON CONFLICT(entry_id, name) DO UPDATE SET value = excluded.value";
+}
+
+}  // namespace
+
+void Archive::upsert_metrics(std::int64_t entry_id, const Metrics& metrics) {
+    static const auto sql = [] {
+        std::vector<std::string> by_rows(k_metrics_per_statement + 1);
+        for (size_t rows = 1; rows <= k_metrics_per_statement; ++rows) by_rows[rows] = upsert_metrics_sql(rows);
+        return by_rows;
+    }();
+    for (auto it = metrics.begin(); it != metrics.end();) {
+        size_t rows = std::min<size_t>(k_metrics_per_statement, static_cast<size_t>(std::distance(it, metrics.end())));
+        auto upsert = m_db->cached(sql[rows]);
+        upsert.bind(1, entry_id);
+        for (int column = 2; column < 2 + 2 * static_cast<int>(rows); column += 2, ++it) {
+            upsert.bind(column, it->first);
+            if (std::isnan(it->second)) upsert.bind_null(column + 1);
+            else upsert.bind(column + 1, it->second);
+        }
+        upsert.run();
+    }
 }
 
 std::optional<std::int64_t> Archive::git_entry_id(const std::string& repo, const std::string& sha) {
@@ -418,17 +443,13 @@ Archive::VersionChange Archive::make_version(std::int64_t entry_id, const Versio
     m_db->cached("UPDATE entries SET kind = 'version', tag = ?2, display = ?3, docker_tag = ?4, run = ?5 WHERE id = ?1")
         .bind_all(entry_id, change.names.tag, change.names.display, change.names.docker_tag, change.names.run)
         .run();
+    Metrics changed;
     for (const auto& [name, value] : metrics) {
         if (same_metric(stored_metric(*m_db, entry_id, name), value)) continue;
         change.metrics_changed.push_back(name);
-        auto upsert = m_db->cached(
-            "INSERT INTO metrics(entry_id, name, value) VALUES (?1, ?2, ?3) "
-            "ON CONFLICT(entry_id, name) DO UPDATE SET value = excluded.value");
-        upsert.bind_all(entry_id, name);
-        if (std::isnan(value)) upsert.bind_null(3);
-        else upsert.bind(3, value);
-        upsert.run();
+        changed.emplace(name, value);
     }
+    upsert_metrics(entry_id, changed);
     m_db->cached("DELETE FROM search_index WHERE rowid = ?1").bind(1, entry_id).run();
     m_db->cached("INSERT OR IGNORE INTO search_backlog(entry_id) VALUES (?1)").bind(1, entry_id).run();
     transaction.commit();

@@ -81,6 +81,11 @@ public:
     void add(Entry& entry);
     // The same for many entries in a single transaction: all or none.
     void add_batch(std::span<Entry> entries);
+    // Sets the entry's metrics named in `metrics` to their values (NaN stored as NULL); its
+    // other metrics stay. One statement per k_metrics_per_statement of them: a statement's own
+    // cost is more than one row's.
+    void upsert_metrics(std::int64_t entry_id, const Metrics& metrics);
+    static constexpr size_t k_metrics_per_statement = 16;
     // Attaches a meme (and a pending delivery per destination it lists) to an existing entry.
     void add_meme(std::int64_t entry_id, Meme& meme);
     // Inserts the commit entries not archived yet for their repo, in one transaction; the

@@ -60,15 +60,14 @@ std::optional<std::pair<std::int64_t, std::int64_t>> IngestStore::run_version(co
 }
 
 std::int64_t IngestStore::save_run_state(const std::string& run, std::int64_t entry_id, const nlohmann::json& state,
-                                         core::TimeMs updated) {
-    auto upsert = m_archive.database().cached(
-        "INSERT INTO run_state(run, entry_id, state, updated, version) VALUES (?1, ?2, ?3, ?4, 1) "
-        "ON CONFLICT(run) DO UPDATE SET entry_id = excluded.entry_id, state = excluded.state, "
-        "updated = excluded.updated, version = version + 1 RETURNING version");
-    upsert.bind_all(run, entry_id, state.dump(), updated);
-    std::int64_t version = upsert.step() ? upsert.column_int(0) : 0;
-    upsert.reset();
-    return version;
+                                         core::TimeMs updated, std::int64_t version_read) {
+    m_archive.database()
+        .cached("INSERT INTO run_state(run, entry_id, state, updated, version) VALUES (?1, ?2, ?3, ?4, 1) "
+                "ON CONFLICT(run) DO UPDATE SET entry_id = excluded.entry_id, state = excluded.state, "
+                "updated = excluded.updated, version = version + 1")
+        .bind_all(run, entry_id, state.dump(), updated)
+        .run();
+    return version_read + 1;
 }
 
 std::vector<std::pair<int, Metrics>> IngestStore::recent_epochs(std::int64_t entry_id, int limit) {
@@ -97,14 +96,7 @@ void IngestStore::add_epoch(std::int64_t entry_id, int epoch, core::TimeMs time,
     db.cached("INSERT OR REPLACE INTO epochs(entry_id, epoch, time, metrics) VALUES (?1, ?2, ?3, ?4)")
         .bind_all(entry_id, epoch, time, values.dump())
         .run();
-    for (const auto& [name, value] : metrics) {
-        auto upsert = db.cached("INSERT INTO metrics(entry_id, name, value) VALUES (?1, ?2, ?3) "
-                                "ON CONFLICT(entry_id, name) DO UPDATE SET value = excluded.value");
-        upsert.bind_all(entry_id, name);
-        if (std::isnan(value)) upsert.bind_null(3);
-        else upsert.bind(3, value);
-        upsert.run();
-    }
+    m_archive.upsert_metrics(entry_id, metrics);
     db.cached("UPDATE entries SET summary = ?2 WHERE id = ?1").bind_all(entry_id, summary).run();
     // The entry's time (which four indexes hold) moves only when it is a minute behind: a run
     // stays near the top of `history` without rewriting those indexes for every epoch.

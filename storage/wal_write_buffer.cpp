@@ -12,7 +12,11 @@ namespace {
 
 constexpr int k_frame_header_bytes = 24;                // SQLite's WAL_FRAME_HDRSIZE
 constexpr size_t k_flush_bytes = 1024 * 1024;           // a long transaction is written in these steps
-constexpr size_t k_kept_capacity = 256 * 1024;         // more is given back after a big commit
+constexpr size_t k_max_frame_bytes = k_frame_header_bytes + 65536;  // SQLite's largest page
+// Reserved once per log on its first write, and kept: it takes a step and the frame that ends
+// it, so gathering never reallocates. Growing it again for every commit (doubling past 128 KiB
+// means fresh pages from the kernel each time) cost a tenth of the bot's writer thread.
+constexpr size_t k_buffer_bytes = k_flush_bytes + k_max_frame_bytes;
 constexpr size_t k_max_write_bytes = 120 * 1024;       // the unix VFS writes less than 128 KiB per call
 
 // The file SQLite sees for a log: our header, then the operating system VFS's own file.
@@ -43,7 +47,6 @@ int flush(LogFile& log) {
         done += amount;
     }
     log.gathered->clear();
-    if (log.gathered->capacity() > k_kept_capacity) std::vector<char>().swap(*log.gathered);
     return SQLITE_OK;
 }
 
@@ -69,8 +72,13 @@ int log_write(sqlite3_file* file, const void* data, int amount, sqlite3_int64 of
     if (!gathered.empty() && offset != log.gathered_at + static_cast<sqlite3_int64>(gathered.size()))
         if (int rc = flush(log)) return fail_write(log, rc);
     if (gathered.empty()) log.gathered_at = offset;
-    const char* bytes = static_cast<const char*>(data);
-    gathered.insert(gathered.end(), bytes, bytes + amount);
+    try {  // no exception may cross SQLite's C frames
+        if (gathered.capacity() < k_buffer_bytes) gathered.reserve(k_buffer_bytes);
+        const char* bytes = static_cast<const char*>(data);
+        gathered.insert(gathered.end(), bytes, bytes + amount);
+    } catch (const std::bad_alloc&) {
+        return fail_write(log, SQLITE_IOERR_NOMEM);
+    }
     if (is_commit_frame_header(data, amount)) {
         log.commit_frame_open = true;
         return SQLITE_OK;

@@ -170,3 +170,18 @@ TEST_CASE("pipeline::Pipeline leaves sincere messages without a meme but archive
     CHECK(handled[0].sarcasm->score < 0.7);
     CHECK(archive->search("thanks", 5).size() == 1);
 }
+
+TEST_CASE("pipeline::Pipeline two writers of one run take turns, each carrying on from the other's state") {
+    test::TempDir dir;
+    auto first_archive = storage::Archive::open(dir.file("a.db"));
+    auto second_archive = storage::Archive::open(dir.file("a.db"));
+    pipeline::Pipeline first(*first_archive, console_only());
+    pipeline::Pipeline second(*second_archive, console_only());
+    std::vector<std::string> fired;
+    auto run = overfitting_run("r5");
+    for (size_t i = 0; i < run.size(); ++i)
+        for (const auto& r : reactions(handle(i % 2 ? second : first, run[i]))) fired.push_back(r + "@" + std::to_string(i));
+    for (size_t i = 0; i < run.size(); ++i)  // resent by both: archived, never judged again
+        CHECK(reactions(handle(i % 2 ? first : second, run[i])).empty());
+    CHECK(fired == std::vector<std::string>{"training.overfitting@3"});
+}
