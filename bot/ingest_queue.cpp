@@ -203,7 +203,11 @@ void IngestQueue::answer(Answers& answers) {
         all_events.insert(all_events.end(), std::make_move_iterator(events.begin()),
                           std::make_move_iterator(events.end()));  // handled: no longer needed
     }
-    if (m_committed && !all_handled.empty()) m_committed(all_handled, all_events);
+    try {
+        if (m_committed && !all_handled.empty()) m_committed(all_handled, all_events);
+    } catch (const std::exception& e) {  // the events are committed: their senders get 202 whatever an observer did
+        core::log(core::LogLevel::error, "ingest.observer_failed", {{"error", e.what()}});
+    }
     for (size_t i = 0; i < answers.group.size(); ++i) answers.group[i].done(std::move(answers.results[i]));
 }
 

@@ -141,7 +141,7 @@ HttpReply Deliverer::post_slack(const core::Destination& destination, const std:
     if (cards.enabled && cards.slack_uploads()) {
         if (auto png = card_png(items[card])) {
             // The three calls take half of the time left at most, a sixth each: the webhook text may follow.
-            PostOptions step = within(m_options.http, time_left(deadline) / 6);
+            PostOptions step = within(m_options.http, std::max(k_min_step_ms, time_left(deadline) / 6));
             HttpReply uploaded = slack_upload(cards, *png, card_file_name(items[card].meme_id), slack::payload(memes, &shown), step);
             if (uploaded.status == 200) return uploaded;
             core::log(core::LogLevel::warn, "delivery.card", {{"destination", destination.name}, {"reason", uploaded.error},
@@ -181,7 +181,9 @@ Attempt Deliverer::send(const core::Destination& destination, const std::vector<
                         core::TimeMs now) {
     auto memes = chat_memes(items);
     size_t shown = memes.size();
-    core::TimeMs deadline = m_options.clock() + m_options.http.total_timeout_ms;  // cards and upload steps included
+    // From the send's start on this process's clock (`now` may come from the caller's own
+    // clock): cards and upload steps included.
+    core::TimeMs deadline = m_options.clock() + m_options.http.total_timeout_ms;
     HttpReply reply = destination.type == core::DestinationType::console ? write_console(memes)
                                                                          : post(destination, items, memes, shown, deadline);
     core::TimeMs done = m_options.clock();

@@ -120,7 +120,7 @@ BackfillResult backfill(git_repository* repo, storage::Archive& archive, std::op
     std::unordered_set<std::string> wanted;
     if (limit)
         for (const auto& oid : oids) wanted.insert(to_hex(&oid));
-    auto branches = branch_of_commits(repo, std::move(wanted));
+    auto branches = oids.empty() ? std::unordered_map<std::string, std::string>{} : branch_of_commits(repo, std::move(wanted));
     auto archived = archive.archived_commits(facts.identity);
 
     BackfillResult result;

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <future>
+#include <sys/socket.h>
 #include <mutex>
 #include <thread>
 
@@ -100,10 +101,17 @@ TEST_CASE("http transport: no deadline runs while a request is answered, and eac
 namespace {
 
 // A transport whose GET /stream answers with a stream that the test writes to (keepalive
-// "ping\n" after 200 ms of silence).
+// "ping\n" after 200 ms of silence), and whose GET /slow answers after 800 ms.
 class ServedStreams {
 public:
     ServedStreams() {
+        m_routes.add({"GET", "/slow", false, false, {}, [this](Request&, Reply reply) {
+                          std::lock_guard lock(m_mutex);
+                          m_late.push_back(std::async(std::launch::async, [reply] {
+                              std::this_thread::sleep_for(std::chrono::milliseconds(800));
+                              reply({200, "text/plain", {}, "slow"});
+                          }));
+                      }});
         m_routes.add({"GET", "/stream", false, false, {}, [this](Request&, Reply reply) {
                           auto stream = std::make_shared<BodyStream>("ping\n");
                           {
@@ -120,7 +128,10 @@ public:
         m_port = m_transport->bind("127.0.0.1", 0);
         m_transport->start();
     }
-    ~ServedStreams() { m_transport->close(1); }
+    ~ServedStreams() {
+        for (auto& late : m_late) late.wait();
+        m_transport->close(1);
+    }
     int port() const { return m_port; }
     Transport& transport() { return *m_transport; }
     // The stream of the `i`th request, waiting up to 2 s for it to arrive.
@@ -139,6 +150,7 @@ private:
     RouteTable m_routes;
     std::mutex m_mutex;
     std::vector<std::shared_ptr<BodyStream>> m_streams;
+    std::vector<std::future<void>> m_late;
     std::unique_ptr<Transport> m_transport;
     int m_port = 0;
 };
@@ -213,4 +225,27 @@ TEST_CASE("http transport: closing ends every open stream at once instead of wai
     CHECK(first.read_until_closed(1000));
     CHECK(second.read_until_closed(1000));
     CHECK(first.received().find("0\r\n\r\n") != std::string::npos);
+}
+
+TEST_CASE("http transport: a stream asked for on a kept-alive connection while closing ends at once, and close does not wait for it", "[serial]") {
+    ServedStreams served;
+    memeops::test::StreamingReader reader(served.port(), k_stream_request);
+    REQUIRE(served.stream(0));
+    REQUIRE(reader.read_until("\r\n\r\n"));
+    auto slow = std::async(std::launch::async, [&] {  // keeps a request in flight while the stream comes back
+        return memeops::test::raw_http(served.port(), "GET /slow HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    });
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    auto start = std::chrono::steady_clock::now();
+    auto closing = std::async(std::launch::async, [&] { served.transport().close(5); });
+    REQUIRE(reader.read_until("0\r\n\r\n", 2000));  // the first stream ended; its connection stays open
+    // What a browser's EventSource does next: ask again on the same connection.
+    (void)::send(reader.fd(), k_stream_request.data(), k_stream_request.size(), MSG_NOSIGNAL);
+    closing.wait();
+    CHECK(seconds_since(start) < 2.0);  // not the 5 s of grace, and no stop with a stream suspended
+    CHECK(slow.get().status == 200);
+    reader.read_until_closed(1000);
+    size_t second = reader.received().find("HTTP/1.1 200", 1);
+    CHECK(second != std::string::npos);  // the second stream was answered, and ended
+    if (second != std::string::npos) CHECK(reader.received().find("0\r\n\r\n", second) != std::string::npos);
 }

@@ -317,6 +317,23 @@ TEST_CASE("dashboard: the live stream sends each committed event as it commits, 
     }
 }
 
+TEST_CASE("dashboard: a catch-up too long for one message is sent as a reset, and the stream goes on", "[dashboard]") {
+    test::TempDir dir;
+    test::ServeProcess serve(dir, serve_env(dir), "dash-stream-reset");
+    auto c = client(serve);
+    json batch = json::array();
+    for (int i = 0; i < 300; ++i)  // runs named with 1,000 bytes each: about 300 KB of changes, more than a stream holds
+        batch.push_back({{"kind", "training.epoch"}, {"run", std::to_string(i) + std::string(1000, 'r')}, {"epoch", 0},
+                         {"metrics", {{"loss", 1.0}}}});
+    REQUIRE(c.Post("/v1/events", batch.dump(), "application/json")->status == 202);
+    test::StreamingReader reader(serve.port(), stream_request());
+    REQUIRE(reader.read_until("\n\n", 3000));
+    CHECK(reader.received().find("\"reset\":true") != std::string::npos);
+    CHECK(reader.received().size() < 4096);
+    post(c, {{"kind", "ci.pipeline"}, {"name", "after-reset"}, {"repo", k_repo}, {"branch", "main"}, {"status", "success"}});
+    CHECK(reader.read_until("\"seq\":301", 2000));  // still listening
+}
+
 TEST_CASE("dashboard: versions are timelines per repository with their commit and metrics and memes", "[dashboard]") {
     test::TempDir dir;
     test::ServeProcess serve(dir, serve_env(dir), "dash-versions");

@@ -110,6 +110,10 @@ TEST_CASE("delivery::slack::escape_mrkdwn_prose keeps user text from formatting,
     CHECK(slack::escape_mrkdwn_prose("see https://ci.example/_team/*x* now *") ==
           "see https://ci.example/_team/*x* now " + star);  // a bare URL stays one link
     CHECK(slack::escape_mrkdwn_prose("头秃_了_") == "头秃" + under + "了" + under);
+    // a code block stays one (only &, <, > escaped in it); an unclosed fence is prose
+    CHECK(slack::escape_mrkdwn_prose("matrix *x*\n```\n  a_b  *c*  <d>\n```") ==
+          "matrix " + star + "x" + star + "\n```\n  a_b  *c*  &lt;d&gt;\n```");
+    CHECK(slack::escape_mrkdwn_prose("``` *") == "<!date^00000000^{_}|`><!date^00000000^{_}|`><!date^00000000^{_}|`> " + star);
 }
 
 TEST_CASE("delivery::cut_to counts UTF-16 units and never splits a character") {

@@ -158,7 +158,7 @@ public:
     bool read_until_closed(int timeout_ms = 5000);
     // Everything received so far.
     const std::string& received() const { return m_received; }
-    // Stops reading (the socket stays open): what the server sends piles up in the kernel.
+    // The socket, for a test that writes more on the same connection or stops reading it.
     int fd() const { return m_fd; }
 
 private:

@@ -794,8 +794,8 @@ function news(res) {
     return;
   }
   live.redraw = live.redraw || setTimeout(async () => {
+    live.redraw = null; // news arriving while this redraw fetches schedules another
     await render(false);
-    live.redraw = null;
     note.textContent = `updated ${new Date().toLocaleTimeString()}`;
   }, REDRAW_MS);
 }

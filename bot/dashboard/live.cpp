@@ -58,6 +58,8 @@ nlohmann::json ChangeFeed::since_locked(std::uint64_t after) const {
 std::string ChangeFeed::event_locked(std::uint64_t after) const {
     // dump() never writes a line break, so the JSON is one `data:` line.
     std::string data = since_locked(after).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    if (data.size() > k_max_event_bytes)  // too much to send (long run names): the page reloads everything instead
+        data = nlohmann::json{{"boot", m_boot}, {"seq", m_seq}, {"reset", true}, {"changes", nlohmann::json::array()}}.dump();
     return "id: " + m_boot + "-" + std::to_string(m_seq) + "\nevent: changes\ndata: " + data + "\n\n";
 }
 

@@ -51,8 +51,13 @@ public:
     // is from another boot's numbering), so the page reloads everything.
     nlohmann::json since(std::uint64_t after) const;
 
+    // Changes kept for pages that come back (older ones: the page reloads everything).
     static constexpr size_t k_kept = 512;
+    // Pages listening at once; listen() turns more away.
     static constexpr size_t k_max_listeners = 64;
+    // A message's JSON at most: a longer one (512 changes with long run names) is sent as a
+    // reset, so it always fits in what a stream holds unsent (http::BodyStream::k_max_unsent).
+    static constexpr size_t k_max_event_bytes = 64 * 1024;
 
 private:
     nlohmann::json since_locked(std::uint64_t after) const;

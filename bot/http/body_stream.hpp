@@ -32,6 +32,7 @@ public:
     // True once closed or the client is gone.
     bool over() const;
 
+    // What may wait unsent for one client before write() gives up on it.
     static constexpr size_t k_max_unsent = 256 * 1024;
 
     // --- for the transport ---------------------------------------------------------------

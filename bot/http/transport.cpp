@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <chrono>
@@ -138,7 +139,7 @@ struct Transport::Impl {
     std::mutex streams_mutex;
     std::condition_variable keeper_wake;
     std::vector<std::weak_ptr<BodyStream>> streams;  // GUARDED_BY(streams_mutex)
-    bool keeper_stop = false;                        // GUARDED_BY(streams_mutex)
+    bool ending = false;  // GUARDED_BY(streams_mutex): closing; a stream that starts now ends at once
     std::thread keeper;
 
     MHD_Result on_request(MHD_Connection* c, const char* url, const char* method, const char* data, size_t* size,
@@ -270,15 +271,18 @@ MHD_Response* Transport::Impl::streamed(MHD_Connection* c, const std::shared_ptr
     }
     stream->attach([c] { MHD_resume_connection(c); });
     std::lock_guard lock(streams_mutex);
-    streams.push_back(stream);
+    // While closing, a stream (a browser reconnecting on a kept-alive connection, say) sends
+    // what it holds and ends: it must never wait, suspended, for writes that will not come.
+    if (ending) stream->close();
+    else streams.push_back(stream);
     return out;
 }
 
 void Transport::Impl::keep_streams_alive() {
     auto quiet = std::chrono::milliseconds(limits.stream_keepalive_ms);
-    auto tick = std::min(quiet, std::chrono::milliseconds(1000));
+    auto tick = std::clamp(quiet, std::chrono::milliseconds(100), std::chrono::milliseconds(1000));
     std::unique_lock lock(streams_mutex);
-    while (!keeper_wake.wait_for(lock, tick, [this] { return keeper_stop; })) {
+    while (!keeper_wake.wait_for(lock, tick, [this] { return ending; })) {
         auto now = std::chrono::steady_clock::now();
         std::erase_if(streams, [&](const std::weak_ptr<BodyStream>& weak) {
             auto stream = weak.lock();
@@ -287,14 +291,15 @@ void Transport::Impl::keep_streams_alive() {
     }
 }
 
-// Ends every streamed answer (each sends what it holds, then its end) and stops the keeper.
+// Ends every streamed answer (each sends what it holds, then its end), and every one that
+// starts from now on, and stops the keeper.
 void Transport::Impl::end_streams() {
     {
         std::lock_guard lock(streams_mutex);
         for (const auto& weak : streams)
             if (auto stream = weak.lock()) stream->close();
         streams.clear();
-        keeper_stop = true;
+        ending = true;
     }
     keeper_wake.notify_all();
     if (keeper.joinable()) keeper.join();

@@ -143,7 +143,11 @@ std::string escape_mrkdwn_prose(std::string_view text) {
     std::string out;
     out.reserve(text.size() + text.size() / 8);
     for (size_t pos = 0; pos < text.size();) {
-        if (url_starts_at(text, pos)) {
+        size_t fence_end = text.substr(pos, 3) == "```" ? text.find("```", pos + 3) : std::string_view::npos;
+        if (fence_end != std::string_view::npos) {  // a code block (a confusion matrix): nothing formats in it
+            out += "```" + escape_mrkdwn(text.substr(pos + 3, fence_end - pos - 3)) + "```";
+            pos = fence_end + 3;
+        } else if (url_starts_at(text, pos)) {
             size_t end = pos;
             while (end < text.size() && !std::isspace(static_cast<unsigned char>(text[end]))) ++end;
             out += escape_mrkdwn(text.substr(pos, end - pos));

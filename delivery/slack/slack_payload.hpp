@@ -30,7 +30,8 @@ std::string escape_mrkdwn(std::string_view text);
 // User prose for mrkdwn: escape_mrkdwn, and every *, _, ~ or ` that could start or end
 // formatting (a backtick always; the others next to anything but an ASCII letter or digit, so
 // "resnet_50_v2" stays as it is) sent as the fallback of a date token with no valid format,
-// which Slack shows as plain text: mrkdwn has no escape character. Bare URLs are left whole.
+// which Slack shows as plain text: mrkdwn has no escape character. Bare URLs are left whole, and
+// so is a ``` code block (a confusion matrix, a traceback), where nothing formats anyway.
 std::string escape_mrkdwn_prose(std::string_view text);
 
 // One message for one meme or a digest of several, most urgent first; a digest too long for one
