@@ -18,6 +18,14 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
+// A transport serving `routes` with `limits` on 127.0.0.1, started; `port` gets its port.
+std::unique_ptr<Transport> started_transport(const RouteTable& routes, const Limits& limits, int& port) {
+    auto transport = std::make_unique<Transport>(routes, limits, nullptr);
+    port = transport->bind("127.0.0.1", 0);
+    transport->start();
+    return transport;
+}
+
 // A transport on 127.0.0.1 with short read deadlines (head 500 ms, whole request 1.5 s), a
 // route that answers at once and one that answers from another thread after `answer_after`.
 class ServedRoutes {
@@ -33,9 +41,7 @@ public:
         Limits limits;
         limits.head_timeout_ms = 500;
         limits.request_timeout_ms = 1500;
-        m_transport = std::make_unique<Transport>(m_routes, limits, nullptr);
-        m_port = m_transport->bind("127.0.0.1", 0);
-        m_transport->start();
+        m_transport = started_transport(m_routes, limits, m_port);
     }
     ~ServedRoutes() {
         for (auto& late : m_late) late.wait();
@@ -124,9 +130,7 @@ public:
                       }});
         Limits limits;
         limits.stream_keepalive_ms = 200;
-        m_transport = std::make_unique<Transport>(m_routes, limits, nullptr);
-        m_port = m_transport->bind("127.0.0.1", 0);
-        m_transport->start();
+        m_transport = started_transport(m_routes, limits, m_port);
     }
     ~ServedStreams() {
         for (auto& late : m_late) late.wait();
