@@ -241,11 +241,14 @@ Event parse_event(nlohmann::json doc, core::TimeMs received) {
 }
 
 std::vector<Event> parse_events(nlohmann::json doc, core::TimeMs received) {
-    if (!doc.is_array()) return {parse_event(std::move(doc), received)};
+    std::vector<Event> events;
+    if (!doc.is_array()) {
+        events.push_back(parse_event(std::move(doc), received));  // moved: a braced list would copy it
+        return events;
+    }
     if (doc.empty()) throw InvalidEvent("events", "the array is empty");
     if (doc.size() > k_max_batch)
         throw InvalidEvent("events", "more than " + std::to_string(k_max_batch) + " events in one request");
-    std::vector<Event> events;
     events.reserve(doc.size());
     for (size_t i = 0; i < doc.size(); ++i) {
         try {

@@ -164,7 +164,7 @@ std::pair<std::int64_t, std::int64_t> Pipeline::run_entry(const meme::Event& eve
     entry.summary = "run " + *event.run;
     entry.body = *event.run;
     m_archive.add(entry);
-    return {entry.id, store.save_run_state(*event.run, entry.id, nlohmann::json::object(), event.time,
+    return {entry.id, store.save_run_state(*event.run, entry.id, "{}", event.time,
                                            found ? found->second : 0)};
 }
 

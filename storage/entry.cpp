@@ -70,10 +70,25 @@ std::optional<DeliveryState> parse_delivery_state(std::string_view text) {
 
 std::string priority_label(int priority) { return "P" + std::to_string(priority); }
 
-nlohmann::json metric_to_json(double value) {
+namespace {
+
+// The name a metric value that JSON has no number for is written as, or null when it is finite.
+const char* non_finite_name(double value) {
     if (std::isnan(value)) return "nan";
     if (std::isinf(value)) return value > 0 ? "inf" : "-inf";
+    return nullptr;
+}
+
+}  // namespace
+
+nlohmann::json metric_to_json(double value) {
+    if (const char* name = non_finite_name(value)) return name;
     return value;
+}
+
+void write_metric(core::JsonObjectText& out, std::string_view name, double value) {
+    if (const char* text = non_finite_name(value)) out.string(name, text);
+    else out.number(name, value);
 }
 
 nlohmann::json to_json(const Entry& entry) {

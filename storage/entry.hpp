@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/json_text.hpp"
 #include "core/time.hpp"
 
 namespace memeops::storage {
@@ -88,6 +89,8 @@ struct Entry {
 
 // JSON for a metric value: a number, or "nan", "inf", "-inf".
 nlohmann::json metric_to_json(double value);
+// The same as a member of JSON text being written: `name` and the value as metric_to_json has it.
+void write_metric(core::JsonObjectText& out, std::string_view name, double value);
 
 // Contract §7: {"id","kind","time","repo","branch","commit","tag","display","docker_tag","run",
 // "summary","metrics","memes":[{"reaction","priority","caption","caption_en","deliveries":[…]}]}

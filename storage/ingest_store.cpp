@@ -59,13 +59,13 @@ std::optional<std::pair<std::int64_t, std::int64_t>> IngestStore::run_version(co
     return found;
 }
 
-std::int64_t IngestStore::save_run_state(const std::string& run, std::int64_t entry_id, const nlohmann::json& state,
+std::int64_t IngestStore::save_run_state(const std::string& run, std::int64_t entry_id, std::string_view state_json,
                                          core::TimeMs updated, std::int64_t version_read) {
     m_archive.database()
         .cached("INSERT INTO run_state(run, entry_id, state, updated, version) VALUES (?1, ?2, ?3, ?4, 1) "
                 "ON CONFLICT(run) DO UPDATE SET entry_id = excluded.entry_id, state = excluded.state, "
                 "updated = excluded.updated, version = version + 1")
-        .bind_all(run, entry_id, state.dump(), updated)
+        .bind_all(run, entry_id, state_json, updated)
         .run();
     return version_read + 1;
 }
@@ -91,10 +91,10 @@ std::vector<std::pair<int, Metrics>> IngestStore::recent_epochs(std::int64_t ent
 void IngestStore::add_epoch(std::int64_t entry_id, int epoch, core::TimeMs time, const Metrics& metrics,
                             const std::string& summary) {
     Database& db = m_archive.database();
-    nlohmann::json values = nlohmann::json::object();
-    for (const auto& [name, value] : metrics) values[name] = metric_to_json(value);
+    core::JsonObjectText values;  // written directly: this runs for every ingested epoch
+    for (const auto& [name, value] : metrics) write_metric(values, name, value);
     db.cached("INSERT OR REPLACE INTO epochs(entry_id, epoch, time, metrics) VALUES (?1, ?2, ?3, ?4)")
-        .bind_all(entry_id, epoch, time, values.dump())
+        .bind_all(entry_id, epoch, time, values.text())
         .run();
     m_archive.upsert_metrics(entry_id, metrics);
     db.cached("UPDATE entries SET summary = ?2 WHERE id = ?1").bind_all(entry_id, summary).run();

@@ -32,12 +32,12 @@ public:
     // The run's entry and state version, without reading the state: enough to tell whether a
     // copy kept in memory is still current.
     std::optional<std::pair<std::int64_t, std::int64_t>> run_version(const std::string& run);
-    // Saves the state and returns its new version: `version_read` + 1, where `version_read` is
+    // Saves the state (`state_json`: the text of its JSON object) and returns its new version: `version_read` + 1, where `version_read` is
     // the run's version as read in this same write transaction (0: the run had no row). The
     // archive adds one to the version it holds; a stale `version_read` only makes the copy
     // kept in memory look out of date, so it is restored from the archive.
     // (No RETURNING clause: SQLite builds a temporary table for it on every call.)
-    std::int64_t save_run_state(const std::string& run, std::int64_t entry_id, const nlohmann::json& state,
+    std::int64_t save_run_state(const std::string& run, std::int64_t entry_id, std::string_view state_json,
                                 core::TimeMs updated, std::int64_t version_read);
 
     // The last `limit` epochs recorded for the run entry, oldest first.

@@ -195,10 +195,10 @@ TEST_CASE("meme::TrainingDetector state and restore: the restored detector says 
     auto epoch = [&](int i) { return EpochMetrics{i, {{"loss", loss[i]}, {"val_loss", val[i]}, {"val_acc", 1 - val[i]}}}; };
     TrainingDetector original;
     for (int i = 0; i < 17; ++i) (void)original.feed(epoch(i));
-    REQUIRE(original.state()["overfitting_fired"] == true);
-    REQUIRE(original.state()["overfitting_since_plateau_best"] == true);
     // Through JSON text, as the archive keeps it.
-    auto state = nlohmann::json::parse(original.state().dump());
+    auto state = nlohmann::json::parse(original.state());
+    REQUIRE(state["overfitting_fired"] == true);
+    REQUIRE(state["overfitting_since_plateau_best"] == true);
     auto restored = TrainingDetector::restore(state, original.recent_epochs());
     CHECK(restored.state() == original.state());
     for (int i = 17; i < 40; ++i) {
@@ -220,7 +220,7 @@ TEST_CASE("meme::TrainingDetector restore of a rules v1 state rebuilds it from t
     auto rebuilt = TrainingDetector::restore(v1, original.recent_epochs());
     // All 12 epochs are within the 20 kept: rebuilt exactly as the original.
     CHECK(rebuilt.state() == original.state());
-    CHECK(rebuilt.state().value("rules", 0) == 2);
+    CHECK(nlohmann::json::parse(rebuilt.state()).value("rules", 0) == 2);
 }
 
 TEST_CASE("meme::thresholds_from_json takes every v2 threshold and names what is wrong") {

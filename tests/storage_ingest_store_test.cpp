@@ -34,7 +34,7 @@ TEST_CASE("storage::IngestStore::save_run_state returns the version the archive 
     std::int64_t version = 0;
     for (int save = 1; save <= 3; ++save) {
         storage::Transaction transaction(archive->database());
-        version = store.save_run_state("r", id, {{"rules", 2}, {"save", save}}, 1'700'000'000'000 + save, version);
+        version = store.save_run_state("r", id, nlohmann::json{{"rules", 2}, {"save", save}}.dump(), 1'700'000'000'000 + save, version);
         transaction.commit();
         INFO("save " << save);
         CHECK(version == save);
