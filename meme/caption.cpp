@@ -1,8 +1,8 @@
 #include "meme/caption.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
-#include <cstdio>
 
 #include "core/repo_identity.hpp"
 #include "core/text.hpp"
@@ -152,9 +152,13 @@ Caption render_caption(const std::string& reaction, const std::string& subject,
 std::string format_metric(double value, bool sign) {
     if (std::isnan(value)) return "NaN";
     if (std::isinf(value)) return value > 0 ? "inf" : "-inf";
+    // std::to_chars with a precision writes what printf's "%.4g" does, several times faster
+    // (this runs for every ingested epoch, in its summary line).
     char buf[32];
-    std::snprintf(buf, sizeof buf, sign ? "%+.4g" : "%.4g", value);
-    return buf;
+    char* start = buf;
+    if (sign && !std::signbit(value)) *start++ = '+';
+    auto written = std::to_chars(start, buf + sizeof buf, value, std::chars_format::general, 4);
+    return std::string(buf, written.ptr);
 }
 
 Caption detection_caption(const Detection& d, const std::string& run, const std::string& spark) {

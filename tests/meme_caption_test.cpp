@@ -2,6 +2,11 @@
 // tidied. The same subject keeps its caption variant across releases.
 #include <catch2/catch.hpp>
 
+#include <cmath>
+#include <cstdio>
+#include <limits>
+#include <random>
+
 #include "core/text.hpp"
 #include "meme/caption.hpp"
 #include "meme/confusion.hpp"
@@ -86,4 +91,24 @@ TEST_CASE("core::stable_hash is 64-bit FNV-1a, and starts from another basis whe
     CHECK(core::stable_hash("foobar") == 0x85944171f73967e8ULL);
     CHECK(core::stable_hash("run-1", 1469598103934665603ULL) == 0x5bd0b4c76057302eULL);
     CHECK(core::stable_hash("", 42) == 42);
+}
+
+TEST_CASE("meme::format_metric writes what printf's %.4g and %+.4g write, for every kind of double") {
+    std::vector<double> values{0.0, -0.0, 1.0, 0.1, 0.12345, 0.99995, 9.9995, 99995, 1e-5, 1.23456e-5, 123456, 1e15,
+                               1e-300, 4.9e-324, 1.7976931348623157e308, 2.0 / 3.0, 1234.5, 12345.5, 0.00012345};
+    std::mt19937_64 random(20261130);
+    std::uniform_real_distribution<double> mantissa(-10.0, 10.0);
+    std::uniform_int_distribution<int> exponent(-40, 40);
+    for (int i = 0; i < 2000; ++i) values.push_back(std::ldexp(mantissa(random), exponent(random)));
+    size_t count = values.size();
+    for (size_t i = 0; i < count; ++i) values.push_back(-values[i]);
+    for (double v : values)
+        for (bool sign : {false, true}) {
+            char expected[64];
+            std::snprintf(expected, sizeof expected, sign ? "%+.4g" : "%.4g", v);
+            INFO(v << (sign ? " signed" : ""));
+            CHECK(meme::format_metric(v, sign) == expected);
+        }
+    CHECK(meme::format_metric(std::nan("")) == "NaN");
+    CHECK(meme::format_metric(-std::numeric_limits<double>::infinity()) == "-inf");
 }
