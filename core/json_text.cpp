@@ -3,9 +3,14 @@
 #include <charconv>
 #include <cmath>
 
+#include "core/text.hpp"
+
 namespace memeops::core {
 
 namespace {
+
+constexpr char32_t k_replacement_character = 0xFFFD;
+constexpr std::string_view k_replacement_utf8 = "\xEF\xBF\xBD";
 
 bool needs_escape(char c) { return c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20; }
 
@@ -29,14 +34,29 @@ void append_escaped(std::string& out, char c) {
 
 }  // namespace
 
+// Callers pass UTF-8 (the header's contract); bytes that are not UTF-8 anyway (a CSV header in
+// Latin-1, say) are written as U+FFFD, one per sequence core::next_code_point rejects, so what is
+// stored always reads back as JSON.
 void append_json_string(std::string& out, std::string_view value) {
     out += '"';
-    size_t plain = 0;  // start of the run of characters copied as they are
-    for (size_t i = 0; i < value.size(); ++i) {
-        if (!needs_escape(value[i])) continue;
-        out.append(value, plain, i - plain);
-        append_escaped(out, value[i]);
-        plain = i + 1;
+    size_t plain = 0;  // start of the run of bytes copied as they are
+    for (size_t i = 0; i < value.size();) {
+        size_t start = i;
+        if (static_cast<unsigned char>(value[i]) < 0x80) {
+            if (needs_escape(value[i++])) {
+                out.append(value, plain, start - plain);
+                append_escaped(out, value[start]);
+                plain = i;
+            }
+            continue;
+        }
+        bool replaced = next_code_point(value, i) == k_replacement_character &&
+                        value.substr(start, i - start) != k_replacement_utf8;
+        if (replaced) {
+            out.append(value, plain, start - plain);
+            out += "\\ufffd";
+            plain = i;
+        }
     }
     out.append(value, plain);
     out += '"';

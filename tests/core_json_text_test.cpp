@@ -52,3 +52,15 @@ TEST_CASE("core::append_json_string escapes what JSON requires and nothing else"
     core::append_json_string(out, "a\"b\\c\x01\x1f/é");
     CHECK(out == "\"a\\\"b\\\\c\\u0001\\u001f/é\"");
 }
+
+TEST_CASE("core::append_json_string writes bytes that are not UTF-8 as U+FFFD, so the text stays JSON") {
+    // A Latin-1 "é", a lone continuation byte, a surrogate and an overlong "/", between real
+    // UTF-8 (and a real U+FFFD, kept as it is).
+    std::string bytes = "caf\xE9 \x80 \xED\xA0\x80 \xC0\xAF \xEF\xBF\xBD 绝";
+    std::string out;
+    core::append_json_string(out, bytes);
+    CHECK(out == "\"caf\\ufffd \\ufffd \\ufffd \\ufffd \xEF\xBF\xBD 绝\"");
+    auto parsed = core::parse_json(core::JsonObjectText().string("name", bytes).text());
+    REQUIRE(parsed.ok());
+    CHECK(parsed.value["name"] == "caf\uFFFD \uFFFD \uFFFD \uFFFD \uFFFD 绝");
+}
