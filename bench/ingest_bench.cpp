@@ -199,7 +199,7 @@ double handle_directly(storage::Archive& archive, pipeline::Pipeline& handler, l
 // The writer's work alone, on this thread; prints its CPU time per event.
 void run_direct(const std::string& path, const Options& options) {
     auto archive = storage::Archive::open(path);
-    archive->database().exec("PRAGMA wal_autocheckpoint = 0");  // as the queue's writer
+    bot::configure_writer_connection(archive->database());  // as the queue's writer
     pipeline::Pipeline handler(*archive, {});
     handle_directly(*archive, handler, 0, options.warmup, options.direct_group);
     double spent = handle_directly(*archive, handler, options.warmup, options.events, options.direct_group);

@@ -14,6 +14,16 @@ constexpr auto k_file_check_interval = std::chrono::seconds(1);  // while no com
 
 }  // namespace
 
+void configure_writer_connection(storage::Database& db) {
+    db.exec("PRAGMA wal_autocheckpoint = 0");  // the checkpointer thread does it
+    // Every id the pipeline writes names a row it read or created in the same transaction, and
+    // the one delete it makes hands the rows that name the entry over first
+    // (storage::RepoStore::join). So SQLite's checks of those references are skipped here: they
+    // cost each insert a lookup and a statement journal, about 11% of the writer's instructions
+    // per event. Every other connection still enforces them.
+    db.exec("PRAGMA foreign_keys = OFF");
+}
+
 IngestQueue::IngestQueue(const std::string& archive_path, std::vector<core::Destination> destinations,
                          meme::DetectorThresholds thresholds,
                          std::function<void(const std::vector<pipeline::HandledEvent>&, const std::vector<meme::Event>&)> committed,
@@ -22,7 +32,7 @@ IngestQueue::IngestQueue(const std::string& archive_path, std::vector<core::Dest
       m_handler(*m_archive, std::move(destinations), thresholds),
       m_committed(std::move(committed)),
       m_archive_lost_callback(std::move(archive_lost)) {
-    m_archive->database().exec("PRAGMA wal_autocheckpoint = 0");  // checkpoint_loop does it
+    configure_writer_connection(m_archive->database());
     m_writer = std::thread([this] { writer_loop(); });
     m_answerer = std::thread([this] { answer_loop(); });
     // The checkpointer's connection is opened here, while the file is surely the queue's.

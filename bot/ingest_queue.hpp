@@ -16,6 +16,10 @@
 // with an error (503), and `archive_lost` is called once, so the server can reopen the archive
 // at its path.
 //
+// The writer's connection does not enforce foreign keys (configure_writer_connection says why
+// that is safe); tests/bot_ingest_queue_test.cpp checks that every kind of event leaves the archive with
+// none dangling.
+//
 // The writer never checkpoints the write-ahead log itself: a checkpointer thread with its own
 // connection copies it into the archive (passive: it never blocks the writer) after commits,
 // so no request waits behind a checkpoint.
@@ -38,6 +42,10 @@ struct IngestResult {
     std::vector<pipeline::HandledEvent> handled;  // in the order submitted; empty on error
     std::string error;                  // set when the archive could not take them
 };
+
+// Sets up the writer's own connection: no automatic checkpoints (a thread of the queue makes
+// them) and no foreign-key enforcement (see the comment above). bench/ingest_bench uses it too.
+void configure_writer_connection(storage::Database& db);
 
 class IngestQueue {
 public:

@@ -1,5 +1,6 @@
 #include "storage/repo_store.hpp"
 
+#include <array>
 #include <vector>
 
 #include "core/error.hpp"
@@ -48,6 +49,22 @@ std::optional<std::string> RepoStore::resolve(const std::string& query) {
     return resolve_suffix(std::string(core::without_git_suffix(identity)));
 }
 
+void RepoStore::hand_over_references(std::int64_t from_entry, std::int64_t to_entry) {
+    // Every table whose rows name an entry. Where the kept entry already has the row (a metric
+    // of the same name), the kept one wins and the other copy is dropped.
+    static constexpr std::array<const char*, 7> k_moves{
+        "UPDATE memes SET entry_id = ?2 WHERE entry_id = ?1",
+        "UPDATE OR IGNORE metrics SET entry_id = ?2 WHERE entry_id = ?1",
+        "UPDATE OR IGNORE epochs SET entry_id = ?2 WHERE entry_id = ?1",
+        "UPDATE ingest_keys SET entry_id = ?2 WHERE entry_id = ?1",
+        "UPDATE ci_status SET entry_id = ?2 WHERE entry_id = ?1",
+        "UPDATE run_state SET entry_id = ?2 WHERE entry_id = ?1",
+        "UPDATE entries SET rewritten_into = ?2 WHERE rewritten_into = ?1"};
+    for (const char* move : k_moves) m_db.cached(move).bind_all(from_entry, to_entry).run();
+    for (const char* leftovers : {"DELETE FROM metrics WHERE entry_id = ?1", "DELETE FROM epochs WHERE entry_id = ?1"})
+        m_db.cached(leftovers).bind(1, from_entry).run();
+}
+
 void RepoStore::fold_duplicate_commits(const std::string& from, const std::string& identity) {
     Database& db = m_db;
     // A commit archived under both spellings keeps the identity's entry. The path's copy hands
@@ -62,10 +79,7 @@ void RepoStore::fold_duplicate_commits(const std::string& from, const std::strin
     while (select.step()) duplicates.emplace_back(select.column_int(0), select.column_int(1));
     select.reset();
     for (auto [path_entry, identity_entry] : duplicates) {
-        db.cached("UPDATE memes SET entry_id = ?2 WHERE entry_id = ?1").bind_all(path_entry, identity_entry).run();
-        db.cached("INSERT OR IGNORE INTO metrics(entry_id, name, value) SELECT ?2, name, value FROM metrics "
-                  "WHERE entry_id = ?1").bind_all(path_entry, identity_entry).run();
-        db.cached("UPDATE entries SET rewritten_into = ?2 WHERE rewritten_into = ?1").bind_all(path_entry, identity_entry).run();
+        hand_over_references(path_entry, identity_entry);
         auto names = db.cached("SELECT kind, tag, display, docker_tag, run FROM entries WHERE id = ?1");
         names.bind(1, path_entry);
         bool was_version = names.step() && names.column_text(0) == "version";

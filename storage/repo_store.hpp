@@ -33,6 +33,11 @@ private:
     std::optional<std::string> resolve_exact(const std::string& identity);
     std::optional<std::string> resolve_suffix(const std::string& suffix);
     void fold_duplicate_commits(const std::string& from, const std::string& identity);
+    // Points every row that names entry `from_entry` (memes, metrics, epochs, idempotency keys,
+    // CI status, run state, rewrites) at `to_entry` instead, so deleting `from_entry` leaves
+    // nothing behind even on a connection that does not enforce foreign keys (the bot's ingest
+    // writer); a metric or epoch `to_entry` already has is kept, the other copy deleted.
+    void hand_over_references(std::int64_t from_entry, std::int64_t to_entry);
 
     Database& m_db;
 };

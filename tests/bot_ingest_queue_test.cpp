@@ -105,3 +105,61 @@ TEST_CASE("ingest queue: after a refused group the detectors carry on from what 
     CHECK_FALSE(again.handled.at(0).duplicate);
     CHECK(epochs_of(*archive, "run") == 6);
 }
+
+// The queue's connection skips SQLite's foreign-key checks (bot/ingest_queue.hpp), so every kind
+// of event, and a repository folded into its identity (the one delete the pipeline makes), must
+// leave no row naming an entry that is not there.
+TEST_CASE("ingest queue: every kind of event and a repository join leave no reference dangling") {
+    test::TempDir dir;
+    std::string path = dir.file("archive.db");
+    auto archive = storage::Archive::open(path);
+    bot::IngestQueue queue(path, {}, {}, [](const auto&, const auto&) {});
+    auto send = [&](nlohmann::json doc) {
+        std::promise<bot::IngestResult> promise;
+        auto future = promise.get_future();
+        queue.submit(meme::parse_events(std::move(doc), core::now_ms()), "event",
+                     [&promise](bot::IngestResult r) { promise.set_value(std::move(r)); });
+        REQUIRE(future.wait_for(std::chrono::seconds(10)) == std::future_status::ready);
+        auto result = future.get();
+        REQUIRE(result.error.empty());
+        return result.handled.at(0).entry_id;
+    };
+    const std::string folder = "/home/lin/vision", remote = "github.com/team/vision";
+    const std::string sha = test::fake_sha(1), later = test::fake_sha(2);
+    std::int64_t path_copy = send({{"kind", "commit"}, {"id", "from-the-folder"}, {"repo", folder}, {"commit", sha},
+                                   {"version", true}, {"metrics", {{"accuracy", 0.9}, {"loss", 0.3}}}, {"text", "fit"}});
+    std::int64_t kept = send({{"kind", "commit"}, {"repo", remote}, {"commit", sha}, {"text", "fit"}});
+    for (int epoch = 0; epoch < 4; ++epoch)
+        send({{"kind", "training.epoch"}, {"id", "e" + std::to_string(epoch)}, {"repo", remote}, {"run", "r1"},
+              {"epoch", epoch}, {"metrics", {{"loss", 1.0 / (epoch + 1)}, {"val_loss", 2.0}}}});
+    send({{"kind", "training.end"}, {"run", "r1"}, {"status", "success"}, {"repo", remote}, {"commit", test::fake_sha(3)},
+          {"metrics", {{"val_accuracy", 0.93}}}});
+    send({{"kind", "training.crash"}, {"run", "r2"}, {"text", "CUDA out of memory"}});
+    for (const char* status : {"failed", "success"})
+        send({{"kind", "ci.pipeline"}, {"provider", "github"}, {"name", "train"}, {"status", status},
+              {"repo", remote}, {"branch", "main"}});
+    send({{"kind", "message"}, {"text", "great, another NaN. love that for us"}});
+    send({{"kind", "confusion.matrix"}, {"run", "r1"}, {"labels", {"cat", "dog"}}, {"matrix", {{5, 1}, {2, 7}}}});
+    // A commit from the folder that now knows its remote: the folder joins the identity, and its
+    // copy of `sha` is folded into the one the remote's entry already is.
+    send({{"kind", "commit"}, {"repo", remote}, {"repo_path", folder}, {"commit", later}, {"text", "next"}});
+    queue.stop();
+
+    auto& db = archive->database();
+    auto count = [&](const std::string& sql, std::int64_t entry) {
+        auto select = db.cached(sql);
+        select.bind(1, entry);
+        std::int64_t n = select.step() ? select.column_int(0) : -1;
+        select.reset();
+        return n;
+    };
+    CHECK(db.query_int("SELECT count(*) FROM pragma_foreign_key_check") == 0);
+    CHECK(count("SELECT count(*) FROM entries WHERE id = ?1", path_copy) == 0);
+    CHECK(count("SELECT count(*) FROM ingest_keys WHERE key = 'event:from-the-folder' AND entry_id = ?1", kept) == 1);
+    // The folded copy's version and its metrics come along.
+    CHECK(count("SELECT count(*) FROM entries WHERE id = ?1 AND kind = 'version' AND tag IS NOT NULL", kept) == 1);
+    CHECK(count("SELECT count(*) FROM metrics WHERE entry_id = ?1 AND name = 'accuracy' AND value = 0.9", kept) == 1);
+    CHECK(count("SELECT count(*) FROM metrics WHERE entry_id = ?1 AND name = 'loss'", kept) == 1);
+    CHECK(db.query_int("SELECT count(*) FROM epochs") == 4);
+    CHECK(db.query_int("SELECT count(*) FROM ci_status WHERE entry_id IS NOT NULL") == 1);
+}
