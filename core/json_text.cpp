@@ -1,5 +1,6 @@
 #include "core/json_text.hpp"
 
+#include <array>
 #include <charconv>
 #include <cmath>
 
@@ -13,6 +14,14 @@ constexpr char32_t k_replacement_character = 0xFFFD;
 constexpr std::string_view k_replacement_utf8 = "\xEF\xBF\xBD";
 
 bool needs_escape(char c) { return c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20; }
+
+// The bytes written as they are without a further look: ASCII that needs no escape. Names and
+// most values are nothing else, so the loop below passes them one table lookup a byte.
+constexpr std::array<bool, 256> k_plain_ascii = [] {
+    std::array<bool, 256> plain{};
+    for (int c = 0x20; c < 0x80; ++c) plain[c] = c != '"' && c != '\\';
+    return plain;
+}();
 
 void append_escaped(std::string& out, char c) {
     static constexpr char k_hex[] = "0123456789abcdef";
@@ -41,6 +50,10 @@ void append_json_string(std::string& out, std::string_view value) {
     out += '"';
     size_t plain = 0;  // start of the run of bytes copied as they are
     for (size_t i = 0; i < value.size();) {
+        if (k_plain_ascii[static_cast<unsigned char>(value[i])]) {
+            ++i;
+            continue;
+        }
         size_t start = i;
         if (static_cast<unsigned char>(value[i]) < 0x80) {
             if (needs_escape(value[i++])) {
