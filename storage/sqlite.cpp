@@ -166,14 +166,14 @@ std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> Database::prepare(const st
     return {stmt, &sqlite3_finalize};
 }
 
-Statement Database::cached(const std::string& sql) {
+Statement Database::cached(std::string_view sql) {
     auto it = m_cache.find(sql);
     if (it == m_cache.end()) {
         sqlite3_stmt* stmt = nullptr;
-        int rc = sqlite3_prepare_v3(m_db, sql.c_str(), static_cast<int>(sql.size()),
+        int rc = sqlite3_prepare_v3(m_db, sql.data(), static_cast<int>(sql.size()),
                                     SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
         if (rc != SQLITE_OK) throw_for(m_db, rc);
-        it = m_cache.emplace(sql, std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)>(
+        it = m_cache.emplace(std::string(sql), std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)>(
                                       stmt, &sqlite3_finalize))
                  .first;
     }

@@ -90,7 +90,7 @@ public:
     void exec(const std::string& sql);
     // A cached statement for `sql`, reset and ready to bind. The returned Statement is a handle
     // that does not own it: valid until the Database closes.
-    Statement cached(const std::string& sql);
+    Statement cached(std::string_view sql);
     // A new one-off statement; the caller owns it through the returned pointer.
     std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> prepare(const std::string& sql);
     // The single integer value of a query like "PRAGMA user_version".
@@ -119,7 +119,13 @@ private:
     sqlite3* m_db = nullptr;
     int m_busy_timeout_ms = 0;
     std::vector<std::function<void()>> m_on_rollback;
-    std::unordered_map<std::string, std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)>> m_cache;
+    // Looked up by the caller's text as it is (no std::string made per call: the ingest writer
+    // runs eight cached statements per event).
+    struct SqlHash {
+        using is_transparent = void;
+        size_t operator()(std::string_view sql) const { return std::hash<std::string_view>{}(sql); }
+    };
+    std::unordered_map<std::string, std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)>, SqlHash, std::equal_to<>> m_cache;
 };
 
 // A write transaction: BEGIN IMMEDIATE takes the write lock up front, so two writers never
