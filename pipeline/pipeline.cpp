@@ -110,6 +110,10 @@ std::vector<HandledEvent> Pipeline::handle_within(std::span<const meme::Event> e
 }
 
 std::vector<HandledEvent> Pipeline::handle_all(std::span<const meme::Event> events, const std::string& key_source) {
+    // Another process may have joined a repository into its identity since the last request,
+    // removing a repos row the archive remembers as there; the writer's connection does not
+    // enforce foreign keys (bot/ingest_queue.hpp), so nothing else would notice.
+    m_archive.forget_cached_repos();
     std::vector<HandledEvent> outcomes;
     outcomes.reserve(events.size());
     for (const auto& event : events) outcomes.push_back(handle_one(event, key_source));
@@ -221,8 +225,11 @@ Pipeline::Archived Pipeline::archive_ci(const meme::Event& event) {
 }
 
 std::int64_t Pipeline::commit_entry_id(const meme::Event& event, bool& seen) {
-    if (event.repo && event.repo_path && storage::RepoStore(m_archive).join(*event.repo_path, *event.repo) > 0)
+    if (event.repo && event.repo_path) {
+        storage::RepoStore(m_archive).join(*event.repo_path, *event.repo);
+        // Also when no entry moved: a folder whose commits were all folded loses its repos row.
         m_archive.forget_cached_repos();
+    }
     // Without a repository, the commit is the one archived under any spelling, if only one is:
     // with one, a fork's or mirror's commits stay its own.
     auto existing = event.repo ? m_archive.git_entry_id(*event.repo, *event.commit)

@@ -9,6 +9,7 @@
 #include "bot/ingest_queue.hpp"
 #include "core/time.hpp"
 #include "storage/archive.hpp"
+#include "storage/repo_store.hpp"
 #include "test_support.hpp"
 
 using namespace memeops;
@@ -125,9 +126,11 @@ TEST_CASE("ingest queue: every kind of event and a repository join leave no refe
         return result.handled.at(0).entry_id;
     };
     const std::string folder = "/home/lin/vision", remote = "github.com/team/vision";
-    const std::string sha = test::fake_sha(1), later = test::fake_sha(2);
+    const std::string sha = test::fake_sha(1), later = test::fake_sha(2), amended = test::fake_sha(4);
+    std::int64_t rewritten = send({{"kind", "commit"}, {"repo", folder}, {"commit", amended}, {"text", "fit, first try"}});
     std::int64_t path_copy = send({{"kind", "commit"}, {"id", "from-the-folder"}, {"repo", folder}, {"commit", sha},
-                                   {"version", true}, {"metrics", {{"accuracy", 0.9}, {"loss", 0.3}}}, {"text", "fit"}});
+                                   {"rewrites", amended}, {"version", true},
+                                   {"metrics", {{"accuracy", 0.9}, {"loss", 0.3}}}, {"text", "fit"}});
     std::int64_t kept = send({{"kind", "commit"}, {"repo", remote}, {"commit", sha}, {"text", "fit"}});
     for (int epoch = 0; epoch < 4; ++epoch)
         send({{"kind", "training.epoch"}, {"id", "e" + std::to_string(epoch)}, {"repo", remote}, {"run", "r1"},
@@ -143,6 +146,18 @@ TEST_CASE("ingest queue: every kind of event and a repository join leave no refe
     // A commit from the folder that now knows its remote: the folder joins the identity, and its
     // copy of `sha` is folded into the one the remote's entry already is.
     send({{"kind", "commit"}, {"repo", remote}, {"repo_path", folder}, {"commit", later}, {"text", "next"}});
+    // The folder, now without a repos row of its own, sends again.
+    send({{"kind", "ci.pipeline"}, {"name", "lint"}, {"status", "failed"}, {"repo", folder}});
+    // Another process joins a folder the writer has seen into its remote, between two requests.
+    const std::string other_folder = "/home/lin/other";
+    send({{"kind", "commit"}, {"repo", other_folder}, {"commit", test::fake_sha(5)}, {"text", "start"}});
+    {
+        auto other_process = storage::Archive::open(path);
+        storage::Transaction transaction(other_process->database());
+        REQUIRE(storage::RepoStore(*other_process).join(other_folder, "github.com/team/other") == 1);
+        transaction.commit();
+    }
+    send({{"kind", "ci.pipeline"}, {"name", "lint"}, {"status", "failed"}, {"repo", other_folder}});
     queue.stop();
 
     auto& db = archive->database();
@@ -161,5 +176,7 @@ TEST_CASE("ingest queue: every kind of event and a repository join leave no refe
     CHECK(count("SELECT count(*) FROM metrics WHERE entry_id = ?1 AND name = 'accuracy' AND value = 0.9", kept) == 1);
     CHECK(count("SELECT count(*) FROM metrics WHERE entry_id = ?1 AND name = 'loss'", kept) == 1);
     CHECK(db.query_int("SELECT count(*) FROM epochs") == 4);
-    CHECK(db.query_int("SELECT count(*) FROM ci_status WHERE entry_id IS NOT NULL") == 1);
+    CHECK(db.query_int("SELECT count(*) FROM ci_status WHERE entry_id IS NOT NULL") == 3);
+    CHECK(count("SELECT rewritten_into FROM entries WHERE id = ?1", rewritten) == kept);
+    CHECK(db.query_int("SELECT count(*) FROM repos WHERE identity IN ('/home/lin/vision', '/home/lin/other')") == 2);
 }
