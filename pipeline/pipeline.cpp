@@ -246,8 +246,10 @@ std::int64_t Pipeline::commit_entry_id(const meme::Event& event, bool& seen) {
 VersionResult Pipeline::make_version(std::int64_t entry_id, const meme::Event& event) {
     auto names = *meme::pun_name(*event.commit);
     auto archived_tag = m_archive.tag_of_commit(names.sha);
+    // The commit's tag wherever it is archived, unless another entry holds it: the same commit
+    // archived under a folder and under its remote gets a second tag, not a failed event.
     names.tag = meme::first_free_tag(names, archived_tag ? archived_tag : event.tag, [&](const std::string& tag) {
-        return m_archive.tag_names_other_commit(tag, names.sha);
+        return m_archive.tag_held_by_other_entry(tag, entry_id);
     });
     names.docker_tag = names.tag;
     auto change = m_archive.make_version(entry_id, {names.tag, names.display, names.docker_tag, event.run}, event.metrics);

@@ -484,6 +484,14 @@ bool Archive::tag_names_other_commit(const std::string& tag, const std::string& 
     return other;
 }
 
+bool Archive::tag_held_by_other_entry(const std::string& tag, std::int64_t entry_id) {
+    auto select = m_db->cached("SELECT id FROM entries WHERE tag = ?1");
+    select.bind(1, tag);
+    bool other = select.step() && select.column_int(0) != entry_id;
+    select.reset();
+    return other;
+}
+
 void Archive::insert_meme(std::int64_t entry_id, Meme& meme) {
     m_db->cached(
             "INSERT INTO memes(entry_id, reaction, priority, caption, caption_en, created, epoch) "

@@ -115,6 +115,10 @@ public:
     VersionChange make_version(std::int64_t entry_id, const VersionNames& names, const Metrics& metrics);
     // True when `tag` is archived for a commit other than `sha`.
     bool tag_names_other_commit(const std::string& tag, const std::string& sha);
+    // True when an entry other than `entry_id` holds `tag`: another commit's, or the same
+    // commit's archived under another repository (a folder and its remote before they are
+    // joined). Tags are unique in the archive, so `entry_id` cannot take it then.
+    bool tag_held_by_other_entry(const std::string& tag, std::int64_t entry_id);
     // The version tag archived for the commit `sha` under any repository spelling, if any.
     std::optional<std::string> tag_of_commit(const std::string& sha);
     // The commit or version entry of `sha` when exactly one repository has it archived.

@@ -160,6 +160,27 @@ TEST_CASE("pipeline::Pipeline makes a successful run's commit a model version") 
     CHECK(reactions(failed).empty());
 }
 
+// Found while testing the ingest writer: the second version failed for ever with "UNIQUE
+// constraint failed: entries.tag", as the first entry's tag was taken for it.
+TEST_CASE("pipeline::Pipeline makes one commit a version under a folder and under its remote") {
+    test::TempDir dir;
+    auto archive = storage::Archive::open(dir.file("a.db"));
+    pipeline::Pipeline handler(*archive, console_only());
+    std::string sha = "b16e8a7f" + std::string(32, '1');
+    auto version_from = [&](const std::string& repo) {
+        auto handled = handle(handler, json{{"kind", "commit"}, {"repo", repo}, {"commit", sha}, {"version", true},
+                                            {"text", "fit"}});
+        REQUIRE(handled.size() == 1);
+        REQUIRE(handled[0].version);
+        return handled[0].version->names.tag;
+    };
+    std::string first = version_from("/home/lin/vision");
+    std::string second = version_from("github.com/team/vision");
+    CHECK(first.starts_with("b16e8a7f-"));
+    CHECK(second == first + "-2");
+    CHECK(version_from("/home/lin/vision") == first);  // sent again: the entry keeps its tag
+}
+
 TEST_CASE("pipeline::Pipeline leaves sincere messages without a meme but archives them") {
     test::TempDir dir;
     auto archive = storage::Archive::open(dir.file("a.db"));
