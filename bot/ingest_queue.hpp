@@ -17,8 +17,8 @@
 // at its path.
 //
 // The writer's connection does not enforce foreign keys (configure_writer_connection says why
-// that is safe); tests/bot_ingest_queue_test.cpp checks that every kind of event leaves the archive with
-// none dangling.
+// that is safe); tests/bot_ingest_queue_test.cpp checks that every kind of event leaves the
+// archive with none dangling.
 //
 // The writer never checkpoints the write-ahead log itself: a checkpointer thread with its own
 // connection copies it into the archive (passive: it never blocks the writer) after commits,

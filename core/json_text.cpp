@@ -13,8 +13,6 @@ namespace {
 constexpr char32_t k_replacement_character = 0xFFFD;
 constexpr std::string_view k_replacement_utf8 = "\xEF\xBF\xBD";
 
-bool needs_escape(char c) { return c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20; }
-
 // The bytes written as they are without a further look: ASCII that needs no escape. Names and
 // most values are nothing else, so the loop below passes them one table lookup a byte.
 constexpr std::array<bool, 256> k_plain_ascii = [] {
@@ -55,12 +53,10 @@ void append_json_string(std::string& out, std::string_view value) {
             continue;
         }
         size_t start = i;
-        if (static_cast<unsigned char>(value[i]) < 0x80) {
-            if (needs_escape(value[i++])) {
-                out.append(value, plain, start - plain);
-                append_escaped(out, value[start]);
-                plain = i;
-            }
+        if (static_cast<unsigned char>(value[i]) < 0x80) {  // a quote, a backslash or a control
+            out.append(value, plain, start - plain);
+            append_escaped(out, value[start]);
+            plain = ++i;
             continue;
         }
         bool replaced = next_code_point(value, i) == k_replacement_character &&
