@@ -38,7 +38,7 @@ std::vector<meme::EpochMetrics> event_epochs(storage::Archive& archive, const st
                                              size_t last) {
     const auto& run = events[last].run;
     std::vector<meme::EpochMetrics> epochs;
-    if (auto found = storage::IngestStore(archive).run_version(run.value_or("")); found && run) epochs = run_epochs(archive, found->first);
+    if (auto found = storage::IngestStore(archive).run_version(run.value_or("")); found && run) epochs = run_epochs(archive, found->entry_id);
     for (size_t i = 0; i <= last; ++i)
         if (events[i].kind == "training.epoch" && events[i].run == run &&
             (epochs.empty() || *events[i].epoch > epochs.back().epoch))

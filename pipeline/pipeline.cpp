@@ -159,43 +159,50 @@ Pipeline::Archived Pipeline::archive(const meme::Event& event) {
     return archive_message(event);
 }
 
-std::pair<std::int64_t, std::int64_t> Pipeline::run_entry(const meme::Event& event) {
+storage::IngestStore::RunVersion Pipeline::run_entry(const meme::Event& event) {
     storage::IngestStore store(m_archive);
     auto found = store.run_version(*event.run);
-    if (found && found->first) return *found;
+    if (found && found->entry_id) return *found;
     storage::Entry entry = base_entry(event);
     entry.kind = storage::EntryKind::training;
     entry.summary = "run " + *event.run;
     entry.body = *event.run;
     m_archive.add(entry);
-    return {entry.id, store.save_run_state(*event.run, entry.id, "{}", event.time,
-                                           found ? found->second : 0)};
+    return {entry.id, store.save_run_state(*event.run, entry.id, "{}", -1, event.time, found ? found->version : 0), -1};
 }
 
-meme::TrainingDetector& Pipeline::run_detector(const std::string& run, std::int64_t entry_id, std::int64_t version) {
+Pipeline::CachedRun& Pipeline::cached_run(const std::string& run, const storage::IngestStore::RunVersion& archived) {
     auto cached = m_runs.find(run);
-    if (cached != m_runs.end() && cached->second.version == version) return cached->second.detector;
+    if (cached != m_runs.end() && cached->second.version == archived.version &&
+        cached->second.detector.last_epoch() == archived.newest_epoch)
+        return cached->second;
     if (m_runs.size() >= k_max_cached_runs) m_runs.clear();
     storage::IngestStore store(m_archive);
-    auto state = store.run_state(run);
-    std::vector<meme::EpochMetrics> recent;
-    for (auto& [epoch, metrics] : store.recent_epochs(entry_id, static_cast<int>(meme::TrainingDetector::k_kept_epochs)))
-        recent.push_back({epoch, std::move(metrics)});
-    auto detector = meme::TrainingDetector::restore(state ? state->state : nlohmann::json::object(), std::move(recent),
-                                                    m_thresholds);
-    return m_runs.insert_or_assign(run, CachedRun{version, std::move(detector)}).first->second.detector;
+    auto saved = store.run_state(run);
+    int state_epoch = saved ? saved->state_epoch : -1;
+    int window = static_cast<int>(meme::TrainingDetector::k_kept_epochs);
+    std::vector<meme::EpochMetrics> held, since;
+    for (auto& [epoch, metrics] : store.epochs_to_restore(archived.entry_id, state_epoch, window))
+        (epoch <= state_epoch ? held : since).push_back({epoch, std::move(metrics)});
+    CachedRun restored{archived.version,
+                       meme::TrainingDetector::restore(saved ? saved->state : nlohmann::json::object(), std::move(held),
+                                                       m_thresholds),
+                       static_cast<int>(since.size()), saved ? saved->entry_time : 0};
+    for (const auto& epoch : since) (void)restored.detector.feed(epoch);  // judged when they came
+    return m_runs.insert_or_assign(run, std::move(restored)).first->second;
 }
 
 Pipeline::Archived Pipeline::archive_training(const meme::Event& event) {
     Archived archived;
-    auto [entry_id, version] = run_entry(event);
-    archived.entry_id = entry_id;
-    archived.state_version = version;
+    archived.run = run_entry(event);
+    archived.entry_id = archived.run.entry_id;
     if (event.kind == "training.epoch") {
-        meme::TrainingDetector& detector = run_detector(*event.run, entry_id, version);
+        CachedRun& run = cached_run(*event.run, archived.run);
+        meme::TrainingDetector& detector = run.detector;
         int epoch = *event.epoch;
-        storage::IngestStore(m_archive).add_epoch(entry_id, epoch, event.time, event.metrics,
-                                                  meme::epoch_summary(*event.run, epoch, event.metrics));
+        run.entry_time_at_least = storage::IngestStore(m_archive).add_epoch(
+            archived.entry_id, epoch, event.time, event.metrics, meme::epoch_summary(*event.run, epoch, event.metrics),
+            run.entry_time_at_least);
         if (epoch > detector.last_epoch()) archived.detector = &detector;
         else if (!before_full_window(detector, epoch)) m_runs.erase(*event.run);  // resent: archived, not judged again
     } else if (event.kind == "training.end" && event.status == "success" && event.commit) {
@@ -335,11 +342,14 @@ std::vector<storage::Meme> Pipeline::enqueue(std::int64_t entry_id, const std::v
 
 void Pipeline::remember(const meme::Event& event, const Archived& archived) {
     if (!archived.detector) return;
-    m_runs[*event.run].version = -1;  // ahead of the archive until the save succeeds
+    CachedRun& cached = m_runs[*event.run];
+    if (++cached.fed_since_saved < k_epochs_per_state_save) return;
+    cached.version = -1;  // ahead of the archive until the save succeeds
     auto saved = storage::IngestStore(m_archive).save_run_state(*event.run, archived.entry_id,
-                                                                archived.detector->state(), event.time,
-                                                                archived.state_version);
-    m_runs[*event.run].version = saved;
+                                                                archived.detector->state(), *event.epoch,
+                                                                event.time, archived.run.version);
+    cached.version = saved;
+    cached.fed_since_saved = 0;
 }
 
 }  // namespace memeops::pipeline

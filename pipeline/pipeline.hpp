@@ -25,6 +25,7 @@
 #include "meme/reactions.hpp"
 #include "meme/sarcasm.hpp"
 #include "storage/archive.hpp"
+#include "storage/ingest_store.hpp"
 
 namespace memeops::pipeline {
 
@@ -83,7 +84,7 @@ private:
         bool seen_commit = false;  // a commit event for a commit archived before
         std::optional<std::string> previous_ci;   // ci.pipeline: the last status before this one
         meme::TrainingDetector* detector = nullptr;  // training.epoch: set when the epoch is new
-        std::int64_t state_version = 0;  // training.*: the run's state version read before this event
+        storage::IngestStore::RunVersion run;  // training.*: the run as the archive held it before this event
         std::optional<meme::SarcasmScore> sarcasm;
         std::optional<VersionResult> version;
         std::string version_summary;
@@ -105,11 +106,8 @@ private:
     Archived archive_commit(const meme::Event& event);
     Archived archive_message(const meme::Event& event);
     Archived archive_confusion(const meme::Event& event);
-    // The run's training entry, created on its first event, and its state version.
-    std::pair<std::int64_t, std::int64_t> run_entry(const meme::Event& event);
-    // The run's detector: the copy kept in memory while the archive's version matches it (no
-    // other writer, no rollback since), else restored from the archive.
-    meme::TrainingDetector& run_detector(const std::string& run, std::int64_t entry_id, std::int64_t version);
+    // The run's training entry, created on its first event, its state version and newest epoch.
+    storage::IngestStore::RunVersion run_entry(const meme::Event& event);
     // The git entry of the event's commit, archived as a plain commit when it is not yet.
     std::int64_t commit_entry_id(const meme::Event& event, bool& seen);
     VersionResult make_version(std::int64_t entry_id, const meme::Event& event);
@@ -120,9 +118,22 @@ private:
     meme::DetectorThresholds m_thresholds;
     ConsoleShown m_shown = ConsoleShown::no;
     struct CachedRun {
-        std::int64_t version = -1;
+        std::int64_t version = -1;  // of the state saved last (-1: unknown, restore)
         meme::TrainingDetector detector;
+        int fed_since_saved = 0;    // epochs fed since that state
+        core::TimeMs entry_time_at_least = 0;  // of the run's entry (storage::IngestStore::add_epoch)
     };
+    // A run's detector state is saved once this many epochs were fed since the last save, not
+    // after every epoch: that would rewrite a page of its own for each epoch. Restoring feeds
+    // the epochs archived since then again (about this many: cheap), and the rules are
+    // deterministic, so the restored copy says what the dropped one would have (for an epoch
+    // resent out of order, it judges the archive's order: the copy held in memory never judged it).
+    static constexpr int k_epochs_per_state_save = 16;
+    // The run's detector and what is known of its entry: the copy kept in memory while it
+    // matches the archive (the same state version and newest epoch: no other writer, no
+    // rollback since), else restored from the archive: its saved state, then the epochs
+    // archived after it fed again, silently.
+    CachedRun& cached_run(const std::string& run, const storage::IngestStore::RunVersion& archived);
     std::unordered_map<std::string, CachedRun> m_runs;
     static constexpr size_t k_max_cached_runs = 10'000;
 };

@@ -311,10 +311,10 @@ namespace {
 
 // The upsert of `rows` metrics of one entry: (?1, ?2, ?3), (?1, ?4, ?5), …
 std::string upsert_metrics_sql(size_t rows) {
-    std::string sql = "INSERT INTO metrics(entry_id, name, value) VALUES ";
+    std::string sql = "INSERT OR REPLACE INTO metrics(entry_id, name, value) VALUES ";
     for (size_t i = 0; i < rows; ++i)
         sql += (i ? ", (?1, ?" : "(?1, ?") + std::to_string(2 + 2 * i) + ", ?" + std::to_string(3 + 2 * i) + ")";
-    return sql + " ON CONFLICT(entry_id, name) DO UPDATE SET value = excluded.value";
+    return sql;
 }
 
 }  // namespace

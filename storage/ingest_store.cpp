@@ -39,41 +39,45 @@ void IngestStore::remember_key(const std::string& key, std::int64_t entry_id, co
 
 std::optional<IngestStore::RunState> IngestStore::run_state(const std::string& run) {
     auto select = m_archive.database().cached(
-        "SELECT coalesce(entry_id, 0), state, version FROM run_state WHERE run = ?1");
+        "SELECT coalesce(r.entry_id, 0), r.state, r.state_epoch, r.version, coalesce(e.time, 0) "
+        "FROM run_state r LEFT JOIN entries e ON e.id = r.entry_id WHERE r.run = ?1");
     select.bind(1, run);
     std::optional<RunState> state;
     if (select.step())
         state = RunState{select.column_int(0), core::parse_json(select.column_text(1), core::k_max_stored_json_depth).value,
-                         select.column_int(2)};
+                         static_cast<int>(select.column_int(2)), select.column_int(3), select.column_int(4)};
     select.reset();
     if (state && state->state.is_discarded()) state->state = nlohmann::json::object();
     return state;
 }
 
-std::optional<std::pair<std::int64_t, std::int64_t>> IngestStore::run_version(const std::string& run) {
-    auto select = m_archive.database().cached("SELECT coalesce(entry_id, 0), version FROM run_state WHERE run = ?1");
+std::optional<IngestStore::RunVersion> IngestStore::run_version(const std::string& run) {
+    auto select = m_archive.database().cached(
+        "SELECT coalesce(entry_id, 0), version, "
+        "coalesce((SELECT max(epoch) FROM epochs WHERE epochs.entry_id = run_state.entry_id), -1) "
+        "FROM run_state WHERE run = ?1");
     select.bind(1, run);
-    std::optional<std::pair<std::int64_t, std::int64_t>> found;
-    if (select.step()) found = std::pair{select.column_int(0), select.column_int(1)};
+    std::optional<RunVersion> found;
+    if (select.step()) found = RunVersion{select.column_int(0), select.column_int(1), static_cast<int>(select.column_int(2))};
     select.reset();
     return found;
 }
 
 std::int64_t IngestStore::save_run_state(const std::string& run, std::int64_t entry_id, std::string_view state_json,
-                                         core::TimeMs updated, std::int64_t version_read) {
+                                         int state_epoch, core::TimeMs updated, std::int64_t version_read) {
     m_archive.database()
-        .cached("INSERT INTO run_state(run, entry_id, state, updated, version) VALUES (?1, ?2, ?3, ?4, 1) "
+        .cached("INSERT INTO run_state(run, entry_id, state, state_epoch, updated, version) VALUES (?1, ?2, ?3, ?4, ?5, 1) "
                 "ON CONFLICT(run) DO UPDATE SET entry_id = excluded.entry_id, state = excluded.state, "
-                "updated = excluded.updated, version = version + 1")
-        .bind_all(run, entry_id, state_json, updated)
+                "state_epoch = excluded.state_epoch, updated = excluded.updated, version = version + 1")
+        .bind_all(run, entry_id, state_json, state_epoch, updated)
         .run();
     return version_read + 1;
 }
 
-std::vector<std::pair<int, Metrics>> IngestStore::recent_epochs(std::int64_t entry_id, int limit) {
-    auto select = m_archive.database().cached(
-        "SELECT epoch, metrics FROM epochs WHERE entry_id = ?1 ORDER BY epoch DESC LIMIT ?2");
-    select.bind_all(entry_id, limit);
+namespace {
+
+// The rows of `select` (epoch, metrics text), in the order it gives them.
+std::vector<std::pair<int, Metrics>> epoch_rows(Statement& select) {
     std::vector<std::pair<int, Metrics>> epochs;
     while (select.step()) {
         Metrics metrics;
@@ -84,12 +88,31 @@ std::vector<std::pair<int, Metrics>> IngestStore::recent_epochs(std::int64_t ent
         epochs.emplace_back(static_cast<int>(select.column_int(0)), std::move(metrics));
     }
     select.reset();
+    return epochs;
+}
+
+}  // namespace
+
+std::vector<std::pair<int, Metrics>> IngestStore::recent_epochs(std::int64_t entry_id, int limit) {
+    auto select = m_archive.database().cached(
+        "SELECT epoch, metrics FROM epochs WHERE entry_id = ?1 ORDER BY epoch DESC LIMIT ?2");
+    select.bind_all(entry_id, limit);
+    auto epochs = epoch_rows(select);
     std::reverse(epochs.begin(), epochs.end());
     return epochs;
 }
 
-void IngestStore::add_epoch(std::int64_t entry_id, int epoch, core::TimeMs time, const Metrics& metrics,
-                            const std::string& summary) {
+std::vector<std::pair<int, Metrics>> IngestStore::epochs_to_restore(std::int64_t entry_id, int state_epoch, int window) {
+    auto select = m_archive.database().cached(
+        "SELECT epoch, metrics FROM (SELECT epoch, metrics FROM epochs WHERE entry_id = ?1 AND epoch <= ?2 "
+        "ORDER BY epoch DESC LIMIT ?3) "
+        "UNION ALL SELECT epoch, metrics FROM epochs WHERE entry_id = ?1 AND epoch > ?2 ORDER BY epoch");
+    select.bind_all(entry_id, state_epoch, window);
+    return epoch_rows(select);
+}
+
+core::TimeMs IngestStore::add_epoch(std::int64_t entry_id, int epoch, core::TimeMs time, const Metrics& metrics,
+                                    const std::string& summary, core::TimeMs entry_time_at_least) {
     Database& db = m_archive.database();
     core::JsonObjectText values;  // written directly: this runs for every ingested epoch
     for (const auto& [name, value] : metrics) write_metric(values, name, value);
@@ -100,7 +123,10 @@ void IngestStore::add_epoch(std::int64_t entry_id, int epoch, core::TimeMs time,
     db.cached("UPDATE entries SET summary = ?2 WHERE id = ?1").bind_all(entry_id, summary).run();
     // The entry's time (which four indexes hold) moves only when it is a minute behind: a run
     // stays near the top of `history` without rewriting those indexes for every epoch.
-    db.cached("UPDATE entries SET time = ?2 WHERE id = ?1 AND time < ?2 - 60000").bind_all(entry_id, time).run();
+    constexpr core::TimeMs k_behind = 60'000;
+    if (entry_time_at_least >= time - k_behind) return entry_time_at_least;
+    db.cached("UPDATE entries SET time = ?2 WHERE id = ?1 AND time < ?3").bind_all(entry_id, time, time - k_behind).run();
+    return db.changes() ? time : std::max(entry_time_at_least, time - k_behind);
 }
 
 }  // namespace memeops::storage

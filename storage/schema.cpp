@@ -223,6 +223,16 @@ constexpr const char* k_schema_v9 = R"sql(
 ALTER TABLE memes ADD COLUMN epoch INTEGER;
 )sql";
 
+// Version 10: a run's detector state is saved every few epochs, not after each one
+// (pipeline/pipeline.hpp), so it records the epoch it is the state after; restoring it feeds
+// the epochs archived since, silently. Until now it was saved after every epoch: the run's
+// newest epoch (-1: none yet).
+constexpr const char* k_schema_v10 = R"sql(
+ALTER TABLE run_state ADD COLUMN state_epoch INTEGER NOT NULL DEFAULT -1;
+UPDATE run_state SET state_epoch = coalesce(
+    (SELECT max(epoch) FROM epochs WHERE epochs.entry_id = run_state.entry_id), -1);
+)sql";
+
 struct Migration {
     int version;
     const char* sql;
@@ -258,6 +268,7 @@ const std::vector<Migration>& migrations() {
         {7, k_schema_v7, false},
         {8, k_schema_v8, false},
         {9, k_schema_v9, false},
+        {10, k_schema_v10, false},
     };
     return list;
 }

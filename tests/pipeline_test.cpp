@@ -69,6 +69,47 @@ TEST_CASE("pipeline::Pipeline keeps detector state across a restart") {
     CHECK(fired == std::vector<std::string>{"training.overfitting@3"});
 }
 
+// Detector state is saved every k_epochs_per_state_save epochs; a detector restored in between
+// feeds the epochs since again. Over 40 epochs that fire overfitting, a plateau and
+// oscillation, a bot that keeps its detector in memory, one restarted before every epoch, and
+// two processes taking turns on one archive all say the same at the same epochs.
+TEST_CASE("pipeline::Pipeline restored between state saves says what a detector kept in memory says") {
+    // val_loss falls to epoch 10, then climbs; loss is NaN at 21 and swings from 26 on.
+    std::vector<json> run;
+    for (int i = 0; i < 40; ++i) {
+        double val = i <= 10 ? 2.0 / (1 + i) : 0.18 + 0.02 * (i - 10) + (i % 2 ? 0.01 : 0);
+        double loss = i == 21 ? std::nan("") : i >= 26 ? (i % 2 ? 0.9 : 0.3) : 2.0 / (1 + i);
+        run.push_back(epoch_event("long", i, loss, val));
+    }
+    auto fired_at = [](const std::vector<pipeline::HandledEvent>& handled, int epoch, std::vector<std::string>& fired) {
+        for (const auto& m : handled[0].memes) fired.push_back(m.reaction + "@" + std::to_string(epoch));
+    };
+    test::TempDir dir;
+    std::vector<std::string> kept, restarted, alternating;
+    {
+        auto archive = storage::Archive::open(dir.file("kept.db"));
+        pipeline::Pipeline handler(*archive, console_only());
+        for (int i = 0; i < 40; ++i) fired_at(handle(handler, run[i]), i, kept);
+        auto state = archive->database().query_int("SELECT state_epoch FROM run_state WHERE run = 'long'");
+        CHECK(state == 31);  // saved after 16 and 32 epochs, not after each
+    }
+    for (int i = 0; i < 40; ++i) {
+        auto archive = storage::Archive::open(dir.file("restarted.db"));
+        pipeline::Pipeline handler(*archive, console_only());
+        fired_at(handle(handler, run[i]), i, restarted);
+    }
+    {
+        auto first = storage::Archive::open(dir.file("alternating.db"));
+        auto second = storage::Archive::open(dir.file("alternating.db"));
+        pipeline::Pipeline a(*first, console_only()), b(*second, console_only());
+        for (int i = 0; i < 40; ++i) fired_at(handle(i % 3 ? a : b, run[i]), i, alternating);
+    }
+    INFO(Catch::Detail::stringify(kept));
+    REQUIRE(kept.size() >= 3);
+    CHECK(restarted == kept);
+    CHECK(alternating == kept);
+}
+
 TEST_CASE("pipeline::Pipeline does not judge a resent epoch again") {
     test::TempDir dir;
     auto archive = storage::Archive::open(dir.file("a.db"));

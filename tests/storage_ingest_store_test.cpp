@@ -34,13 +34,44 @@ TEST_CASE("storage::IngestStore::save_run_state returns the version the archive 
     std::int64_t version = 0;
     for (int save = 1; save <= 3; ++save) {
         storage::Transaction transaction(archive->database());
-        version = store.save_run_state("r", id, nlohmann::json{{"rules", 2}, {"save", save}}.dump(), 1'700'000'000'000 + save, version);
+        version = store.save_run_state("r", id, nlohmann::json{{"rules", 2}, {"save", save}}.dump(), 10 * save,
+                                       1'700'000'000'000 + save, version);
         transaction.commit();
         INFO("save " << save);
         CHECK(version == save);
-        CHECK(store.run_version("r") == std::pair<std::int64_t, std::int64_t>{id, save});
+        auto found = store.run_version("r");
+        REQUIRE(found);
+        CHECK(found->entry_id == id);
+        CHECK(found->version == save);
+        CHECK(found->newest_epoch == -1);  // no epoch archived
     }
-    CHECK(store.run_state("r")->state == nlohmann::json{{"rules", 2}, {"save", 3}});
+    auto saved = store.run_state("r");
+    CHECK(saved->state == nlohmann::json{{"rules", 2}, {"save", 3}});
+    CHECK(saved->state_epoch == 30);
+    CHECK(saved->entry_time == 1'700'000'000'000);  // the run entry's, read with it
+}
+
+TEST_CASE("storage::IngestStore::run_version names the run's newest epoch, and epochs_to_restore what follows a state") {
+    test::TempDir dir;
+    auto archive = storage::Archive::open(dir.file("a.db"));
+    storage::IngestStore store(*archive);
+    std::int64_t id = run_entry(*archive, "r");
+    std::int64_t other = run_entry(*archive, "other");
+    store.save_run_state("r", id, "{}", -1, 1'700'000'000'000, 0);
+    for (int epoch : {0, 1, 2, 3, 5, 8, 9}) store.add_epoch(id, epoch, 1'700'000'000'000 + epoch, {{"loss", epoch * 1.0}}, "");
+    store.add_epoch(other, 50, 1'700'000'000'000, {{"loss", 1.0}}, "");  // another run's: never read
+    CHECK(store.run_version("r")->newest_epoch == 9);
+    auto epochs_of = [](const std::vector<std::pair<int, storage::Metrics>>& rows) {
+        std::vector<int> out;
+        for (const auto& [epoch, metrics] : rows) out.push_back(epoch);
+        return out;
+    };
+    // The window up to the state's epoch (here 2 of them), then everything after, oldest first.
+    CHECK(epochs_of(store.epochs_to_restore(id, 3, 2)) == std::vector<int>{2, 3, 5, 8, 9});
+    CHECK(epochs_of(store.epochs_to_restore(id, 4, 2)) == std::vector<int>{2, 3, 5, 8, 9});
+    CHECK(epochs_of(store.epochs_to_restore(id, -1, 20)) == std::vector<int>{0, 1, 2, 3, 5, 8, 9});
+    CHECK(epochs_of(store.epochs_to_restore(id, 9, 3)) == std::vector<int>{5, 8, 9});
+    CHECK(store.epochs_to_restore(id, 9, 3).back().second.at("loss") == 9.0);
 }
 
 TEST_CASE("storage::IngestStore::add_epoch keeps every metric of a wide epoch, the latest value of each") {
@@ -74,4 +105,32 @@ TEST_CASE("storage::IngestStore::add_epoch keeps every metric of a wide epoch, t
     CHECK(epochs[0].second.size() == first.size());
     CHECK(std::isnan(epochs[0].second.at("nan")));
     CHECK(epochs[1].second == second);
+}
+
+TEST_CASE("storage::IngestStore::add_epoch moves the entry's time once it is a minute behind, and says how far it knows") {
+    test::TempDir dir;
+    auto archive = storage::Archive::open(dir.file("a.db"));
+    storage::IngestStore store(*archive);
+    std::int64_t id = run_entry(*archive, "r");  // at t0
+    const core::TimeMs t0 = 1'700'000'000'000;
+    auto entry_time = [&] { return archive->database().query_int("SELECT time FROM entries WHERE id = " + std::to_string(id)); };
+    // Nothing known: the archive is asked. 30 s later is within the minute: the time stays.
+    core::TimeMs known = store.add_epoch(id, 0, t0 + 30'000, {{"loss", 1.0}}, "");
+    CHECK(entry_time() == t0);
+    CHECK(known == t0 + 30'000 - 60'000);  // at least that, though in fact t0
+    // 90 s later is over the minute: moved, and known exactly.
+    known = store.add_epoch(id, 1, t0 + 90'000, {{"loss", 1.0}}, "", known);
+    CHECK(entry_time() == t0 + 90'000);
+    CHECK(known == t0 + 90'000);
+    // Within a minute of what is known: not asked, not moved.
+    known = store.add_epoch(id, 2, t0 + 150'000, {{"loss", 1.0}}, "", known);
+    CHECK(entry_time() == t0 + 90'000);
+    CHECK(known == t0 + 90'000);
+    // A stale lower bound (another writer moved the time since) only costs the look.
+    archive->database().exec("UPDATE entries SET time = " + std::to_string(t0 + 200'000) + " WHERE id = " + std::to_string(id));
+    known = store.add_epoch(id, 3, t0 + 220'000, {{"loss", 1.0}}, "", known);
+    CHECK(entry_time() == t0 + 200'000);
+    CHECK(known == t0 + 220'000 - 60'000);
+    known = store.add_epoch(id, 4, t0 + 300'000, {{"loss", 1.0}}, "", known);
+    CHECK(entry_time() == t0 + 300'000);
 }
