@@ -384,6 +384,7 @@ std::string TrainingDetector::state() const {
     };
     core::JsonObjectText out;
     out.integer("rules", k_rules_version);
+    out.integer("epoch", last_epoch());
     out.boolean("has_val_loss", m_has_val_loss);
     out.string("val_accuracy_name", m_val_accuracy_name);
     out.string("accuracy_name", m_accuracy_name);

@@ -97,7 +97,8 @@ public:
     int last_epoch() const { return m_history.empty() ? -1 : m_history.back().epoch; }
 
     // What the rules remember beyond the epochs themselves, as the text of a small JSON object
-    // tagged "rules": 2: the bot keeps it per run in the archive, next to the epochs.
+    // tagged "rules": 2 and naming the last epoch fed ("epoch"): the bot keeps it per run in the
+    // archive, next to the epochs.
     // restore(the state parsed, the recent epochs) behaves exactly like the original. A state from rules v1 (untagged) is not
     // migrated: the detector restarts from the recent epochs, fed again silently, so its bests
     // and flags are rebuilt from what the archive holds and nothing fires twice.

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <limits>
 
 #include "core/repo_identity.hpp"
 #include "core/text.hpp"
@@ -53,6 +54,14 @@ storage::Entry base_entry(const meme::Event& event) {
     return entry;
 }
 
+
+// The epoch a saved detector state is the state after: the one it names; a state saved before
+// states named one was saved after every epoch, so after the run's newest.
+int epoch_of_state(const nlohmann::json& state, int newest_epoch) {
+    auto named = state.find("epoch");
+    if (named == state.end() || !named->is_number_integer()) return newest_epoch;
+    return static_cast<int>(std::clamp<std::int64_t>(named->get<std::int64_t>(), -1, std::numeric_limits<int>::max()));
+}
 
 // True when a resent `epoch` is older than every epoch `detector` holds and it holds all it
 // keeps: a reload from the archive would read the very same epochs, so it stays cached.
@@ -168,7 +177,8 @@ storage::IngestStore::RunVersion Pipeline::run_entry(const meme::Event& event) {
     entry.summary = "run " + *event.run;
     entry.body = *event.run;
     m_archive.add(entry);
-    return {entry.id, store.save_run_state(*event.run, entry.id, "{}", -1, event.time, found ? found->version : 0), -1};
+    // Before its first epoch: restoring it feeds every epoch archived (meme::TrainingDetector::restore).
+    return {entry.id, store.save_run_state(*event.run, entry.id, R"({"epoch":-1})", event.time, found ? found->version : 0), -1};
 }
 
 Pipeline::CachedRun& Pipeline::cached_run(const std::string& run, const storage::IngestStore::RunVersion& archived) {
@@ -179,7 +189,7 @@ Pipeline::CachedRun& Pipeline::cached_run(const std::string& run, const storage:
     if (m_runs.size() >= k_max_cached_runs) m_runs.clear();
     storage::IngestStore store(m_archive);
     auto saved = store.run_state(run);
-    int state_epoch = saved ? saved->state_epoch : -1;
+    int state_epoch = saved ? epoch_of_state(saved->state, archived.newest_epoch) : -1;
     int window = static_cast<int>(meme::TrainingDetector::k_kept_epochs);
     std::vector<meme::EpochMetrics> held, since;
     for (auto& [epoch, metrics] : store.epochs_to_restore(archived.entry_id, state_epoch, window))
@@ -187,7 +197,7 @@ Pipeline::CachedRun& Pipeline::cached_run(const std::string& run, const storage:
     CachedRun restored{archived.version,
                        meme::TrainingDetector::restore(saved ? saved->state : nlohmann::json::object(), std::move(held),
                                                        m_thresholds),
-                       static_cast<int>(since.size()), saved ? saved->entry_time : 0};
+                       state_epoch, static_cast<int>(since.size()), saved ? saved->entry_time : 0};
     for (const auto& epoch : since) (void)restored.detector.feed(epoch);  // judged when they came
     return m_runs.insert_or_assign(run, std::move(restored)).first->second;
 }
@@ -203,8 +213,13 @@ Pipeline::Archived Pipeline::archive_training(const meme::Event& event) {
         run.entry_time_at_least = storage::IngestStore(m_archive).add_epoch(
             archived.entry_id, epoch, event.time, event.metrics, meme::epoch_summary(*event.run, epoch, event.metrics),
             run.entry_time_at_least);
-        if (epoch > detector.last_epoch()) archived.detector = &detector;
-        else if (!before_full_window(detector, epoch)) m_runs.erase(*event.run);  // resent: archived, not judged again
+        if (epoch > detector.last_epoch()) {
+            archived.detector = &detector;
+        } else {  // resent or late: archived, not judged again
+            // A restore must not judge it either: it would, were it after the state saved.
+            if (epoch > run.state_epoch) save_state(*event.run, archived.entry_id, run, archived.run.version, event.time);
+            if (!before_full_window(detector, epoch)) m_runs.erase(*event.run);
+        }
     } else if (event.kind == "training.end" && event.status == "success" && event.commit) {
         bool seen = false;
         std::int64_t commit_id = meme::pun_name(*event.commit) ? commit_entry_id(event, seen) : 0;
@@ -343,12 +358,15 @@ std::vector<storage::Meme> Pipeline::enqueue(std::int64_t entry_id, const std::v
 void Pipeline::remember(const meme::Event& event, const Archived& archived) {
     if (!archived.detector) return;
     CachedRun& cached = m_runs[*event.run];
-    if (++cached.fed_since_saved < k_epochs_per_state_save) return;
+    if (++cached.fed_since_saved >= k_epochs_per_state_save) save_state(*event.run, archived.entry_id, cached, archived.run.version, event.time);
+}
+
+void Pipeline::save_state(const std::string& run, std::int64_t entry_id, CachedRun& cached, std::int64_t version_read,
+                          core::TimeMs time) {
     cached.version = -1;  // ahead of the archive until the save succeeds
-    auto saved = storage::IngestStore(m_archive).save_run_state(*event.run, archived.entry_id,
-                                                                archived.detector->state(), *event.epoch,
-                                                                event.time, archived.run.version);
-    cached.version = saved;
+    cached.version = storage::IngestStore(m_archive).save_run_state(run, entry_id, cached.detector.state(), time,
+                                                                    version_read);
+    cached.state_epoch = cached.detector.last_epoch();
     cached.fed_since_saved = 0;
 }
 

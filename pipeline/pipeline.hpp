@@ -120,20 +120,26 @@ private:
     struct CachedRun {
         std::int64_t version = -1;  // of the state saved last (-1: unknown, restore)
         meme::TrainingDetector detector;
+        int state_epoch = -1;       // the epoch that state is the state after
         int fed_since_saved = 0;    // epochs fed since that state
         core::TimeMs entry_time_at_least = 0;  // of the run's entry (storage::IngestStore::add_epoch)
     };
     // A run's detector state is saved once this many epochs were fed since the last save, not
     // after every epoch: that would rewrite a page of its own for each epoch. Restoring feeds
     // the epochs archived since then again (about this many: cheap), and the rules are
-    // deterministic, so the restored copy says what the dropped one would have (for an epoch
-    // resent out of order, it judges the archive's order: the copy held in memory never judged it).
+    // deterministic, so the restored copy says what the dropped one would have. An epoch resent,
+    // or arriving after a later one, is never judged: when it is newer than the state saved, the
+    // state is saved at once, so a restore never feeds it either.
     static constexpr int k_epochs_per_state_save = 16;
     // The run's detector and what is known of its entry: the copy kept in memory while it
     // matches the archive (the same state version and newest epoch: no other writer, no
     // rollback since), else restored from the archive: its saved state, then the epochs
     // archived after it fed again, silently.
     CachedRun& cached_run(const std::string& run, const storage::IngestStore::RunVersion& archived);
+    // Saves the state of `cached`, the detector of `run` (its entry `entry_id`), given the
+    // version read in this transaction; it is then current.
+    void save_state(const std::string& run, std::int64_t entry_id, CachedRun& cached, std::int64_t version_read,
+                    core::TimeMs time);
     std::unordered_map<std::string, CachedRun> m_runs;
     static constexpr size_t k_max_cached_runs = 10'000;
 };

@@ -39,13 +39,13 @@ void IngestStore::remember_key(const std::string& key, std::int64_t entry_id, co
 
 std::optional<IngestStore::RunState> IngestStore::run_state(const std::string& run) {
     auto select = m_archive.database().cached(
-        "SELECT coalesce(r.entry_id, 0), r.state, r.state_epoch, r.version, coalesce(e.time, 0) "
+        "SELECT coalesce(r.entry_id, 0), r.state, r.version, coalesce(e.time, 0) "
         "FROM run_state r LEFT JOIN entries e ON e.id = r.entry_id WHERE r.run = ?1");
     select.bind(1, run);
     std::optional<RunState> state;
     if (select.step())
         state = RunState{select.column_int(0), core::parse_json(select.column_text(1), core::k_max_stored_json_depth).value,
-                         static_cast<int>(select.column_int(2)), select.column_int(3), select.column_int(4)};
+                         select.column_int(2), select.column_int(3)};
     select.reset();
     if (state && state->state.is_discarded()) state->state = nlohmann::json::object();
     return state;
@@ -64,12 +64,12 @@ std::optional<IngestStore::RunVersion> IngestStore::run_version(const std::strin
 }
 
 std::int64_t IngestStore::save_run_state(const std::string& run, std::int64_t entry_id, std::string_view state_json,
-                                         int state_epoch, core::TimeMs updated, std::int64_t version_read) {
+                                         core::TimeMs updated, std::int64_t version_read) {
     m_archive.database()
-        .cached("INSERT INTO run_state(run, entry_id, state, state_epoch, updated, version) VALUES (?1, ?2, ?3, ?4, ?5, 1) "
+        .cached("INSERT INTO run_state(run, entry_id, state, updated, version) VALUES (?1, ?2, ?3, ?4, 1) "
                 "ON CONFLICT(run) DO UPDATE SET entry_id = excluded.entry_id, state = excluded.state, "
-                "state_epoch = excluded.state_epoch, updated = excluded.updated, version = version + 1")
-        .bind_all(run, entry_id, state_json, state_epoch, updated)
+                "updated = excluded.updated, version = version + 1")
+        .bind_all(run, entry_id, state_json, updated)
         .run();
     return version_read + 1;
 }

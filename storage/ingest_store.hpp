@@ -26,7 +26,6 @@ public:
     struct RunState {
         std::int64_t entry_id = 0;  // the run's training entry
         nlohmann::json state;       // the detectors' memory (meme::TrainingDetector::state)
-        int state_epoch = -1;       // the epoch `state` is the memory after (-1: before any)
         std::int64_t version = 0;   // grows with every save; a rolled-back save leaves the old one
         core::TimeMs entry_time = 0;  // the run entry's (0: no entry)
     };
@@ -40,18 +39,17 @@ public:
         int newest_epoch = -1;      // the newest epoch archived for the entry (-1: none)
     };
     std::optional<RunVersion> run_version(const std::string& run);
-    // Saves the state (`state_json`: the text of its JSON object; `state_epoch`: the epoch it
-    // is the memory after) and returns its new version: `version_read` + 1, where
-    // `version_read` is the run's version as read in this same write transaction (0: the run
-    // had no row). The archive adds one to the version it holds; a stale `version_read` only
+    // Saves the state (`state_json`: the text of its JSON object) and returns its new version:
+    // `version_read` + 1, where `version_read` is the run's version as read in this same write
+    // transaction (0: the run had no row). The archive adds one to the version it holds; a stale `version_read` only
     // makes the copy kept in memory look out of date, so it is restored from the archive.
     // (No RETURNING clause: SQLite builds a temporary table for it on every call.)
     std::int64_t save_run_state(const std::string& run, std::int64_t entry_id, std::string_view state_json,
-                                int state_epoch, core::TimeMs updated, std::int64_t version_read);
+                                core::TimeMs updated, std::int64_t version_read);
 
     // The last `limit` epochs recorded for the run entry, oldest first.
     std::vector<std::pair<int, Metrics>> recent_epochs(std::int64_t entry_id, int limit);
-    // What restoring a detector saved after `state_epoch` reads, oldest first: the last
+    // What restoring a detector saved after epoch `state_epoch` reads, oldest first: the last
     // `window` epochs up to `state_epoch`, then every epoch after it.
     std::vector<std::pair<int, Metrics>> epochs_to_restore(std::int64_t entry_id, int state_epoch, int window);
 

@@ -224,14 +224,10 @@ ALTER TABLE memes ADD COLUMN epoch INTEGER;
 )sql";
 
 // Version 10: a run's detector state is saved every few epochs, not after each one
-// (pipeline/pipeline.hpp), so it records the epoch it is the state after; restoring it feeds
-// the epochs archived since, silently. Until now it was saved after every epoch: the run's
-// newest epoch (-1: none yet).
-constexpr const char* k_schema_v10 = R"sql(
-ALTER TABLE run_state ADD COLUMN state_epoch INTEGER NOT NULL DEFAULT -1;
-UPDATE run_state SET state_epoch = coalesce(
-    (SELECT max(epoch) FROM epochs WHERE epochs.entry_id = run_state.entry_id), -1);
-)sql";
+// (pipeline/pipeline.hpp); its JSON names the epoch it is the state after ("epoch"), and a state
+// without one was saved after the run's newest epoch. No table changes: the version only keeps
+// older binaries, which would take every state for the newest epoch's, from opening the archive.
+constexpr const char* k_schema_v10 = "";
 
 struct Migration {
     int version;

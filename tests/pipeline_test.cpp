@@ -69,35 +69,71 @@ TEST_CASE("pipeline::Pipeline keeps detector state across a restart") {
     CHECK(fired == std::vector<std::string>{"training.overfitting@3"});
 }
 
-// Detector state is saved every k_epochs_per_state_save epochs; a detector restored in between
-// feeds the epochs since again. Over 40 epochs that fire overfitting, a plateau and
-// oscillation, a bot that keeps its detector in memory, one restarted before every epoch, and
-// two processes taking turns on one archive all say the same at the same epochs.
-TEST_CASE("pipeline::Pipeline restored between state saves says what a detector kept in memory says") {
-    // val_loss falls to epoch 10, then climbs; loss is NaN at 21 and swings from 26 on.
+namespace {
+
+// val_loss falls to epoch 10, then climbs; loss is NaN at 21 and swings from 26 on: overfitting
+// fires at 13, NaN at 21, oscillation at 30.
+std::vector<json> eventful_run() {
     std::vector<json> run;
     for (int i = 0; i < 40; ++i) {
         double val = i <= 10 ? 2.0 / (1 + i) : 0.18 + 0.02 * (i - 10) + (i % 2 ? 0.01 : 0);
         double loss = i == 21 ? std::nan("") : i >= 26 ? (i % 2 ? 0.9 : 0.3) : 2.0 / (1 + i);
         run.push_back(epoch_event("long", i, loss, val));
     }
-    auto fired_at = [](const std::vector<pipeline::HandledEvent>& handled, int epoch, std::vector<std::string>& fired) {
-        for (const auto& m : handled[0].memes) fired.push_back(m.reaction + "@" + std::to_string(epoch));
-    };
+    return run;
+}
+
+void fired_at(const std::vector<pipeline::HandledEvent>& handled, int epoch, std::vector<std::string>& fired) {
+    for (const auto& m : handled[0].memes) fired.push_back(m.reaction + "@" + std::to_string(epoch));
+}
+
+// What `events` fire, each as "reaction@<index of the event>": handled by one pipeline that
+// keeps its detectors in memory, or by a fresh one per event (a restart before each).
+std::vector<std::string> fired_by(const std::vector<json>& events, const std::string& path, bool restart_each) {
+    std::vector<std::string> fired;
+    auto archive = storage::Archive::open(path);
+    auto handler = std::make_unique<pipeline::Pipeline>(*archive, console_only());
+    for (size_t i = 0; i < events.size(); ++i) {
+        if (restart_each) {
+            handler.reset();
+            archive = storage::Archive::open(path);
+            handler = std::make_unique<pipeline::Pipeline>(*archive, console_only());
+        }
+        fired_at(handle(*handler, events[i]), static_cast<int>(i), fired);
+    }
+    return fired;
+}
+
+// What `events` fire fed to one detector that lives through them all, as fired_by names them:
+// an epoch that is not newer than the last one fed is not judged.
+std::vector<std::string> fired_by_detector(const std::vector<json>& events, meme::TrainingDetector detector = {}) {
+    std::vector<std::string> fired;
+    for (size_t i = 0; i < events.size(); ++i) {
+        auto event = meme::parse_events(events[i], 1).at(0);
+        if (*event.epoch <= detector.last_epoch()) continue;
+        for (const auto& d : detector.feed({*event.epoch, event.metrics})) fired.push_back(d.reaction + "@" + std::to_string(i));
+    }
+    return fired;
+}
+
+}  // namespace
+
+// Detector state is saved every k_epochs_per_state_save epochs; a detector restored in between
+// feeds the epochs since again. Over 40 epochs that fire overfitting, a plateau and
+// oscillation, a bot that keeps its detector in memory, one restarted before every epoch, and
+// two processes taking turns on one archive all say the same at the same epochs.
+TEST_CASE("pipeline::Pipeline restored between state saves says what a detector kept in memory says") {
+    auto run = eventful_run();
     test::TempDir dir;
     std::vector<std::string> kept, restarted, alternating;
     {
         auto archive = storage::Archive::open(dir.file("kept.db"));
         pipeline::Pipeline handler(*archive, console_only());
         for (int i = 0; i < 40; ++i) fired_at(handle(handler, run[i]), i, kept);
-        auto state = archive->database().query_int("SELECT state_epoch FROM run_state WHERE run = 'long'");
+        auto state = archive->database().query_int("SELECT state ->> '$.epoch' FROM run_state WHERE run = 'long'");
         CHECK(state == 31);  // saved after 16 and 32 epochs, not after each
     }
-    for (int i = 0; i < 40; ++i) {
-        auto archive = storage::Archive::open(dir.file("restarted.db"));
-        pipeline::Pipeline handler(*archive, console_only());
-        fired_at(handle(handler, run[i]), i, restarted);
-    }
+    restarted = fired_by(run, dir.file("restarted.db"), true);
     {
         auto first = storage::Archive::open(dir.file("alternating.db"));
         auto second = storage::Archive::open(dir.file("alternating.db"));
@@ -108,6 +144,64 @@ TEST_CASE("pipeline::Pipeline restored between state saves says what a detector 
     REQUIRE(kept.size() >= 3);
     CHECK(restarted == kept);
     CHECK(alternating == kept);
+}
+
+// Found in review: an epoch that came after a later one (or was resent) was never judged by the
+// detector in memory, but a restore fed it again when it was newer than the state saved, so a
+// reaction could be missed (breakthrough below) or fire twice (overfitting).
+TEST_CASE("pipeline::Pipeline restored after a late epoch says what a detector kept in memory says") {
+    auto accuracy_event = [](int epoch, double accuracy) {
+        return json{{"kind", "training.epoch"}, {"run", "late"}, {"epoch", epoch},
+                    {"metrics", {{"loss", 1.0 / (1 + epoch)}, {"val_accuracy", accuracy}}}};
+    };
+    // Epoch 17 (0.95, over the breakthrough threshold) arrives after 18: not judged, so the
+    // breakthrough fires at 19.
+    std::vector<json> breakthrough;
+    for (int i = 0; i <= 16; ++i) breakthrough.push_back(accuracy_event(i, 0.5));
+    breakthrough.push_back(accuracy_event(18, 0.5));
+    breakthrough.push_back(accuracy_event(17, 0.95));
+    breakthrough.push_back(accuracy_event(19, 0.95));
+    // Overfitting fires at 17 (best val_loss at 14); then 18 comes after 19 with a new best,
+    // which the detector in memory never sees.
+    std::vector<json> overfitting;
+    for (int i = 0; i <= 14; ++i) overfitting.push_back(epoch_event("late", i, 1.0 / (1 + i), 1.0 / (1 + i)));
+    for (int i = 15; i <= 17; ++i) overfitting.push_back(epoch_event("late", i, 1.0 / (1 + i), 0.2 + 0.05 * (i - 14)));
+    overfitting.push_back(epoch_event("late", 19, 0.04, 0.5));
+    overfitting.push_back(epoch_event("late", 18, 0.04, 0.01));
+    for (int i = 20; i <= 23; ++i) overfitting.push_back(epoch_event("late", i, 0.03, 0.5 + 0.05 * (i - 19)));
+    test::TempDir dir;
+    for (const auto& [name, events] : {std::pair{"breakthrough", breakthrough}, std::pair{"overfitting", overfitting}}) {
+        INFO(name);
+        auto live = fired_by_detector(events);
+        CHECK_FALSE(live.empty());
+        CHECK(fired_by(events, dir.file(std::string(name) + "-kept.db"), false) == live);
+        CHECK(fired_by(events, dir.file(std::string(name) + "-restarted.db"), true) == live);
+    }
+}
+
+// An archive written before states named their epoch saved the state after every epoch. Loss
+// improves to epoch 5, then stays flat: the plateau fires at 13 (patience 8), and sooner if the
+// epochs the state already counts were fed again.
+TEST_CASE("pipeline::Pipeline takes a state saved without its epoch for the state after the run's newest epoch") {
+    std::vector<json> run;
+    for (int i = 0; i < 25; ++i) run.push_back(epoch_event("flat", i, 1.0 / (1 + std::min(i, 5)), 1.0 / (1 + std::min(i, 5))));
+    meme::TrainingDetector before;
+    std::string sql = "INSERT INTO entries(id, kind, time, run, summary) VALUES (1, 'training', 1, 'flat', 'run flat');\n";
+    for (int i = 0; i < 10; ++i) {
+        (void)before.feed({i, meme::parse_events(run[i], 1).at(0).metrics});
+        sql += "INSERT INTO epochs(entry_id, epoch, time, metrics) VALUES (1, " + std::to_string(i) + ", 1, '" +
+               run[i]["metrics"].dump() + "');\n";
+    }
+    auto state = json::parse(before.state());
+    state.erase("epoch");
+    sql += "INSERT INTO run_state(run, entry_id, state, updated, version) VALUES ('flat', 1, '" + state.dump() + "', 1, 10);\n";
+    test::TempDir dir;
+    std::string path = dir.file("v9.db");
+    test::old_archive(path, 9, sql);
+    std::vector<json> rest(run.begin() + 10, run.end());
+    auto live = fired_by_detector(rest, before);
+    CHECK(live == std::vector<std::string>{"training.plateau@3"});  // epoch 13
+    CHECK(fired_by(rest, path, false) == live);
 }
 
 TEST_CASE("pipeline::Pipeline does not judge a resent epoch again") {

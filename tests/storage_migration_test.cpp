@@ -8,7 +8,6 @@
 
 #include "core/error.hpp"
 #include "storage/archive.hpp"
-#include "storage/ingest_store.hpp"
 #include "storage/schema.hpp"
 #include "test_support.hpp"
 
@@ -248,22 +247,4 @@ INSERT INTO memes(id, entry_id, reaction, priority, caption, caption_en, created
     CHECK(runs[0].memes[0].reaction == "training.plateau");
     CHECK_FALSE(runs[0].memes[0].epoch);
     CHECK(runs[0].memes[1].epoch == 4);
-}
-
-TEST_CASE("storage::Archive migration 10 dates each run's detector state at its newest epoch, as it was saved") {
-    test::TempDir dir;
-    std::string path = dir.file("v9.db");
-    test::old_archive(path, 9, R"sql(
-INSERT INTO entries(id, kind, time, run, summary) VALUES (1, 'training', 1, 'fit', 'epoch 3'), (2, 'training', 1, 'new', 'run new');
-INSERT INTO epochs(entry_id, epoch, time, metrics) VALUES (1, 0, 1, '{"loss":1}'), (1, 1, 2, '{"loss":0.9}'), (1, 3, 3, '{"loss":0.8}');
-INSERT INTO run_state(run, entry_id, state, updated, version) VALUES ('fit', 1, '{"rules":2}', 3, 4), ('new', 2, '{}', 1, 1),
-  ('gone', NULL, '{}', 1, 1);
-)sql");
-    auto archive = storage::Archive::open(path);
-    CHECK(archive->opened_schema_version() == 9);
-    storage::IngestStore store(*archive);
-    CHECK(store.run_state("fit")->state_epoch == 3);
-    CHECK(store.run_state("fit")->version == 4);
-    CHECK(store.run_state("new")->state_epoch == -1);
-    CHECK(store.run_state("gone")->state_epoch == -1);
 }
