@@ -1,6 +1,8 @@
 #include "bot/ingest_queue.hpp"
 
 #include <chrono>
+#include <string>
+#include <utility>
 
 #include "core/error.hpp"
 #include "core/log.hpp"
@@ -11,11 +13,23 @@ namespace {
 constexpr size_t k_max_group_events = 4000;  // one transaction stays short even under a flood
 constexpr auto k_checkpoint_interval = std::chrono::milliseconds(200);
 constexpr auto k_file_check_interval = std::chrono::seconds(1);  // while no commit comes
+// The most the log file keeps on disk once it starts over: what a burst grew it to beyond this
+// is given back.
+constexpr std::int64_t k_log_size_limit_bytes = 64 * 1024 * 1024;
+
+// A passive checkpoint on `db` (one that never waits for or blocks a writer); returns the
+// frames in the log.
+std::int64_t checkpoint_passively(storage::Database& db) {
+    auto pragma = db.prepare("PRAGMA wal_checkpoint(PASSIVE)");
+    storage::Statement row(pragma.get());
+    return row.step() ? row.column_int(1) : 0;
+}
 
 }  // namespace
 
 void configure_writer_connection(storage::Database& db) {
     db.exec("PRAGMA wal_autocheckpoint = 0");  // the checkpointer thread does it
+    db.exec("PRAGMA journal_size_limit = " + std::to_string(k_log_size_limit_bytes));
     // Every id the pipeline writes names a row it read or created in the same transaction, and
     // the one delete it makes hands the rows that name the entry over first
     // (storage::RepoStore::join). So SQLite's checks of those references are skipped here: they
@@ -27,8 +41,9 @@ void configure_writer_connection(storage::Database& db) {
 IngestQueue::IngestQueue(const std::string& archive_path, std::vector<core::Destination> destinations,
                          meme::DetectorThresholds thresholds,
                          std::function<void(const std::vector<pipeline::HandledEvent>&, const std::vector<meme::Event>&)> committed,
-                         std::function<void()> archive_lost)
-    : m_archive(storage::Archive::open(archive_path)),
+                         std::function<void()> archive_lost, std::int64_t log_frames_before_restart)
+    : m_log_frames_before_restart(log_frames_before_restart),
+      m_archive(storage::Archive::open(archive_path)),
       m_handler(*m_archive, std::move(destinations), thresholds),
       m_committed(std::move(committed)),
       m_archive_lost_callback(std::move(archive_lost)) {
@@ -79,7 +94,10 @@ void IngestQueue::checkpoint_loop(std::unique_ptr<storage::Archive> archive, con
         if (!committed) continue;
         try {
             if (!archive) archive = storage::Archive::open(archive_path);  // the file is still the queue's
-            archive->database().exec("PRAGMA wal_checkpoint(PASSIVE)");
+            if (checkpoint_passively(archive->database()) >= m_log_frames_before_restart) {
+                std::lock_guard lock(m_mutex);
+                m_log_needs_restart = true;
+            }
         } catch (const std::exception& e) {
             core::log(core::LogLevel::warn, "ingest.checkpoint_failed", {{"error", e.what()}});
             archive.reset();
@@ -110,6 +128,7 @@ void IngestQueue::submit(std::vector<meme::Event> events, std::string key_source
 void IngestQueue::writer_loop() {
     for (;;) {
         std::vector<Request> group;
+        bool restart_log = false;
         {
             std::unique_lock lock(m_mutex);
             m_wake.wait(lock, [this] { return m_stopping || !m_waiting.empty(); });
@@ -120,8 +139,18 @@ void IngestQueue::writer_loop() {
                 group.push_back(std::move(m_waiting.front()));
                 m_waiting.pop_front();
             }
+            restart_log = std::exchange(m_log_needs_restart, false);
         }
+        if (restart_log) let_log_restart();
         commit_group(group);
+    }
+}
+
+void IngestQueue::let_log_restart() {
+    try {
+        checkpoint_passively(m_archive->database());
+    } catch (const std::exception& e) {
+        core::log(core::LogLevel::warn, "ingest.checkpoint_failed", {{"error", e.what()}});
     }
 }
 

@@ -20,12 +20,17 @@
 // that is safe); tests/bot_ingest_queue_test.cpp checks that every kind of event leaves the
 // archive with none dangling.
 //
-// The writer never checkpoints the write-ahead log itself: a checkpointer thread with its own
-// connection copies it into the archive (passive: it never blocks the writer) after commits,
-// so no request waits behind a checkpoint.
+// A checkpointer thread with its own connection copies the write-ahead log into the archive
+// after commits (passive: it never blocks the writer), so requests do not wait behind a
+// checkpoint. The log starts over from its beginning only when a commit finds it all copied,
+// which a writer that never pauses never does: it grew by about 130 MB a second under
+// bench/bot_bench.sh. So once the log holds `log_frames_before_restart` frames, the writer
+// copies the rest itself between two groups (the checkpointer already copied most of it); the
+// next commit starts the log over, and what it grew beyond 64 MiB is given back.
 #pragma once
 
 #include <atomic>
+#include <cstdint>
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -44,7 +49,8 @@ struct IngestResult {
 };
 
 // Sets up the writer's own connection: no automatic checkpoints (a thread of the queue makes
-// them) and no foreign-key enforcement (see the comment above). bench/ingest_bench uses it too.
+// them), a log that gives back what it grew beyond 64 MiB when it starts over, and no
+// foreign-key enforcement (see the comment above). bench/ingest_bench uses it too.
 void configure_writer_connection(storage::Database& db);
 
 class IngestQueue {
@@ -53,11 +59,12 @@ public:
     // answering thread) after every commit with the handled events, for metrics, the dashboard
     // and to wake the delivery workers, before the group's senders are answered.
     // `archive_lost` is called (once, on the writer thread) when the archive file is found
-    // deleted or replaced.
+    // deleted or replaced. `log_frames_before_restart`: see above (16,384 frames: 64 MiB of
+    // 4 KiB pages).
     IngestQueue(const std::string& archive_path, std::vector<core::Destination> destinations,
                 meme::DetectorThresholds thresholds,
                 std::function<void(const std::vector<pipeline::HandledEvent>&, const std::vector<meme::Event>&)> committed,
-                std::function<void()> archive_lost = {});
+                std::function<void()> archive_lost = {}, std::int64_t log_frames_before_restart = 16'384);
     ~IngestQueue();
 
     // Calls `done` once the events are committed (or failed): on the answering or the writer
@@ -86,6 +93,9 @@ private:
         std::vector<IngestResult> results;
     };
     void writer_loop();
+    // Copies what is left of the log into the archive, on the writer's connection between two
+    // groups, so the next commit starts the log over.
+    void let_log_restart();
     // Handles `group` and hands it, committed or failed, to the answerer.
     void commit_group(std::vector<Request>& group);
     // The whole group in one transaction; false (and all of it rolled back) when anything failed.
@@ -105,6 +115,7 @@ private:
     // Marks the archive lost, logs it and calls the archive_lost callback: once, from any thread.
     void report_archive_lost();
 
+    std::int64_t m_log_frames_before_restart;
     std::unique_ptr<storage::Archive> m_archive;
     pipeline::Pipeline m_handler;
     std::function<void(const std::vector<pipeline::HandledEvent>&, const std::vector<meme::Event>&)> m_committed;
@@ -118,6 +129,7 @@ private:
     // The checkpointer waits for a commit (not in its pause after a checkpoint, which only a
     // stop ends): a commit wakes it only then. Guarded by m_mutex.
     bool m_checkpointer_waiting = false;
+    bool m_log_needs_restart = false;  // set by the checkpointer; guarded by m_mutex
     std::condition_variable m_committed_some;
     std::deque<Answers> m_answers;  // guarded by m_mutex
     bool m_writer_done = false;     // guarded by m_mutex
