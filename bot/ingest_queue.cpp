@@ -17,12 +17,19 @@ constexpr auto k_file_check_interval = std::chrono::seconds(1);  // while no com
 // is given back.
 constexpr std::int64_t k_log_size_limit_bytes = 64 * 1024 * 1024;
 
-// A passive checkpoint on `db` (one that never waits for or blocks a writer); returns the
-// frames in the log.
-std::int64_t checkpoint_passively(storage::Database& db) {
+// What a checkpoint found.
+struct CheckpointResult {
+    bool busy = false;         // another connection was checkpointing: nothing was copied
+    std::int64_t frames = 0;   // in the log
+};
+
+// A passive checkpoint on `db`: it never waits for a writer or reader, nor blocks one from
+// another connection.
+CheckpointResult checkpoint_passively(storage::Database& db) {
     auto pragma = db.prepare("PRAGMA wal_checkpoint(PASSIVE)");
     storage::Statement row(pragma.get());
-    return row.step() ? row.column_int(1) : 0;
+    if (!row.step()) return {};
+    return {row.column_int(0) != 0, row.column_int(1)};
 }
 
 }  // namespace
@@ -94,7 +101,7 @@ void IngestQueue::checkpoint_loop(std::unique_ptr<storage::Archive> archive, con
         if (!committed) continue;
         try {
             if (!archive) archive = storage::Archive::open(archive_path);  // the file is still the queue's
-            if (checkpoint_passively(archive->database()) >= m_log_frames_before_restart) {
+            if (checkpoint_passively(archive->database()).frames >= m_log_frames_before_restart) {
                 std::lock_guard lock(m_mutex);
                 m_log_needs_restart = true;
             }
@@ -148,7 +155,9 @@ void IngestQueue::writer_loop() {
 
 void IngestQueue::let_log_restart() {
     try {
-        checkpoint_passively(m_archive->database());
+        if (!checkpoint_passively(m_archive->database()).busy) return;
+        std::lock_guard lock(m_mutex);
+        m_log_needs_restart = true;
     } catch (const std::exception& e) {
         core::log(core::LogLevel::warn, "ingest.checkpoint_failed", {{"error", e.what()}});
     }

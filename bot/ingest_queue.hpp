@@ -21,12 +21,16 @@
 // archive with none dangling.
 //
 // A checkpointer thread with its own connection copies the write-ahead log into the archive
-// after commits (passive: it never blocks the writer), so requests do not wait behind a
-// checkpoint. The log starts over from its beginning only when a commit finds it all copied,
-// which a writer that never pauses never does: it grew by about 130 MB a second under
-// bench/bot_bench.sh. So once the log holds `log_frames_before_restart` frames, the writer
-// copies the rest itself between two groups (the checkpointer already copied most of it); the
-// next commit starts the log over, and what it grew beyond 64 MiB is given back.
+// after commits (passive: it never blocks the writer), so requests seldom wait behind a
+// checkpoint. The log starts over from its beginning only when a commit finds it all copied
+// and no one reading it, which a writer that never pauses never does: it grew by about 130 MB
+// a second under bench/bot_bench.sh. So once the log holds `log_frames_before_restart` frames,
+// the writer copies the rest itself between two groups (the checkpointer already copied most
+// of it; the group waits for the copy and its two syncs), and the next commit starts the log
+// over, giving back what it grew beyond 64 MiB. When a checkpoint was running already, the
+// writer tries again before its next group; when a reader was reading (the dashboard, the
+// delivery workers, a CLI command), the log carries on until the checkpointer's next pass
+// asks again.
 #pragma once
 
 #include <atomic>
@@ -58,7 +62,7 @@ public:
     // Opens its own connection to the archive at `archive_path`. `committed` is called (on the
     // answering thread) after every commit with the handled events, for metrics, the dashboard
     // and to wake the delivery workers, before the group's senders are answered.
-    // `archive_lost` is called (once, on the writer thread) when the archive file is found
+    // `archive_lost` is called (once, on the writer or checkpointer thread) when the archive file is found
     // deleted or replaced. `log_frames_before_restart`: see above (16,384 frames: 64 MiB of
     // 4 KiB pages).
     IngestQueue(const std::string& archive_path, std::vector<core::Destination> destinations,
@@ -94,7 +98,7 @@ private:
     };
     void writer_loop();
     // Copies what is left of the log into the archive, on the writer's connection between two
-    // groups, so the next commit starts the log over.
+    // groups, so the next commit starts the log over; asks again when a checkpoint was running.
     void let_log_restart();
     // Handles `group` and hands it, committed or failed, to the answerer.
     void commit_group(std::vector<Request>& group);
