@@ -404,6 +404,12 @@ std::string TrainingDetector::state() const {
     return out.text();
 }
 
+int TrainingDetector::epoch_of_state(const nlohmann::json& state, int newest_epoch) {
+    auto named = state.find("epoch");
+    if (named == state.end() || !named->is_number_integer()) return newest_epoch;
+    return static_cast<int>(std::clamp<std::int64_t>(named->get<std::int64_t>(), -1, std::numeric_limits<int>::max()));
+}
+
 TrainingDetector TrainingDetector::restore(const nlohmann::json& state, std::vector<EpochMetrics> recent,
                                            DetectorThresholds thresholds) {
     TrainingDetector d(thresholds);

@@ -105,6 +105,9 @@ public:
     std::string state() const;
     static TrainingDetector restore(const nlohmann::json& state, std::vector<EpochMetrics> recent,
                                     DetectorThresholds thresholds = {});
+    // The epoch a parsed state() is the memory after. A state that names none was saved, before
+    // states named it, after every epoch: then `newest_epoch`, the run's newest archived.
+    static int epoch_of_state(const nlohmann::json& state, int newest_epoch);
     // The epochs the detector holds, oldest first: what restore() needs back.
     const std::vector<EpochMetrics>& recent_epochs() const { return m_history; }
 

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <limits>
 
 #include "core/repo_identity.hpp"
 #include "core/text.hpp"
@@ -54,14 +53,6 @@ storage::Entry base_entry(const meme::Event& event) {
     return entry;
 }
 
-
-// The epoch a saved detector state is the state after: the one it names; a state saved before
-// states named one was saved after every epoch, so after the run's newest.
-int epoch_of_state(const nlohmann::json& state, int newest_epoch) {
-    auto named = state.find("epoch");
-    if (named == state.end() || !named->is_number_integer()) return newest_epoch;
-    return static_cast<int>(std::clamp<std::int64_t>(named->get<std::int64_t>(), -1, std::numeric_limits<int>::max()));
-}
 
 // True when a resent `epoch` is older than every epoch `detector` holds and it holds all it
 // keeps: a reload from the archive would read the very same epochs, so it stays cached.
@@ -177,8 +168,11 @@ storage::IngestStore::RunVersion Pipeline::run_entry(const meme::Event& event) {
     entry.summary = "run " + *event.run;
     entry.body = *event.run;
     m_archive.add(entry);
-    // Before its first epoch: restoring it feeds every epoch archived (meme::TrainingDetector::restore).
-    return {entry.id, store.save_run_state(*event.run, entry.id, R"({"epoch":-1})", event.time, found ? found->version : 0), -1};
+    // A detector before its first epoch: restoring it feeds every epoch archived.
+    return {entry.id,
+            store.save_run_state(*event.run, entry.id, meme::TrainingDetector(m_thresholds).state(), event.time,
+                                 found ? found->version : 0),
+            -1};
 }
 
 Pipeline::CachedRun& Pipeline::cached_run(const std::string& run, const storage::IngestStore::RunVersion& archived) {
@@ -189,7 +183,7 @@ Pipeline::CachedRun& Pipeline::cached_run(const std::string& run, const storage:
     if (m_runs.size() >= k_max_cached_runs) m_runs.clear();
     storage::IngestStore store(m_archive);
     auto saved = store.run_state(run);
-    int state_epoch = saved ? epoch_of_state(saved->state, archived.newest_epoch) : -1;
+    int state_epoch = saved ? meme::TrainingDetector::epoch_of_state(saved->state, archived.newest_epoch) : -1;
     int window = static_cast<int>(meme::TrainingDetector::k_kept_epochs);
     std::vector<meme::EpochMetrics> held, since;
     for (auto& [epoch, metrics] : store.epochs_to_restore(archived.entry_id, state_epoch, window))

@@ -74,10 +74,16 @@ std::int64_t IngestStore::save_run_state(const std::string& run, std::int64_t en
     return version_read + 1;
 }
 
-namespace {
+std::vector<std::pair<int, Metrics>> IngestStore::recent_epochs(std::int64_t entry_id, int limit) {
+    return epochs_to_restore(entry_id, std::numeric_limits<int>::max(), limit);
+}
 
-// The rows of `select` (epoch, metrics text), in the order it gives them.
-std::vector<std::pair<int, Metrics>> epoch_rows(Statement& select) {
+std::vector<std::pair<int, Metrics>> IngestStore::epochs_to_restore(std::int64_t entry_id, int state_epoch, int window) {
+    auto select = m_archive.database().cached(
+        "SELECT epoch, metrics FROM (SELECT epoch, metrics FROM epochs WHERE entry_id = ?1 AND epoch <= ?2 "
+        "ORDER BY epoch DESC LIMIT ?3) "
+        "UNION ALL SELECT epoch, metrics FROM epochs WHERE entry_id = ?1 AND epoch > ?2 ORDER BY epoch");
+    select.bind_all(entry_id, state_epoch, window);
     std::vector<std::pair<int, Metrics>> epochs;
     while (select.step()) {
         Metrics metrics;
@@ -89,26 +95,6 @@ std::vector<std::pair<int, Metrics>> epoch_rows(Statement& select) {
     }
     select.reset();
     return epochs;
-}
-
-}  // namespace
-
-std::vector<std::pair<int, Metrics>> IngestStore::recent_epochs(std::int64_t entry_id, int limit) {
-    auto select = m_archive.database().cached(
-        "SELECT epoch, metrics FROM epochs WHERE entry_id = ?1 ORDER BY epoch DESC LIMIT ?2");
-    select.bind_all(entry_id, limit);
-    auto epochs = epoch_rows(select);
-    std::reverse(epochs.begin(), epochs.end());
-    return epochs;
-}
-
-std::vector<std::pair<int, Metrics>> IngestStore::epochs_to_restore(std::int64_t entry_id, int state_epoch, int window) {
-    auto select = m_archive.database().cached(
-        "SELECT epoch, metrics FROM (SELECT epoch, metrics FROM epochs WHERE entry_id = ?1 AND epoch <= ?2 "
-        "ORDER BY epoch DESC LIMIT ?3) "
-        "UNION ALL SELECT epoch, metrics FROM epochs WHERE entry_id = ?1 AND epoch > ?2 ORDER BY epoch");
-    select.bind_all(entry_id, state_epoch, window);
-    return epoch_rows(select);
 }
 
 core::TimeMs IngestStore::add_epoch(std::int64_t entry_id, int epoch, core::TimeMs time, const Metrics& metrics,
