@@ -302,3 +302,18 @@ TEST_CASE("meme::parse_metrics_log reads JSON lines of training.epoch events") {
     std::istringstream bad(R"({"kind":"training.epoch","epoch":-1,"metrics":{}})");
     CHECK_THROWS_WITH(parse_metrics_log(bad), Catch::Contains("epoch"));
 }
+
+TEST_CASE("meme::TrainingDetector::epoch_of_state reads the epoch a state names, and the run's newest for one that names none") {
+    TrainingDetector detector;
+    for (int i = 0; i < 3; ++i) (void)detector.feed({i, {{"loss", 1.0}}});
+    CHECK(TrainingDetector::epoch_of_state(nlohmann::json::parse(detector.state()), 40) == 2);
+    CHECK(TrainingDetector::epoch_of_state(nlohmann::json::parse(TrainingDetector().state()), 40) == -1);
+    // Saved before states named their epoch, or damaged: the newest archived epoch.
+    CHECK(TrainingDetector::epoch_of_state({{"rules", 2}}, 40) == 40);
+    CHECK(TrainingDetector::epoch_of_state({{"epoch", "7"}}, 40) == 40);
+    CHECK(TrainingDetector::epoch_of_state({{"epoch", 7.5}}, 40) == 40);
+    CHECK(TrainingDetector::epoch_of_state(nlohmann::json::array(), 40) == 40);
+    // Out of range: clamped to what an epoch can be.
+    CHECK(TrainingDetector::epoch_of_state({{"epoch", -1'000'000'000'000}}, 40) == -1);
+    CHECK(TrainingDetector::epoch_of_state({{"epoch", 1'000'000'000'000}}, 40) == std::numeric_limits<int>::max());
+}
